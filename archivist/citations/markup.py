@@ -1,0 +1,136 @@
+"""Converts Markdown and CSL rich text into the markup each citation format understands."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html.parser import HTMLParser
+
+import mistune
+
+# Markdown element -> the CSL rich-text tag citeproc-js understands. <code> keeps its case,
+# so it becomes a nocase span; everything else is reduced to its text.
+_HTML_TO_CSL = {
+    "em": ('<i>', '</i>'),
+    "i": ('<i>', '</i>'),
+    "strong": ('<b>', '</b>'),
+    "b": ('<b>', '</b>'),
+    "sup": ('<sup>', '</sup>'),
+    "sub": ('<sub>', '</sub>'),
+    "code": ('<span class="nocase">', '</span>'),
+}
+_BLOCK_TAGS = {"p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "tr"}
+_CSL_TAG = re.compile(r'<(/?)(i|b|sup|sub|span)(?: class="nocase")?>')
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> mistune.Markdown:
+    return mistune.create_markdown(escape=True, plugins=["superscript", "subscript"])
+
+
+class _Converter(HTMLParser):
+    """Walks rendered HTML, keeping only the tags a target format can express."""
+
+    def __init__(self, keep_tags: bool):
+        super().__init__(convert_charrefs=True)
+        self.keep_tags = keep_tags
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif self.keep_tags and tag in _HTML_TO_CSL:
+            self.parts.append(_HTML_TO_CSL[tag][0])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+        elif self.keep_tags and tag in _HTML_TO_CSL:
+            self.parts.append(_HTML_TO_CSL[tag][1])
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def result(self) -> str:
+        return "".join(self.parts)
+
+
+def _convert(html: str, keep_tags: bool) -> str:
+    converter = _Converter(keep_tags)
+    converter.feed(html)
+    converter.close()
+    return converter.result()
+
+
+def markdown_to_csl(text: str) -> str:
+    """Inline Markdown ('On *Moby-Dick*') as CSL rich text ('On <i>Moby-Dick</i>')."""
+    if not text:
+        return ""
+    html = _markdown()(text)
+    return " ".join(_convert(html, keep_tags=True).split())
+
+
+def markdown_to_plain(text: str) -> str:
+    """Markdown as plain text: paragraphs kept apart by a blank line, markup dropped."""
+    if not text:
+        return ""
+    plain = _convert(_markdown()(text), keep_tags=False)
+    paragraphs = (" ".join(block.split()) for block in re.split(r"\n\s*\n", plain))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def csl_to_plain(rich: str) -> str:
+    """CSL rich text without its tags, as formats without markup (RIS, meta tags) need."""
+    return _CSL_TAG.sub("", rich)
+
+
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_LATEX_COMMANDS = {"i": r"\emph{", "b": r"\textbf{", "sup": r"\textsuperscript{", "sub": r"\textsubscript{", "span": "{"}
+
+
+def latex_escape(text: str) -> str:
+    """Escape LaTeX's special characters; other Unicode stays as is (BibLaTeX reads UTF-8)."""
+    return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in text)
+
+
+def csl_to_latex(rich: str) -> str:
+    """CSL rich text as LaTeX: <i> -> \\emph{}, nocase spans -> braces that keep case."""
+    out: list[str] = []
+    position = 0
+    for match in _CSL_TAG.finditer(rich):
+        out.append(latex_escape(rich[position:match.start()]))
+        out.append("}" if match.group(1) else _LATEX_COMMANDS[match.group(2)])
+        position = match.end()
+    out.append(latex_escape(rich[position:]))
+    return _balance("".join(out))
+
+
+def _balance(latex: str) -> str:
+    """Close braces a malformed rich text left open, so one entry cannot break a .bib file."""
+    depth = 0
+    kept: list[str] = []
+    index = 0
+    while index < len(latex):
+        ch = latex[index]
+        if ch == "\\" and index + 1 < len(latex):
+            kept.append(latex[index:index + 2])
+            index += 2
+            continue
+        if ch == "}" and depth == 0:
+            index += 1
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        kept.append(ch)
+        index += 1
+    return "".join(kept) + "}" * depth

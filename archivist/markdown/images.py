@@ -1,0 +1,78 @@
+"""Images: the source policy (bundle files only), alt-text checks and the <img> element."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from mistune.util import escape
+
+from .context import Session, Token, add_hook, set_render
+from .text import plain_text
+from .urls import HARMFUL_SCHEMES, bundle_path, scheme_of
+
+
+def check_image(url: str, alt: str, session: Session, *needles: str) -> str | None:
+    """Report what is wrong with an image; return the src to render, or None to drop it."""
+    if not alt.strip():
+        session.error("body.missing-alt", f"image '{url}' has no alt text; describe it for readers who cannot see it", *needles)
+    scheme = scheme_of(url)
+    if scheme in HARMFUL_SCHEMES:
+        session.warning("body.unsafe-url", f"dropped image with a '{scheme}:' URL", *needles)
+        return None
+    if scheme in ("http", "https"):
+        session.error("body.remote-image", f"image '{url}' is on another host; put the file in the article's folder", *needles)
+        return None
+    if scheme:
+        session.error("body.image-path", f"image URL scheme '{scheme}:' is not allowed; use a file in the article's folder", *needles)
+        return None
+    return _check_bundle_file(url, session, *needles)
+
+
+def _check_bundle_file(url: str, session: Session, *needles: str) -> str | None:
+    path = bundle_path(url)
+    if path is None:
+        session.error("body.image-path", f"image path '{url}' must stay inside the article's folder", *needles)
+        return None
+    session.add_asset(path)
+    if not session.ctx.asset_exists(path):
+        session.error("body.missing-asset", f"image '{path}' does not exist in the article's folder", *needles)
+    return url
+
+
+def image_needles(url: str) -> tuple[str, ...]:
+    """Source snippets that likely contain a Markdown image, most specific first."""
+    plain = unquote(url)
+    return (f"]({url}", f"]({plain}", f"](<{plain}>", plain, "![")
+
+
+def check_image_token(tok: Token, session: Session) -> None:
+    """Hook: apply the policy to an inline image and keep its plain alt text."""
+    attrs = tok["attrs"]
+    alt = plain_text(tok.get("children", []))
+    attrs["alt"] = alt
+    src = check_image(attrs["url"], alt, session, *image_needles(attrs["url"]))
+    if src is None:
+        tok["type"] = "dropped_image"
+        tok["children"] = [{"type": "text", "raw": alt}]
+        tok.pop("attrs")
+
+
+def img_tag(src: str, alt: str, title: str | None = None) -> str:
+    """The <img> element, lazy so long articles load their figures as readers reach them."""
+    title_attr = f' title="{escape(title)}"' if title else ""
+    return f'<img src="{escape(src)}" alt="{escape(alt)}"{title_attr} loading="lazy" decoding="async">'
+
+
+def render_image(renderer: Any, text: str, url: str, alt: str = "", title: str | None = None) -> str:
+    return img_tag(url, alt, title)
+
+
+def render_dropped_image(renderer: Any, text: str) -> str:
+    return text
+
+
+def register(md: Any) -> None:
+    add_hook(md, "image", check_image_token)
+    set_render(md, "image", render_image)
+    set_render(md, "dropped_image", render_dropped_image)

@@ -1,0 +1,67 @@
+"""Links: article: references resolved, external links marked, unsafe schemes dropped."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+from mistune.util import escape
+
+from .context import Session, Token, add_hook, set_render
+from .urls import HARMFUL_SCHEMES, LINK_SCHEMES, scheme_of
+
+ARTICLE_SCHEME = "article:"
+
+
+def resolve_link(tok: Token, session: Session) -> None:
+    """Hook: decide what a Markdown link becomes, reporting what cannot be linked."""
+    attrs = tok["attrs"]
+    url: str = attrs["url"]
+    needles = (f"]({url}", f"]({unquote(url)}", unquote(url))
+    if url.lower().startswith(ARTICLE_SCHEME):
+        _resolve_article(tok, url[len(ARTICLE_SCHEME):], session, needles)
+        return
+    scheme = scheme_of(url)
+    if scheme in HARMFUL_SCHEMES or (scheme and scheme not in LINK_SCHEMES):
+        # Other schemes would be stripped by the final sanitiser anyway; say so here.
+        code = "body.unsafe-url" if scheme in HARMFUL_SCHEMES else "body.link-scheme"
+        session.warning(code, f"dropped link with a '{scheme}:' URL", *needles)
+        _unlink(tok)
+    elif scheme in ("http", "https"):
+        attrs["external"] = session.ctx.label("external")
+
+
+def _resolve_article(tok: Token, target: str, session: Session, needles: tuple[str, ...]) -> None:
+    slug, _, fragment = unquote(target).partition("#")
+    href = session.ctx.resolve_article(slug) if slug else None
+    if href is None:
+        session.error("body.unknown-article", f"link to unknown article '{slug}'", *needles)
+        _unlink(tok)
+        return
+    tok["attrs"]["url"] = f"{href}#{fragment}" if fragment else href
+
+
+def _unlink(tok: Token) -> None:
+    """Keep the link text, lose the link: readers still see what the author wrote."""
+    tok["type"] = "unlinked"
+    tok.pop("attrs", None)
+
+
+def render_link(renderer: Any, text: str, url: str, title: str | None = None, external: str | None = None) -> str:
+    attrs = f' href="{escape(url)}"'
+    if title:
+        attrs += f' title="{escape(title)}"'
+    if external is None:
+        return f"<a{attrs}>{text}</a>"
+    marker = f'<span class="visually-hidden"> ({escape(external)})</span>'
+    return f'<a{attrs} class="external" rel="noopener noreferrer">{text}{marker}</a>'
+
+
+def render_unlinked(renderer: Any, text: str) -> str:
+    return text
+
+
+def register(md: Any) -> None:
+    add_hook(md, "link", resolve_link)
+    set_render(md, "link", render_link)
+    set_render(md, "unlinked", render_unlinked)

@@ -1,0 +1,92 @@
+"""TeX math: `$...$` and `$$...$$` turned into MathML at build time with latex2mathml."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from latex2mathml.converter import convert
+from mistune.plugins.math import BLOCK_MATH_PATTERN, parse_block_math
+from mistune.util import escape
+
+from .context import Session, Token, add_hook, set_render
+from .sanitize import clean_mathml
+
+# Pandoc's rule: no space just inside the dollars and no digit right after the closing
+# one, so '$5 and $6' stays prose.
+INLINE_MATH_PATTERN = (
+    r"\$\$(?P<display_math_text>(?:[^$\\]|\\.)+?)\$\$|"
+    r"\$(?=[^\s$])(?P<math_text>(?:[^$\\\n]|\\.)*?(?:[^\s$\\]|\\.))\$(?!\d)"
+)
+_UNKNOWN_COMMAND = re.compile(r">(\\[A-Za-z]+)<")
+
+
+def parse_inline_math(inline: Any, m: re.Match[str], state: Any) -> int:
+    display = m.group("display_math_text")
+    if display is not None:
+        # display math inside a paragraph: no block wrapper, which <p> may not contain
+        state.append_token({"type": "display_math", "raw": display})
+    else:
+        state.append_token({"type": "inline_math", "raw": m.group("math_text")})
+    return m.end()
+
+
+@lru_cache(maxsize=2048)
+def tex_to_mathml(tex: str, display: bool) -> tuple[str, str]:
+    """(MathML, '') for good TeX, ('', reason) for TeX that latex2mathml cannot convert."""
+    try:
+        mathml = convert(tex.strip(), display="block" if display else "inline")
+    except Exception as exc:  # latex2mathml raises many unrelated exception types
+        return "", _reason(exc)
+    unknown = _UNKNOWN_COMMAND.search(mathml)
+    if unknown:
+        return "", f"unknown command {unknown.group(1)}"
+    return clean_mathml(mathml), ""
+
+
+def _reason(exc: Exception) -> str:
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__).lower().removesuffix(" error")
+    return f"{words}: {exc}" if str(exc) else words
+
+
+def convert_math(tok: Token, session: Session) -> None:
+    """Hook: convert once, or report the TeX error on its line and show the source."""
+    display = tok["type"] != "inline_math"
+    tex = tok["raw"]
+    mathml, problem = tex_to_mathml(tex, display)
+    if problem:
+        first = tex.strip().split("\n", 1)[0]
+        session.error("body.math", f"cannot convert TeX '{tex.strip()[:60]}': {problem}", first)
+    tok["attrs"] = {"mathml": mathml}
+
+
+def render_inline_math(renderer: Any, text: str, mathml: str = "") -> str:
+    if mathml:
+        return mathml
+    return f'<code class="math-error">${escape(text)}$</code>'
+
+
+def render_display_math(renderer: Any, text: str, mathml: str = "") -> str:
+    if mathml:
+        return mathml
+    return f'<code class="math-error">$${escape(text)}$$</code>'
+
+
+def render_block_math(renderer: Any, text: str, mathml: str = "") -> str:
+    if mathml:
+        return f'<div class="math-block">{mathml}</div>\n'
+    return f'<pre class="math-error"><code>$$\n{escape(text.strip())}\n$$</code></pre>\n'
+
+
+def register(md: Any) -> None:
+    md.block.register("block_math", BLOCK_MATH_PATTERN, parse_block_math, before="list")
+    md.block.insert_rule(md.block.block_quote_rules, "block_math", before="list")
+    md.block.insert_rule(md.block.list_rules, "block_math", before="list")
+    md.inline.register("inline_math", INLINE_MATH_PATTERN, parse_inline_math, before="codespan", start_chars="$")
+    add_hook(md, "inline_math", convert_math)
+    add_hook(md, "block_math", convert_math)
+    add_hook(md, "display_math", convert_math)
+    set_render(md, "display_math", render_display_math)
+    set_render(md, "inline_math", render_inline_math)
+    set_render(md, "block_math", render_block_math)

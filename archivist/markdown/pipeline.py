@@ -1,0 +1,142 @@
+"""render_body: parse, check and annotate the token tree, then render it once, safely."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from mistune import InlineParser, Markdown
+from mistune.core import BlockState
+from mistune.plugins.abbr import abbr
+from mistune.plugins.def_list import def_list
+from mistune.plugins.formatting import strikethrough, subscript, superscript
+
+from archivist.diagnostics import Diagnostic, normalise
+from archivist.model import Heading, RenderedBody
+
+from . import figures, footnotes, ids, images, links, math, rawhtml, renderer, tables
+from .context import BodyContext, Hook, Session, SourceLocator, Token, hooks_of
+from .sanitize import final_pass
+from .text import block_text, count_words, plain_text
+from .typography import smarten
+
+# Order matters where two plugins hook the same token: figures must see a paragraph
+# before ids numbers it.
+PLUGINS = (
+    renderer.register, footnotes.register, tables.register, math.register, figures.register,
+    ids.register, images.register, links.register, rawhtml.register,
+    strikethrough, superscript, subscript, def_list, abbr,
+)
+
+_local = threading.local()
+
+
+def body_markdown() -> Markdown:
+    """One Markdown object per thread: all per-document state lives in BlockState.env and
+    the Session, so reusing it is safe and saves rebuilding the rule tables per article."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = Markdown(renderer=renderer.create_renderer(), inline=InlineParser())
+        for plugin in PLUGINS:
+            plugin(md)
+        _local.md = md
+    return md
+
+
+def parse_inlines(md: Markdown, tokens: list[Token], env: Any) -> None:
+    """Parse the inline text of every block, in document order (footnotes number by it)."""
+    for tok in tokens:
+        if "children" in tok:
+            parse_inlines(md, tok["children"], env)
+        elif "text" in tok:
+            tok["children"] = md.inline(tok.pop("text").strip(" \r\n\t\f"), env)
+            tok["_inline"] = True
+
+
+def walk(tokens: list[Token], session: Session, hooks: dict[str, list[Hook]]) -> None:
+    """Run plugin hooks over the tree in document order.
+
+    A token's children are prepared (typography, list hooks such as HTML balancing)
+    before the token's own hooks run, so those hooks see finished content.
+    """
+    for tok in tokens:
+        children = tok.get("children")
+        if children:
+            if tok.get("_inline"):
+                smarten(children, session.lang)
+            _run_list_hooks(children, session, hooks)
+        _dispatch(tok, session, hooks)
+        children = tok.get("children")
+        if children:
+            session.depth += 1
+            walk(children, session, hooks)
+            session.depth -= 1
+
+
+def _run_list_hooks(tokens: list[Token], session: Session, hooks: dict[str, list[Hook]]) -> None:
+    for list_hook in hooks.get("[list]", ()):
+        list_hook(tokens, session)  # type: ignore[arg-type]
+
+
+def _dispatch(tok: Token, session: Session, hooks: dict[str, list[Hook]]) -> None:
+    """Call the hooks of a token's type; if one changes the type, the new type's hooks too."""
+    seen: set[str] = set()
+    while tok["type"] not in seen:
+        kind = tok["type"]
+        seen.add(kind)
+        for hook in hooks.get(kind, ()):
+            hook(tok, session)
+            if tok["type"] != kind:
+                break
+
+
+def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagnostic]]:
+    """The article body as safe HTML with its contents, ids, assets and diagnostics."""
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    md = body_markdown()
+    session = Session(ctx, SourceLocator(source, ctx.first_line))
+    state = BlockState()
+    state.process(source if source.endswith("\n") else source + "\n")
+    md.block.parse(state)
+    tokens = state.tokens
+    parse_inlines(md, tokens, state.env)
+    notes = footnotes.build_notes(md, state, lambda toks: parse_inlines(md, toks, state.env))
+    session.heading_shift = ids.heading_shift(tokens)
+    hooks = hooks_of(md)
+    _run_list_hooks(tokens, session, hooks)
+    walk(tokens, session, hooks)
+    if notes:
+        session.in_notes = True
+        walk([notes], session, hooks)
+    footnotes.check_definitions(state, session)
+    html = md.renderer(tokens + ([notes] if notes else []), state)
+    body = RenderedBody(
+        html=final_pass(html),
+        toc=tuple(_toc_entry(md, tok, state) for tok in session.headings),
+        paragraph_ids=tuple(session.paragraph_ids),
+        footnote_count=len(notes["children"]) if notes else 0,
+        assets=tuple(session.assets),
+        word_count=count_words(block_text(tokens)),
+    )
+    return body, normalise(session.diagnostics)
+
+
+def _toc_entry(md: Markdown, tok: Token, state: BlockState) -> Heading:
+    children = _without_links(tok["children"])
+    html = final_pass(md.renderer.render_tokens(children, state))
+    return Heading(tok["attrs"]["level"], tok["attrs"]["id"], plain_text(tok["children"]).strip(), html)
+
+
+def _without_links(tokens: list[Token]) -> list[Token]:
+    """Heading content for the contents list: no note numbers, no links inside its link."""
+    out: list[Token] = []
+    for tok in tokens:
+        if tok["type"] == "footnote_ref":
+            continue
+        if tok["type"] == "link":
+            out.extend(_without_links(tok["children"]))
+        elif "children" in tok:
+            out.append({**tok, "children": _without_links(tok["children"])})
+        else:
+            out.append(tok)
+    return out

@@ -1,0 +1,101 @@
+"""Author HTML inside Markdown: sanitised block by block and tag by tag, images checked."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from typing import Any
+
+from mistune.util import escape
+
+from .context import Session, Token, add_hook, set_render
+from .images import check_image
+from .sanitize import VOID_TAGS, clean_block, clean_inline_tag
+
+# nh3 writes attributes double-quoted and escaped, so its output can be scanned by regex.
+_IMG_RE = re.compile(r"<img\b([^>]*)>")
+_ATTR_RE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
+
+
+def check_raw_images(cleaned: str, raw: str, session: Session) -> str:
+    """Apply the image policy to <img> tags of sanitised HTML; drop those that fail it."""
+
+    def visit(m: re.Match[str]) -> str:
+        attrs = {k: htmllib.unescape(v) for k, v in _ATTR_RE.findall(m.group(1))}
+        src, alt = attrs.get("src", ""), attrs.get("alt", "")
+        kept = check_image(src, alt, session, src or "<img", "<img") if src else None
+        if not src:
+            session.error("body.image-path", "an <img> has no src", "<img")
+        return m.group(0) if kept is not None else escape(alt)
+
+    return _IMG_RE.sub(visit, cleaned) if "<img" in cleaned else cleaned
+
+
+def clean_block_token(tok: Token, session: Session) -> None:
+    """Hook: sanitise a block of author HTML."""
+    raw = tok["raw"]
+    cleaned = clean_block(raw)
+    _report_removed(raw, cleaned, session)
+    tok["raw"] = check_raw_images(cleaned, raw, session)
+
+
+def _report_removed(raw: str, cleaned: str, session: Session) -> None:
+    lowered = raw.lower()
+    for marker in ("<script", "<iframe", "<object", "<embed", "<form", "<svg", "<style", " on", "javascript:"):
+        if marker in lowered and marker not in cleaned.lower():
+            session.warning("body.unsafe-html", f"removed unsafe HTML ('{marker.strip()}...')", raw.strip().split("\n", 1)[0])
+            return
+
+
+def balance_inline_html(tokens: list[Token], session: Session) -> None:
+    """List hook: clean each inline tag and keep them balanced within their run.
+
+    mistune yields '<b>' and '</b>' as separate tokens; an unclosed or stray tag could
+    otherwise break out of the paragraph, so stray closers are dropped and open tags
+    closed at the end of the run.
+    """
+    if not any(t["type"] == "inline_html" for t in tokens):
+        return
+    stack: list[str] = []
+    for tok in tokens:
+        if tok["type"] == "inline_html":
+            tok["raw"] = _clean_inline(tok["raw"], stack, session)
+    for name in reversed(stack):
+        tokens.append({"type": "inline_html", "raw": f"</{name}>"})
+
+
+def _clean_inline(raw: str, stack: list[str], session: Session) -> str:
+    if raw.startswith("<!--"):
+        return ""
+    cleaned, name, closing = clean_inline_tag(raw)
+    if not name:
+        session.warning("body.unsafe-html", f"removed HTML tag {raw[:40]!r}", raw)
+        return ""
+    _report_removed(raw, cleaned, session)
+    if closing:
+        if name not in stack:
+            return ""
+        while stack:  # close anything opened inside it, as a browser would
+            top = stack.pop()
+            if top == name:
+                break
+            cleaned = f"</{top}>" + cleaned
+        return cleaned
+    if name not in VOID_TAGS:
+        stack.append(name)
+    return check_raw_images(cleaned, raw, session) if name == "img" else cleaned
+
+
+def render_raw(renderer: Any, html: str) -> str:
+    return html
+
+
+def render_block_raw(renderer: Any, html: str) -> str:
+    return html.strip() + "\n" if html.strip() else ""
+
+
+def register(md: Any) -> None:
+    add_hook(md, "block_html", clean_block_token)
+    add_hook(md, "[list]", balance_inline_html)  # type: ignore[arg-type]
+    set_render(md, "inline_html", render_raw)
+    set_render(md, "block_html", render_block_raw)

@@ -1,0 +1,218 @@
+"""Machine-readable records for the article page, all derived from the one CSL item:
+Google Scholar (Highwire) tags, Dublin Core, schema.org JSON-LD and OpenGraph."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .vocabulary import LICENSES
+
+Tag = tuple[str, str]
+
+# CSL type -> the Highwire tag that names its venue
+VENUE_TAGS = {
+    "article-journal": "citation_journal_title",
+    "paper-conference": "citation_conference_title",
+    "chapter": "citation_inbook_title",
+    "entry-encyclopedia": "citation_inbook_title",
+    "entry-dictionary": "citation_inbook_title",
+}
+INSTITUTION_TAGS = {"report": "citation_technical_report_institution", "thesis": "citation_dissertation_institution"}
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """Everything the <head> of an article page says about the article to machines."""
+
+    highwire: tuple[Tag, ...]
+    dublin_core: tuple[Tag, ...]
+    open_graph: tuple[Tag, ...]
+    json_ld: Mapping[str, Any]
+
+
+def plain(text: str) -> str:
+    """CSL rich text (<i>, <b>, <span>) as plain text."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text or ""))
+
+
+def person_inverted(name: Mapping[str, Any]) -> str:
+    """'Family, Given' with a non-dropping particle kept before the family name."""
+    if "literal" in name:
+        return name["literal"]
+    family = " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
+    given = " ".join(p for p in (name.get("given", ""), name.get("dropping-particle", "")) if p)
+    text = f"{family}, {given}" if given else family
+    return f"{text}, {name['suffix']}" if name.get("suffix") else text
+
+
+def person_display(name: Mapping[str, Any]) -> str:
+    if "literal" in name:
+        return name["literal"]
+    parts = [name.get("given", ""), name.get("dropping-particle", ""), name.get("non-dropping-particle", ""), name.get("family", "")]
+    text = " ".join(p for p in parts if p)
+    return f"{text}, {name['suffix']}" if name.get("suffix") else text
+
+
+def _date_parts(item: Mapping[str, Any], key: str = "issued") -> list[int]:
+    parts = item.get(key, {}).get("date-parts", [[]])
+    return [int(p) for p in parts[0]] if parts and parts[0] else []
+
+
+def scholar_date(item: Mapping[str, Any]) -> str:
+    """Google Scholar wants 'YYYY/MM/DD' (or just the year); ISO dashes are not its format."""
+    parts = _date_parts(item)
+    return "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+
+
+def iso_date(item: Mapping[str, Any], key: str = "issued") -> str:
+    parts = _date_parts(item, key)
+    return "-".join(f"{p:04d}" if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
+
+
+def page_range(item: Mapping[str, Any]) -> tuple[str, str]:
+    page = str(item.get("page", ""))
+    pieces = re.split(r"\s*[-–]\s*", page, maxsplit=1)
+    return (pieces[0], pieces[1] if len(pieces) > 1 else "") if page else ("", "")
+
+
+def build_page_metadata(item: Mapping[str, Any], *, authors: list[Mapping[str, str]], page_url: str,
+                        pdf_url: str, site_title: str, publisher: str, license_id: str) -> PageMetadata:
+    """One call makes every record, so byline, citations and tags cannot disagree."""
+    return PageMetadata(
+        highwire=tuple(highwire_tags(item, authors, page_url, pdf_url)),
+        dublin_core=tuple(dublin_core_tags(item, page_url, publisher, license_id)),
+        open_graph=tuple(open_graph_tags(item, page_url, site_title)),
+        json_ld=json_ld(item, authors, page_url, publisher or site_title, license_id),
+    )
+
+
+def highwire_tags(item: Mapping[str, Any], authors: list[Mapping[str, str]], page_url: str, pdf_url: str) -> list[Tag]:
+    """The Highwire Press tag set that Google Scholar and Zotero read first."""
+    tags: list[Tag] = [("citation_title", plain(item.get("title", "")))]
+    for name, extra in zip(item.get("author", []), authors):
+        tags.append(("citation_author", person_inverted(name)))
+        if extra.get("affiliation"):
+            tags.append(("citation_author_institution", extra["affiliation"]))
+        if extra.get("orcid"):
+            tags.append(("citation_author_orcid", f"https://orcid.org/{extra['orcid']}"))
+    tags.append(("citation_publication_date", scholar_date(item)))
+    container = plain(item.get("container-title", ""))
+    item_type = item.get("type", "article-journal")
+    if container and item_type in VENUE_TAGS:
+        tags.append((VENUE_TAGS[item_type], container))
+    if item_type in INSTITUTION_TAGS and item.get("publisher"):
+        tags.append((INSTITUTION_TAGS[item_type], item["publisher"]))
+    first, last = page_range(item)
+    for key, value in (("citation_volume", item.get("volume")), ("citation_issue", item.get("issue")),
+                       ("citation_firstpage", first), ("citation_lastpage", last),
+                       ("citation_doi", item.get("DOI")), ("citation_issn", item.get("ISSN")),
+                       ("citation_isbn", item.get("ISBN")), ("citation_publisher", item.get("publisher")),
+                       ("citation_language", item.get("language"))):
+        if value:
+            tags.append((key, str(value)))
+    if item.get("keyword"):
+        tags.append(("citation_keywords", "; ".join(k.strip() for k in str(item["keyword"]).split(","))))
+    if pdf_url:
+        tags.append(("citation_pdf_url", pdf_url))
+    tags.append(("citation_abstract_html_url", page_url))
+    tags.append(("citation_fulltext_html_url", page_url))
+    return tags
+
+
+def dublin_core_tags(item: Mapping[str, Any], page_url: str, publisher: str, license_id: str) -> list[Tag]:
+    tags: list[Tag] = [("DC.title", plain(item.get("title", "")))]
+    tags += [("DC.creator", person_inverted(name)) for name in item.get("author", [])]
+    tags.append(("DC.date", iso_date(item)))
+    if item.get("DOI"):
+        tags.append(("DC.identifier", f"https://doi.org/{item['DOI']}"))
+    tags.append(("DC.identifier", page_url))
+    if item.get("container-title"):
+        tags.append(("DC.relation.ispartof", plain(item["container-title"])))
+    if item.get("publisher") or publisher:
+        tags.append(("DC.publisher", item.get("publisher") or publisher))
+    if item.get("language"):
+        tags.append(("DC.language", item["language"]))
+    if item.get("abstract"):
+        tags.append(("DC.description", item["abstract"]))
+    tags += [("DC.subject", k.strip()) for k in str(item.get("keyword", "")).split(",") if k.strip()]
+    if license_id:
+        tags.append(("DC.rights", LICENSES.get(license_id, (license_id, license_id))[1]))
+    tags.append(("DC.type", "Text"))
+    return tags
+
+
+def open_graph_tags(item: Mapping[str, Any], page_url: str, site_title: str) -> list[Tag]:
+    tags: list[Tag] = [("og:type", "article"), ("og:title", plain(item.get("title", ""))), ("og:url", page_url),
+                       ("og:site_name", site_title)]
+    if item.get("abstract"):
+        tags.append(("og:description", _shorten(item["abstract"], 300)))
+    if iso_date(item):
+        tags.append(("article:published_time", iso_date(item)))
+    return tags
+
+
+def json_ld(item: Mapping[str, Any], authors: list[Mapping[str, str]], page_url: str, publisher: str,
+            license_id: str) -> dict[str, Any]:
+    """A schema.org ScholarlyArticle for web search engines (Zotero does not read JSON-LD)."""
+    record: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": _shorten(plain(item.get("title", "")), 110),
+        "name": plain(item.get("title", "")),
+        "author": [_ld_person(name, extra) for name, extra in zip(item.get("author", []), authors)],
+        "datePublished": iso_date(item),
+        "url": page_url,
+        "mainEntityOfPage": page_url,
+        "publisher": {"@type": "Organization", "name": item.get("publisher") or publisher},
+    }
+    if item.get("DOI"):
+        record["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": item["DOI"]}
+        record["sameAs"] = f"https://doi.org/{item['DOI']}"
+    optional = {"abstract": item.get("abstract"), "inLanguage": item.get("language"),
+                "keywords": [k.strip() for k in str(item.get("keyword", "")).split(",") if k.strip()] or None,
+                "license": LICENSES.get(license_id, (license_id, license_id))[1] if license_id else None,
+                "dateModified": iso_date(item, "modified") if item.get("modified") else None}
+    record.update({k: v for k, v in optional.items() if v})
+    first, last = page_range(item)
+    if first:
+        record["pageStart"] = first
+    if last:
+        record["pageEnd"] = last
+    if item.get("container-title"):
+        record["isPartOf"] = _ld_container(item)
+    return record
+
+
+def _ld_person(name: Mapping[str, Any], extra: Mapping[str, str]) -> dict[str, Any]:
+    if "literal" in name:
+        return {"@type": "Organization", "name": name["literal"]}
+    person: dict[str, Any] = {"@type": "Person", "name": person_display(name), "familyName": name.get("family", "")}
+    if name.get("given"):
+        person["givenName"] = name["given"]
+    if extra.get("orcid"):
+        person["identifier"] = f"https://orcid.org/{extra['orcid']}"
+    if extra.get("affiliation"):
+        person["affiliation"] = {"@type": "Organization", "name": extra["affiliation"]}
+    return person
+
+
+def _ld_container(item: Mapping[str, Any]) -> dict[str, Any]:
+    periodical: dict[str, Any] = {"@type": "Periodical", "name": plain(item["container-title"])}
+    if item.get("ISSN"):
+        periodical["issn"] = item["ISSN"]
+    if item.get("type") not in (None, "article-journal"):
+        return {"@type": "CreativeWork", "name": plain(item["container-title"])}
+    node = periodical
+    if item.get("volume"):
+        node = {"@type": "PublicationVolume", "volumeNumber": str(item["volume"]), "isPartOf": node}
+    if item.get("issue"):
+        node = {"@type": "PublicationIssue", "issueNumber": str(item["issue"]), "isPartOf": node}
+    return node
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

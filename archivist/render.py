@@ -1,0 +1,78 @@
+"""Render planned pages through the site's templates into bytes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic
+from .i18n import labels_for
+from .plan import OutputJob
+from .templating import make_environment, template_diagnostic
+from .vocabulary import LICENSES, text_direction
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+class Renderer:
+    """Holds one Jinja environment for a build and the globals every template may use."""
+
+    def __init__(self, config: SiteConfig, static_files: Mapping[str, Path]):
+        self.config = config
+        self.env = make_environment(config.templates_dir)
+        self.env.globals.update(self._globals(static_files))
+
+    def _globals(self, static_files: Mapping[str, Path]) -> dict[str, Any]:
+        config = self.config
+        fingerprints = {path: _fingerprint(source) for path, source in static_files.items()}
+
+        def static_url(name: str) -> str:
+            path = f"static/{name}"
+            if path not in fingerprints:
+                raise jinja2.UndefinedError(f"no static file '{name}'")
+            return f"{config.url_for(path)}?v={fingerprints[path]}"
+
+        return {
+            "site": config,
+            "url_for": config.url_for,
+            "absolute_url": config.absolute_url,
+            "static_url": static_url,
+            "site_labels": labels_for(config.language, config.templates_dir / "i18n"),
+            "labels_for": lambda lang: labels_for(lang, config.templates_dir / "i18n"),
+            "text_direction": text_direction,
+            "licenses": LICENSES,
+        }
+
+    def render(self, job: OutputJob) -> tuple[bytes | None, Diagnostic | None]:
+        """The page's bytes, or a diagnostic naming the template file and line that failed."""
+        try:
+            template = self.env.get_template(job.template)
+            html = template.render(page_path=job.path, page_url=self.config.url_for(_page_url(job.path)),
+                                   **job.context)
+        except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            return None, template_diagnostic(exc, self.config.root)
+        return html.encode("utf-8"), None
+
+
+def _page_url(path: str) -> str:
+    """'articles/x/index.html' is served as 'articles/x/'."""
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def static_files(config: SiteConfig) -> dict[str, Path]:
+    """The theme's static files, with the site's templates/static/ replacing or adding by name."""
+    files: dict[str, Path] = {}
+    for folder in (STATIC_DIR, config.templates_dir / "static"):
+        if folder.is_dir():
+            for source in sorted(folder.rglob("*")):
+                if source.is_file() and not source.name.startswith("."):
+                    files[f"static/{source.relative_to(folder).as_posix()}"] = source
+    return files

@@ -1,0 +1,141 @@
+"""Commit a built site to disk atomically: the output folder is swapped whole, or not touched at all."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Mapping
+
+MARKER = ".archivist-output"
+MARKER_TEXT = b"This folder is built by Archivist and replaced whole by each build.\n"
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+class OutputRefused(Exception):
+    """The output folder exists and is not one Archivist made; it is never deleted."""
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What a commit changed: files written anew, files kept as they were, files removed."""
+
+    written: int
+    unchanged: int
+    removed: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+def commit(output: Path, files: Mapping[str, bytes | Path]) -> WriteReport:
+    """Make `output` hold exactly `files` (site path -> bytes, or a source file to copy).
+
+    Nothing is written when every byte is already in place. Otherwise a complete new tree is
+    made beside the old one (unchanged files hard-linked, so they are not rewritten) and swapped
+    in with one atomic rename: a build killed at any moment leaves the old site or the new one.
+    """
+    files = {MARKER: MARKER_TEXT, **files}
+    _check_paths(files)
+    output = output.absolute()
+    _refuse_foreign(output)
+    _remove_leftovers(output)
+    old = _existing_files(output)
+    unchanged = {path for path, data in files.items() if path in old and _same(old[path], data)}
+    removed = set(old) - set(files)
+    if len(unchanged) == len(files) and not removed:
+        return WriteReport(written=0, unchanged=len(unchanged), removed=0)
+    staging = output.parent / f".{output.name}.staging-{os.getpid()}"
+    _fill(staging, files, output, unchanged)
+    _swap_in(staging, output)
+    return WriteReport(written=len(files) - len(unchanged), unchanged=len(unchanged), removed=len(removed))
+
+
+def _check_paths(files: Mapping[str, object]) -> None:
+    for path in files:
+        pure = PurePosixPath(path)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise ValueError(f"refusing to write outside the output folder: {path!r}")
+
+
+def _refuse_foreign(output: Path) -> None:
+    if output.exists() and not output.is_dir():
+        raise OutputRefused(f"{output} exists and is not a folder")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        raise OutputRefused(f"{output} holds files that Archivist did not write; "
+                            "choose another --output folder or empty this one yourself")
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Trees left by a build that was killed before it could clean up after itself."""
+    for pattern in (f".{output.name}.staging-*", f".{output.name}.old-*"):
+        for leftover in output.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _existing_files(output: Path) -> dict[str, Path]:
+    if not output.is_dir():
+        return {}
+    found = {}
+    for dirpath, _dirs, filenames in os.walk(output):
+        for name in filenames:
+            full = Path(dirpath) / name
+            found[full.relative_to(output).as_posix()] = full
+    return found
+
+
+def _same(existing: Path, data: bytes | Path) -> bool:
+    try:
+        if isinstance(data, Path):
+            return existing.stat().st_size == data.stat().st_size and existing.read_bytes() == data.read_bytes()
+        return existing.stat().st_size == len(data) and existing.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _fill(staging: Path, files: Mapping[str, bytes | Path], output: Path, unchanged: set[str]) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for path, data in sorted(files.items()):
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if path in unchanged:
+            _link_or_copy(output / path, target)
+        elif isinstance(data, Path):
+            shutil.copyfile(data, target)
+        else:
+            target.write_bytes(data)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    if not _exchange(staging, output):
+        retired = output.parent / f".{output.name}.old-{os.getpid()}"
+        os.rename(output, retired)
+        os.rename(staging, output)
+        staging = retired
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step with Linux's renameat2(RENAME_EXCHANGE); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
+    return result == 0

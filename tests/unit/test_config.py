@@ -1,0 +1,38 @@
+"""Site settings: defaults, sub-path URLs, and every bad key reported at once."""
+
+import pytest
+
+from archivist import config
+from archivist.diagnostics import ContentError
+
+
+def write(tmp_path, body):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n\n[tool.archivist]\n" + body, encoding="utf-8")
+    return tmp_path
+
+
+def test_defaults_and_sub_path(tmp_path):
+    site = config.load(write(tmp_path, 'title = "T"\nbase_url = "https://owner.github.io/repo"\n'))
+    assert site.base_url == "https://owner.github.io/repo/"
+    assert site.path_prefix == "/repo/"
+    assert site.url_for("articles/x/") == "/repo/articles/x/"
+    assert site.absolute_url("articles/x/") == "https://owner.github.io/repo/articles/x/"
+    assert site.language == "en-US"
+    assert site.citation_styles[0] == "apa"
+
+
+def test_every_bad_setting_is_reported_with_its_line(tmp_path):
+    write(tmp_path, 'title = ""\nbase_url = "example.org"\nlanguge = "en"\npage_size = 0\n')
+    with pytest.raises(ContentError) as caught:
+        config.load(tmp_path)
+    found = [(d.line, d.code) for d in caught.value.diagnostics]
+    assert found == [(5, "config.invalid"), (6, "config.invalid"), (7, "config.unknown-key"), (8, "config.invalid")]
+    assert "did you mean 'language'" in caught.value.diagnostics[2].message
+
+
+def test_toml_syntax_error_names_the_line(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.archivist]\ntitle = \n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        config.load(tmp_path)
+    assert caught.value.diagnostics[0].code == "config.syntax"
+    assert caught.value.diagnostics[0].line == 2

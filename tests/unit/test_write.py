@@ -1,0 +1,63 @@
+"""Atomic commits: unchanged files are not rewritten, stale ones go, foreign folders are refused."""
+
+import os
+
+import pytest
+
+from archivist.write import MARKER, OutputRefused, commit
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_second_commit_of_the_same_files_writes_nothing(tmp_path):
+    out = tmp_path / "output"
+    first = commit(out, {"index.html": b"home", "a/b.html": b"b"})
+    assert first.written == 3  # two files and the marker
+    mtime = (out / "index.html").stat().st_mtime_ns
+    second = commit(out, {"index.html": b"home", "a/b.html": b"b"})
+    assert (second.written, second.removed) == (0, 0)
+    assert (out / "index.html").stat().st_mtime_ns == mtime
+
+
+def test_changed_and_stale_files(tmp_path):
+    out = tmp_path / "output"
+    commit(out, {"index.html": b"home", "old.html": b"old"})
+    inode = (out / "index.html").stat().st_ino
+    report = commit(out, {"index.html": b"home", "new.html": b"new"})
+    assert (report.written, report.removed) == (1, 1)
+    assert tree(out) == {MARKER: tree(out)[MARKER], "index.html": b"home", "new.html": b"new"}
+    assert (out / "index.html").stat().st_ino == inode  # kept, not rewritten
+    assert sorted(os.listdir(tmp_path)) == ["output"]  # no staging left behind
+
+
+def test_copies_source_files(tmp_path):
+    source = tmp_path / "figure.svg"
+    source.write_bytes(b"<svg/>")
+    commit(tmp_path / "out", {"articles/x/figure.svg": source})
+    assert (tmp_path / "out" / "articles/x/figure.svg").read_bytes() == b"<svg/>"
+
+
+def test_a_folder_archivist_did_not_make_is_never_replaced(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("precious")
+    with pytest.raises(OutputRefused):
+        commit(tmp_path / "mine", {"index.html": b"x"})
+    assert (tmp_path / "mine" / "thesis.tex").read_text() == "precious"
+
+
+def test_leftovers_of_a_killed_build_are_cleared(tmp_path):
+    out = tmp_path / "output"
+    commit(out, {"index.html": b"v1"})
+    (tmp_path / ".output.staging-999").mkdir()
+    (tmp_path / ".output.staging-999" / "half.html").write_text("half")
+    commit(out, {"index.html": b"v2"})
+    assert sorted(os.listdir(tmp_path)) == ["output"]
+    assert (out / "index.html").read_bytes() == b"v2"
+
+
+@pytest.mark.parametrize("path", ["../escape.html", "/etc/passwd", "a/../../b"])
+def test_paths_outside_the_output_are_refused(tmp_path, path):
+    with pytest.raises(ValueError):
+        commit(tmp_path / "out", {path: b"x"})
