@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from .diagnostics import ContentError, Diagnostic, has_errors, normalise
 from .site import BuildOptions, build_site
 from .write import OutputRefused, commit
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class UsageError(Exception):
@@ -36,6 +37,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONTENT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug, not bad content: say so in one line, details on request
+        if os.environ.get("ARCHIVIST_DEBUG"):
+            raise
+        print(f"archivist: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in Archivist, not in your content; set ARCHIVIST_DEBUG=1 to see the details.",
+              file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,18 +69,44 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "github"), default="text")
     check.set_defaults(run=run_check)
 
-    for name, text in (("serve", "preview the site with live reload"), ("new", "start a new article")):
-        reserved = commands.add_parser(name, help=f"{text} (not available in this version)")
-        reserved.add_argument("rest", nargs=argparse.REMAINDER)
-        reserved.set_defaults(run=_reserved(name))
+    serve = commands.add_parser("serve", help="preview the site with live reload")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    serve.add_argument("--open", action="store_true", help="open the preview in the web browser")
+    serve.set_defaults(run=run_serve)
+
+    new = commands.add_parser("new", help="start a new article")
+    new.add_argument("title", help="the article's title, in quotes")
+    new.add_argument("--author", action="append", default=[], help="'Family, Given'; repeat for more authors")
+    new.add_argument("--journal", default="", help="the journal, book or series it appeared in")
+    new.add_argument("--slug", default="", help="the URL name (default: made from the title)")
+    new.add_argument("--bundle", action="store_true", help="make content/articles/<slug>/index.md, for images and PDFs")
+    new.set_defaults(run=run_new)
     return parser
 
 
-def _reserved(name: str):
-    def run(_args: argparse.Namespace) -> int:
-        raise UsageError(f"'{name}' is not available in this version")
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import ServeError, serve  # watchdog loads only when previewing
 
-    return run
+    try:
+        return serve(Path(args.site), args.host, args.port, args.drafts, args.open)
+    except ServeError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .scaffold import NewArticle, ScaffoldError, create
+
+    if not (Path(args.site) / "pyproject.toml").is_file():
+        raise UsageError(f"no pyproject.toml in {Path(args.site).resolve()}; run from the site's folder or pass --site")
+    request = NewArticle(args.title, tuple(args.author), args.journal, args.slug, args.bundle)
+    try:
+        path = create(Path(args.site), request)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"created {path}; preview it with: python build.py serve")
+    return EXIT_OK
 
 
 def _load_config(args: argparse.Namespace) -> config_step.SiteConfig:

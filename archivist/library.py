@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .model import Article
+
+if TYPE_CHECKING:
+    from .collections import Collections
+    from .datafiles import SiteData
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,21 @@ class Library:
     """All entries, newest first (then by slug, so equal dates keep a stable order)."""
 
     entries: tuple[Entry, ...]
+    site_data: "SiteData | None" = None  # content/authors.yaml and journals.yaml, once read
+
+    @cached_property
+    def collections(self) -> "Collections":
+        """Authors, journals, years, keywords and related articles, computed once on first use."""
+        from .collections import collect
+        from .datafiles import SiteData
+        return collect(self.entries, self.site_data or SiteData())
+
+    def related(self, entry: Entry) -> tuple[Entry, ...]:
+        """Articles sharing most authors and keywords with this one, for the article page."""
+        return self.collections.related(entry)
+
+    def with_site_data(self, site_data: "SiteData") -> "Library":
+        return replace(self, site_data=site_data)
 
     def newest(self, count: int) -> tuple[Entry, ...]:
         return self.entries[:count]
@@ -37,7 +57,7 @@ class Library:
         return next((e for e in self.entries if e.slug == slug), None)
 
 
-def assemble(entries: list[Entry]) -> Library:
+def assemble(entries: list[Entry], site_data: "SiteData | None" = None) -> Library:
     ordered = sorted(entries, key=lambda e: e.article.slug)
     ordered.sort(key=lambda e: e.article.meta.date.sort_key, reverse=True)
-    return Library(entries=tuple(ordered))
+    return Library(entries=tuple(ordered), site_data=site_data)

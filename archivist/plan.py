@@ -27,6 +27,8 @@ def plan(config: SiteConfig, library: Library) -> list[OutputJob]:
     for entry in library.entries:
         jobs.append(OutputJob(f"{entry.article.url_path}index.html", "article.html", {"entry": entry},
                               sources=(entry.article.source.relpath,)))
+    from .listings import plan_listings  # imported here: listings builds OutputJobs from this module
+    jobs.extend(plan_listings(config, library))
     return jobs
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import library as library_step
 from .cite import cite_all, export_files
+from .harvest import harvest_files
 from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .load import load_articles
@@ -50,5 +51,6 @@ def build_site(config: SiteConfig, options: BuildOptions) -> SiteBuild:
     result.files.update(statics)
     result.files.update(bundle_assets(library))
     result.files.update(export_files(library.entries))
+    result.files.update(harvest_files(config, library))
     result.files[".nojekyll"] = b""
     return result

@@ -139,7 +139,7 @@ JS
 }
 
 install_node_packages() {
-  command -v npm >/dev/null || fail "npm is missing: install Node.js 20 with npm"
+  command -v node >/dev/null && command -v npm >/dev/null || fail "install Node.js 20 with npm first"
   if node_packages_current; then
     say "node packages: up to date"
     return

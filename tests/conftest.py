@@ -85,7 +85,9 @@ def page_factory(browser: Any) -> Iterator[Callable[..., WatchedPage]]:
     """Opens watched pages (``url``, ``viewport="desktop"|"phone"``); all closed afterwards."""
     opened: list[WatchedPage] = []
 
-    def open_watched(url: str | None = None, viewport: Viewport | str = DESKTOP, **options: Any) -> WatchedPage:
+    def open_watched(
+        url: str | None = None, viewport: Viewport | str = DESKTOP, **options: Any
+    ) -> WatchedPage:
         watched = open_page(browser, url=None, viewport=viewport, **options)
         opened.append(watched)
         if url is not None:

@@ -116,11 +116,15 @@ class CitationEngine:
 
     def _run(self, setup: _Setup, items: list[dict], requests: list[dict]) -> list[FormattedCitation]:
         worker = self._ensure_loaded(setup)
-        if requests[0]["op"] == "bibliography":
-            raw = worker.request("bibliography", key=setup.worker_key, items=items)
-        else:
-            cites = [dict(request, item=item) for item, request in zip(items, requests)]
-            raw = worker.request("citation", key=setup.worker_key, cites=cites)
+        try:
+            if requests[0]["op"] == "bibliography":
+                raw = worker.request("bibliography", key=setup.worker_key, items=items)
+            else:
+                cites = [dict(request, item=item) for item, request in zip(items, requests)]
+                raw = worker.request("citation", key=setup.worker_key, cites=cites)
+        except CitationEngineError as exc:
+            ids = ", ".join(str(item.get("id")) for item in items[:5])
+            raise CitationEngineError(f"cannot format {ids} with style '{setup.style.id}': {exc}") from exc
         formatted = []
         for engine_html in raw:
             clean = clean_html(engine_html)

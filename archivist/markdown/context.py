@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from types import MethodType
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -59,11 +58,6 @@ class SourceLocator:
                 return self.line_at(pos)
         return self.first_line
 
-    def line_matching(self, pattern: re.Pattern[str]) -> int:
-        """The file line of the first match of a pattern, or the body start."""
-        m = pattern.search(self.source)
-        return self.line_at(m.start()) if m else self.first_line
-
     def line_at(self, pos: int) -> int:
         return self.first_line + self.source.count("\n", 0, pos)
 
@@ -110,9 +104,6 @@ class Session:
     def warning(self, code: str, message: str, *needles: str) -> None:
         line = self.locator.line_of(*needles)
         self.diagnostics.append(warning(self.ctx.path, line, code, message))
-
-    def error_at(self, line: int, code: str, message: str) -> None:
-        self.diagnostics.append(error(self.ctx.path, line, code, message))
 
     def warning_at(self, line: int, code: str, message: str) -> None:
         self.diagnostics.append(warning(self.ctx.path, line, code, message))

@@ -23,7 +23,7 @@ def check_raw_images(cleaned: str, raw: str, session: Session) -> str:
     def visit(m: re.Match[str]) -> str:
         attrs = {k: htmllib.unescape(v) for k, v in _ATTR_RE.findall(m.group(1))}
         src, alt = attrs.get("src", ""), attrs.get("alt", "")
-        kept = check_image(src, alt, session, src or "<img", "<img") if src else None
+        kept = check_image(src, alt, session, "<img", src) if src else None
         if not src:
             session.error("body.image-path", "an <img> has no src", "<img")
         return m.group(0) if kept is not None else escape(alt)

@@ -35,10 +35,6 @@ def scheme_of(url: str) -> str:
     return m.group(1).lower() if m else ""
 
 
-def is_harmful(url: str) -> bool:
-    return scheme_of(url) in HARMFUL_SCHEMES
-
-
 def bundle_path(url: str) -> str | None:
     """The bundle-relative file a relative URL points to, or None if it leaves the bundle."""
     path = unquote(unescape(url)).split("#", 1)[0].split("?", 1)[0]

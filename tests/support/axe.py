@@ -32,7 +32,9 @@ def axe_source(script: Path = AXE_SCRIPT) -> str:
     return script.read_text(encoding="utf-8")
 
 
-def run_axe(page: Page, tags: Iterable[str] = AXE_TAGS, disabled_rules: Iterable[str] = ()) -> list[dict[str, Any]]:
+def run_axe(
+    page: Page, tags: Iterable[str] = AXE_TAGS, disabled_rules: Iterable[str] = ()
+) -> list[dict[str, Any]]:
     """axe's violations for the page as loaded now, as the JSON objects axe returns."""
     # Evaluated over the DevTools protocol rather than added as a <script>, so the
     # site's own Content-Security-Policy cannot keep axe out.

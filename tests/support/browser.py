@@ -6,9 +6,18 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Request, Response, Route
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    Route,
+)
 
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -21,6 +30,7 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = frozenset({"127.0.0.1"})
 NAVIGATION_TIMEOUT_MS = 30_000
+WaitUntil = Literal["commit", "domcontentloaded", "load", "networkidle"]
 
 
 @dataclass(frozen=True)
@@ -67,9 +77,9 @@ class WatchedPage:
     failed_requests: list[str] = field(default_factory=list)
     error_responses: list[str] = field(default_factory=list)
 
-    def goto(self, url: str) -> None:
-        """Load ``url`` and wait until the network is idle, failing on an error status."""
-        response = self.page.goto(url, wait_until="networkidle")
+    def goto(self, url: str, wait_until: WaitUntil = "networkidle") -> None:
+        """Load ``url`` (by default until the network is quiet), failing on an error status."""
+        response = self.page.goto(url, wait_until=wait_until)
         if response is None or response.status >= 400:
             status = "no response" if response is None else response.status
             raise AssertionError(f"{url} answered {status}")
@@ -102,10 +112,14 @@ def open_page(
     context = browser.new_context(**(viewport.context_options() | context_options))
     context.set_default_timeout(NAVIGATION_TIMEOUT_MS)
     watched = WatchedPage(page=context.new_page(), context=context, viewport=viewport)
-    context.route(re.compile(r"^(https?|wss?)://"), lambda route: _route(route, watched, allowed_hosts))
+    context.route(re.compile(r"^https?://"), lambda route: _route(route, watched, allowed_hosts))
     _listen(watched)
     if url is not None:
-        watched.goto(url)
+        try:
+            watched.goto(url)
+        except Exception:
+            context.close()
+            raise
     return watched
 
 
@@ -148,25 +162,39 @@ def horizontal_overflow(page: Page) -> int:
     widens ``innerWidth`` to fit too-wide content (and zooms out), which would hide the
     very overflow a reader on a phone would see.
     """
-    return max(0, int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")))
+    script = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    return max(0, int(page.evaluate(script)))
 
 
-def widest_elements(page: Page, limit: int = 5) -> list[str]:
-    """Elements whose right edge passes the window's, widest first, to explain an overflow."""
-    script = """(limit) => {
-      const out = [];
-      for (const el of document.querySelectorAll('body *')) {
-        const right = el.getBoundingClientRect().right;
-        if (right > document.documentElement.clientWidth + 0.5) {
-          const id = el.id ? '#' + el.id : '';
-          const cls = el.classList.length ? '.' + [...el.classList].join('.') : '';
-          out.push([right, el.tagName.toLowerCase() + id + cls + ' right=' + Math.round(right)]);
-        }
-      }
-      out.sort((a, b) => b[0] - a[0]);
-      return out.slice(0, limit).map(x => x[1]);
-    }"""
-    return list(page.evaluate(script, limit))
+def overflow_culprits(page: Page, limit: int = 5) -> list[str]:
+    """Name what makes the page too wide, to explain an overflow in a failure message.
+
+    First the elements whose box passes the window's right edge, widest first; if none
+    does (a long unbreakable word or DOI spills out of its box), the innermost elements
+    whose content is wider than they are.
+    """
+    return list(page.evaluate(_CULPRITS_SCRIPT, limit))
+
+
+_CULPRITS_SCRIPT = """(limit) => {
+  const edge = document.documentElement.clientWidth + 0.5;
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+  const sticking = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const right = el.getBoundingClientRect().right;
+    if (right > edge) sticking.push([right, name(el) + ' reaches ' + Math.round(right) + 'px']);
+  }
+  if (sticking.length) {
+    sticking.sort((a, b) => b[0] - a[0]);
+    return sticking.slice(0, limit).map(pair => pair[1]);
+  }
+  const spilling = [...document.querySelectorAll('body, body *')].filter(el =>
+    el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible');
+  const innermost = spilling.filter(el => !spilling.some(other => other !== el && el.contains(other)));
+  return innermost.slice(0, limit).map(el =>
+    name(el) + ' holds ' + el.scrollWidth + 'px of content in ' + el.clientWidth + 'px');
+}"""
 
 
 def assert_no_overflow(page: Page) -> None:
@@ -180,7 +208,7 @@ def assert_no_overflow(page: Page) -> None:
         )
     excess = horizontal_overflow(page)
     if excess > 0:
-        culprits = "\n  ".join(widest_elements(page))
+        culprits = "\n  ".join(overflow_culprits(page))
         raise AssertionError(f"{page.url} is {excess}px wider than the window:\n  {culprits}")
 
 

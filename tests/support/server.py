@@ -170,7 +170,8 @@ class _SiteHandler(BaseHTTPRequestHandler):
             found = Resolution(HTTPStatus.BAD_REQUEST)
         self.site.requests.append(ServedRequest(self.command, self.path, int(found.status)))
         if found.location is not None:
-            self._send(found.status, b"", "text/plain; charset=utf-8", {"Location": found.location}, send_body)
+            location = {"Location": found.location}
+            self._send(found.status, b"", "text/plain; charset=utf-8", location, send_body)
         elif found.file is not None:
             self._send(found.status, found.file.read_bytes(), content_type_for(found.file), {}, send_body)
         else:

@@ -87,7 +87,8 @@ def _run_vnu(paths: list[Path], jar: Path) -> list[dict[str, Any]]:
         raise RuntimeError("java is not installed: run `bash scripts/setup.sh` (default-jre-headless)")
     if not jar.is_file():
         raise FileNotFoundError(f"{jar} is missing: run `bash scripts/setup.sh` (npm ci)")
-    command = [java, "-jar", str(jar), "--format", "json", "--stdout", "--exit-zero-always", "--skip-non-html"]
+    command = [java, "-jar", str(jar), "--format", "json", "--stdout", "--exit-zero-always"]
+    command.append("--skip-non-html")  # a folder holds CSS, feeds and images too
     done = subprocess.run(
         command + [str(p) for p in paths],
         capture_output=True, text=True, timeout=VNU_TIMEOUT_SECONDS, check=False,

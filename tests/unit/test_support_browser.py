@@ -10,16 +10,27 @@ import pytest
 from support.browser import PHONE, WatchedPage, assert_no_overflow, horizontal_overflow, save_screenshot
 from support.server import ServedSite, serve_site
 
-HEAD = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' \
-       '<meta name="viewport" content="width=device-width, initial-scale=1"><title>t</title></head>'
+HEAD = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>t</title></head>'
+)
+
+
+def html(body: str, head: str = HEAD) -> str:
+    return f"{head}<body>{body}</body></html>"
+
+
 PAGES = {
-    "clean.html": HEAD + "<body><main><h1>Clean</h1><p>Short text.</p></main></body></html>",
-    "wide.html": HEAD + '<body><main><h1>Wide</h1><div id="banner" style="width:900px">wide</div></main></body></html>',
-    "no-viewport.html": HEAD.replace("width=device-width, ", "width=980, ") + "<body><h1>Fixed</h1></body></html>",
-    "noisy.html": HEAD + "<body><h1>Noisy</h1><script>console.error('boom'); missingFunction();</script></body></html>",
-    "offsite.html": HEAD + '<body><h1>Off</h1><img alt="" src="https://example.com/x.png">'
-                           '<link rel="stylesheet" href="https://fonts.example.net/a.css"></body></html>',
-    "broken-asset.html": HEAD + '<body><h1>Asset</h1><img alt="" src="missing.png"></body></html>',
+    "clean.html": html("<main><h1>Clean</h1><p>Short text.</p></main>"),
+    "wide.html": html('<main><h1>Wide</h1><div id="banner" style="width:900px">wide</div></main>'),
+    "long-word.html": html('<main><h1>Long</h1><p id="doi">' + "x" * 120 + "</p></main>"),
+    "no-viewport.html": html("<h1>Fixed</h1>", head=HEAD.replace("width=device-width, ", "width=980, ")),
+    "noisy.html": html("<h1>Noisy</h1><script>console.error('boom'); missingFunction();</script>"),
+    "offsite.html": html(
+        '<h1>Off</h1><img alt="" src="https://example.com/x.png">'
+        '<link rel="stylesheet" href="https://fonts.example.net/a.css">'
+    ),
+    "broken-asset.html": html('<h1>Asset</h1><img alt="" src="missing.png">'),
 }
 
 
@@ -45,7 +56,14 @@ def test_clean_page_has_no_problems(page_factory: OpenPage, site: ServedSite) ->
 def test_overflow_is_detected_and_explained(page_factory: OpenPage, site: ServedSite) -> None:
     watched = page_factory(site.url_for("wide"), viewport="phone")
     assert horizontal_overflow(watched.page) > 0
-    with pytest.raises(AssertionError, match="div#banner"):
+    with pytest.raises(AssertionError, match="div#banner reaches 9"):
+        assert_no_overflow(watched.page)
+
+
+def test_text_spilling_out_of_its_box_is_explained(page_factory: OpenPage, site: ServedSite) -> None:
+    watched = page_factory(site.url_for("long-word"), viewport="phone")
+    assert horizontal_overflow(watched.page) > 0
+    with pytest.raises(AssertionError, match=r"p#doi holds \d+px of content in \d+px"):
         assert_no_overflow(watched.page)
 
 

@@ -97,7 +97,8 @@ def test_pages_are_found(site: ServedSite, path: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/archive/missing", "/archive/about/", "/archive/about.html/", "/archive/empty/", "/archive/dir/nope.css"]
+    "path",
+    ["/archive/missing", "/archive/about/", "/archive/about.html/", "/archive/empty/", "/archive/dir/nope.css"],
 )
 def test_missing_paths_get_the_sites_404_page(site: ServedSite, path: str) -> None:
     status, headers, body = fetch(site, path)

@@ -1,0 +1,128 @@
+"""Decide what a change to the site's files forces to be rendered again: one pure function of two states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from posixpath import dirname
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """What a build depended on, reduced to hashes, so two builds can be compared without re-reading files.
+
+    ``outputs`` and ``pages`` describe the rendered pages of that build; they are empty for a state
+    taken from disk before planning, which `plan_rebuild` reads as "not known yet".
+    """
+
+    settings: str = ""  # hash of pyproject.toml, build options and the package version
+    templates: Mapping[str, str] = field(default_factory=dict)  # template/static/locale/style file -> hash
+    sources: Mapping[str, str] = field(default_factory=dict)  # every content file -> hash
+    listed: Mapping[str, str] = field(default_factory=dict)  # article source -> hash of what listings show
+    slugs: Mapping[str, str] = field(default_factory=dict)  # article source -> its slug
+    links: Mapping[str, frozenset[str]] = field(default_factory=dict)  # article source -> slugs it links to
+    outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # page -> article sources it shows
+    pages: Mapping[str, str] = field(default_factory=dict)  # page -> the article source it is the page of
+
+
+@dataclass(frozen=True)
+class RebuildPlan:
+    """The work one change needs; ``full`` means start again from nothing."""
+
+    full: bool = False
+    reason: str = ""
+    articles: frozenset[str] = frozenset()  # sources to load, cite and render again
+    removed: frozenset[str] = frozenset()  # sources that are gone
+    relisted: frozenset[str] = frozenset()  # sources whose listing facts changed (added, removed, retitled ...)
+    outputs: frozenset[str] = frozenset()  # pages to render again
+
+    @property
+    def nothing(self) -> bool:
+        """True when the change cannot alter the built site (a save without edits, an ignored file)."""
+        return not (self.full or self.articles or self.removed or self.outputs)
+
+
+def plan_rebuild(old: SiteState | None, new: SiteState) -> RebuildPlan:
+    """Which articles and pages a change touches; when unsure, everything.
+
+    Settings and templates reach every page (a base template is extended by all), so any change
+    to them rebuilds all. A body edit re-renders the article's own pages; a front-matter edit
+    (which may change a title, date or author that listings print) also re-renders every page
+    that lists the article, before and after the change (an article page that shows related
+    articles lists them among its sources). Pages other than article pages that declare no
+    sources are assumed to list everything.
+    """
+    if old is None:
+        return RebuildPlan(full=True, reason="first build")
+    if old.settings != new.settings:
+        return RebuildPlan(full=True, reason="settings changed")
+    changed_templates = _changed_keys(old.templates, new.templates)
+    if changed_templates:
+        return RebuildPlan(full=True, reason=f"templates changed: {', '.join(sorted(changed_templates))}")
+    changed = _changed_keys(old.sources, new.sources)
+    articles_before, articles_now = set(old.listed), set(new.listed)
+    touched, site_data = _articles_touched(changed, articles_before | articles_now)
+    if site_data:
+        return RebuildPlan(full=True, reason=f"site data changed: {', '.join(sorted(site_data))}")
+    removed = frozenset(articles_before - articles_now)
+    relisted = frozenset(s for s in touched if old.listed.get(s) != new.listed.get(s))
+    articles = (touched - removed) | _linking_to(_changed_slugs(old, new), new)
+    outputs = _outputs_to_render(old, new, frozenset(articles) | removed, relisted)
+    return RebuildPlan(articles=frozenset(articles), removed=removed, relisted=relisted, outputs=outputs,
+                       reason=_describe(articles, removed, relisted))
+
+
+def _changed_keys(old: Mapping[str, object], new: Mapping[str, object]) -> set[str]:
+    return {key for key in old.keys() | new.keys() if old.get(key) != new.get(key)}
+
+
+def _articles_touched(changed: set[str], articles: set[str]) -> tuple[set[str], set[str]]:
+    """Articles whose file or bundle asset changed, and changed files that belong to no article."""
+    bundles = {dirname(a) + "/": a for a in articles if a.endswith("/index.md")}
+    touched, site_data = set(), set()
+    for path in changed:
+        if path in articles:
+            touched.add(path)
+            continue
+        owner = next((a for folder, a in bundles.items() if path.startswith(folder)), None)
+        if owner is None:
+            site_data.add(path)
+        else:
+            touched.add(owner)
+    return touched, site_data
+
+
+def _changed_slugs(old: SiteState, new: SiteState) -> set[str]:
+    """Slugs that appeared or disappeared: links to them now resolve differently."""
+    return set(old.slugs.values()) ^ set(new.slugs.values())
+
+
+def _linking_to(slugs: set[str], new: SiteState) -> set[str]:
+    if not slugs:
+        return set()
+    return {source for source, targets in new.links.items() if targets & slugs}
+
+
+def _outputs_to_render(old: SiteState, new: SiteState, articles: frozenset[str],
+                       relisted: frozenset[str]) -> frozenset[str]:
+    chosen: set[str] = set()
+    for state in (old, new):
+        chosen.update(page for page, owner in state.pages.items() if owner in articles)
+        if relisted:
+            chosen.update(page for page, shown in state.outputs.items()
+                          if relisted.intersection(shown) or (not shown and page not in state.pages))
+    if new.outputs:
+        chosen.update(set(new.outputs) - set(old.outputs))
+        chosen.intersection_update(new.outputs)
+    return frozenset(chosen)
+
+
+def _describe(articles: set[str], removed: frozenset[str], relisted: frozenset[str]) -> str:
+    parts = []
+    if articles:
+        parts.append(f"{len(articles)} article(s) changed")
+    if removed:
+        parts.append(f"{len(removed)} removed")
+    if relisted:
+        parts.append(f"{len(relisted)} listed differently")
+    return ", ".join(parts) or "nothing relevant changed"

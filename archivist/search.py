@@ -1,0 +1,165 @@
+"""Index the rendered article pages with Pagefind, from memory, into bundle files for the commit."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import tempfile
+from pathlib import Path
+
+from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.service import PagefindService
+
+from .config import SiteConfig
+from .search_bundle import BundleFormatError, canonicalise
+from .diagnostics import Diagnostic, error
+
+BUNDLE_DIR = "pagefind"
+# Pagefind's ready-made interfaces; the archive ships its own accessible one (static/search.js).
+UNUSED_BUNDLE_FILES = (
+    "pagefind-ui.js", "pagefind-ui.css",
+    "pagefind-component-ui.js", "pagefind-component-ui.css",
+    "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+)
+# Keep hyphenated and dotted identifiers searchable as one word only when asked; the default
+# word rules already split them, which suits prose.
+INDEX_OPTIONS: IndexConfig = {"keep_index_url": False, "write_playground": False}
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not be started or refused a page; the build must stop without writing."""
+
+    def __init__(self, message: str, path: str = ""):
+        super().__init__(f"{path}: {message}" if path else message)
+        self.message = message
+        self.path = path  # the site path of the page at fault, when one is
+
+
+class _PromptService(PagefindService):
+    """The wrapper's service, reading answers as soon as they arrive.
+
+    The packaged reader sleeps a tenth of a second before every answer, which makes indexing
+    10,000 pages take over quarter of an hour; it also never wakes waiting calls when the
+    binary dies. This reader does neither.
+    """
+
+    async def _wait_for_responses(self) -> None:
+        stdout = self._backend.stdout
+        assert stdout is not None
+        try:
+            while True:
+                chunk = await stdout.readuntil(b",")
+                self._deliver(chunk[:-1])
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError) as exc:
+            self._fail_waiting(SearchIndexError(f"the Pagefind process stopped answering ({exc})"))
+
+    def _deliver(self, encoded: bytes) -> None:
+        try:
+            answer = json.loads(base64.b64decode(encoded))
+        except ValueError:
+            return  # not a message (stray output); the call it belongs to still gets its answer
+        if not isinstance(answer, dict):
+            return
+        payload = answer.get("payload") or {}
+        message_id = answer.get("message_id")
+        if message_id is None and payload.get("original_message"):
+            message_id = _original_id(payload["original_message"])
+        future = self._responses.get(message_id) if message_id is not None else None
+        if future is None or future.done():
+            return
+        if payload.get("type") == "Error":
+            future.set_exception(SearchIndexError(f"Pagefind: {payload.get('message', 'unknown error')}"))
+        else:
+            future.set_result(payload)
+
+    def _fail_waiting(self, error: Exception) -> None:
+        for future in self._responses.values():
+            if not future.done():
+                future.set_exception(error)
+
+
+def _original_id(original: str) -> int | None:
+    try:
+        return json.loads(original).get("message_id")
+    except (ValueError, AttributeError):
+        return None
+
+
+def served_path(site_path: str) -> str:
+    """'articles/x/index.html' is served as 'articles/x/'."""
+    return site_path[: -len("index.html")] if site_path.endswith("index.html") else site_path
+
+
+def build_index(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str, bytes]:
+    """The search bundle for these pages, as {'pagefind/…': bytes}.
+
+    Result URLs are the pages' served URLs (with the site's sub-path), so the search page must
+    tell Pagefind `baseUrl: "/"`. Pages are added in site-path order so the bundle's bytes
+    depend only on the pages, not on the order the caller rendered them in.
+    """
+    ordered = sorted(pages, key=lambda page: page[0])
+    with tempfile.TemporaryDirectory(prefix="archivist-search-") as scratch:
+        target = Path(scratch) / BUNDLE_DIR
+        try:
+            asyncio.run(_write_bundle(ordered, config, target))
+        except SearchIndexError:
+            raise
+        except (OSError, ValueError, RuntimeError, AssertionError, asyncio.TimeoutError) as exc:
+            raise SearchIndexError(f"building the search index failed: {exc}") from exc
+        return _read_bundle(target)
+
+
+async def _write_bundle(pages: list[tuple[str, bytes]], config: SiteConfig, target: Path) -> None:
+    service = await _PromptService().launch()
+    try:
+        index = await service.create_index(dict(INDEX_OPTIONS))
+        for site_path, html in pages:
+            await _add_page(index, site_path, html, config)
+        await index.write_files(output_path=str(target))
+    finally:
+        await _close(service)
+
+
+async def _add_page(index: PagefindIndex, site_path: str, html: bytes, config: SiteConfig) -> None:
+    try:
+        text = html.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SearchIndexError(f"not UTF-8 HTML ({exc})", site_path) from exc
+    try:
+        await index.add_html_file(content=text, url=config.url_for(served_path(site_path)))
+    except SearchIndexError as exc:
+        raise SearchIndexError(exc.message, site_path) from exc
+
+
+async def _close(service: PagefindService) -> None:
+    """Stop the binary even when a call failed; a failure here must not hide the first one."""
+    try:
+        await asyncio.wait_for(service.close(), timeout=10)
+    except (asyncio.TimeoutError, ProcessLookupError, SearchIndexError):
+        pass
+
+
+def _read_bundle(folder: Path) -> dict[str, bytes]:
+    if not (folder / "pagefind-entry.json").is_file():
+        raise SearchIndexError("Pagefind wrote no index (pagefind-entry.json is missing)")
+    files: dict[str, bytes] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = path.relative_to(folder).as_posix()
+        if relative not in UNUSED_BUNDLE_FILES:
+            files[f"{BUNDLE_DIR}/{relative}"] = path.read_bytes()
+    try:
+        return canonicalise(files)
+    except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
+        raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
+
+
+def bundle_languages(files: dict[str, bytes]) -> list[str]:
+    """The languages Pagefind made an index for, from the bundle's entry file."""
+    entry = json.loads(files[f"{BUNDLE_DIR}/pagefind-entry.json"])
+    return sorted(entry.get("languages", {}))
+
+
+def search_diagnostic(exc: SearchIndexError) -> Diagnostic:
+    """The failure as a diagnostic, so the command line reports it like any other problem."""
+    return error(exc.path or "pyproject.toml", 1, "search.index", exc.message)

@@ -1,0 +1,242 @@
+"""`archivist serve`: build into a scratch folder, serve it, watch the sources, rebuild and reload pages."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import webbrowser
+from pathlib import Path
+from typing import Callable, TextIO
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .diagnostics import ContentError, Diagnostic, has_errors, normalise
+from .serve_build import LiveBuilder, Outcome
+from .serve_http import Hub, make_server
+from .serve_state import theme_folders
+from .site import BuildOptions
+from .write import commit
+
+QUIET_SECONDS = 0.15  # editors save in bursts (temp file, rename, chmod): wait for them to settle
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
+IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})  # reading a file must not trigger a build
+WATCHED_FOLDERS = ("content", "templates")
+
+
+class ServeError(Exception):
+    """The preview cannot start (the port is taken, the folder is not a site)."""
+
+
+class Debouncer:
+    """Calls `action` once events have stopped arriving for `quiet` seconds, on its own thread."""
+
+    def __init__(self, quiet: float, action: Callable[[], None]):
+        self.quiet, self.action = quiet, action
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._last = 0.0
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="archivist-rebuild", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def poke(self) -> None:
+        with self._lock:
+            self._last = time.monotonic()
+            self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            if self._stopping:
+                return
+            self._settle()
+            if self._stopping:
+                return
+            self.action()
+
+    def _settle(self) -> None:
+        while True:
+            with self._lock:
+                remaining = self._last + self.quiet - time.monotonic()
+                if remaining <= 0:
+                    self._wake.clear()
+                    return
+            time.sleep(remaining)
+
+
+def relevant(path: str, root: Path) -> bool:
+    """Whether a changed path can affect the site: not editor droppings, caches or the output."""
+    name = Path(path).name
+    if not name or name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES) or name == "4913":
+        return False
+    try:
+        parts = Path(path).resolve().relative_to(root).parts
+    except (ValueError, OSError):
+        return "__pycache__" not in path  # a built-in template or static file
+    if len(parts) == 1:
+        return parts[0] == "pyproject.toml" or parts[0] in WATCHED_FOLDERS
+    return not any(p.startswith(".") or p == "__pycache__" for p in parts)
+
+
+class _Changes(FileSystemEventHandler):
+    def __init__(self, preview: "Preview"):
+        self.preview = preview
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in IGNORED_EVENTS or (event.is_directory and event.event_type == "modified"):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        if any(p and relevant(str(p), self.preview.root) for p in paths):
+            self.preview.changed(str(event.src_path))
+
+
+class Preview:
+    """One running preview: server, watcher and rebuilder, started and stopped together."""
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
+                 out: TextIO = sys.stdout, quiet: float = QUIET_SECONDS):
+        self.root, self.host, self.out = root.resolve(), host, out
+        self.hub = Hub()
+        self.scratch = Path(tempfile.mkdtemp(prefix="archivist-serve-"))
+        self.folder = self.scratch / "site"
+        try:
+            self.server = make_server(host, port, self.folder, self.hub)
+        except OSError as exc:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port") from None
+        shown_host = "localhost" if host in ("", "0.0.0.0") else host
+        self.url = f"http://{shown_host}:{self.server.server_address[1]}/"
+        self.builder = LiveBuilder(self.root, BuildOptions(drafts=drafts, search=False), base_url=self.url)
+        self.debouncer = Debouncer(quiet, self.rebuild)
+        self.observer = Observer()
+        self._threads: list[threading.Thread] = []
+        self._build_lock = threading.Lock()
+        self._watched: set[Path] = set()
+
+    def start(self) -> None:
+        """Build once, then serve and watch; returns at once, the work goes on in threads."""
+        self.rebuild()
+        serving = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
+                                   name="archivist-http", daemon=True)
+        serving.start()
+        self._threads.append(serving)
+        self._watch()
+        self.debouncer.start()
+
+    def changed(self, path: str) -> None:
+        """A watched file changed: a new folder may need watching, and a rebuild is due soon."""
+        if Path(path).name in WATCHED_FOLDERS and Path(path).parent.resolve() == self.root:
+            self._watch()
+        self.debouncer.poke()
+
+    def rebuild(self) -> Outcome | None:
+        """Rebuild now; never raises: every failure becomes an overlay over the last good site."""
+        with self._build_lock:
+            started = time.perf_counter()
+            try:
+                outcome = self.builder.rebuild()
+            except ContentError as exc:
+                self._failed(exc.diagnostics, time.perf_counter() - started)
+                return None
+            except Exception:  # the preview must outlive any bug a rebuild meets
+                self.builder.forget()
+                self._report_crash(traceback.format_exc())
+                return None
+            if outcome is not None:
+                self._finish(outcome)
+            return outcome
+
+    def _finish(self, outcome: Outcome) -> None:
+        diagnostics = normalise(outcome.build.diagnostics)
+        if has_errors(diagnostics):
+            self._failed(diagnostics, outcome.seconds)
+            return
+        for diagnostic in diagnostics:
+            print(diagnostic.format_text(), file=self.out, flush=True)
+        try:
+            commit(self.folder, outcome.build.files)
+        except Exception:  # a disk problem is shown like any other failure
+            self._report_crash(traceback.format_exc())
+            return
+        what = "full build" if outcome.plan.full else outcome.plan.reason
+        print(f"rebuilt in {outcome.seconds:.2f} s: {outcome.rendered} page(s) rendered ({what})",
+              file=self.out, flush=True)
+        self.hub.publish(())
+
+    def _failed(self, diagnostics: list[Diagnostic], seconds: float) -> None:
+        errors = [d.format_text() for d in normalise(diagnostics) if d.severity == "error"]
+        for line in errors:
+            print(line, file=self.out, flush=True)
+        print(f"build failed in {seconds:.2f} s; still serving the last good build", file=self.out, flush=True)
+        self.hub.publish(errors)
+
+    def _report_crash(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+        self.hub.publish([f"internal error while building:\n{text}"])
+
+    def _watch(self) -> None:
+        folders = theme_folders(self.root, self.builder.style_dirs)
+        wanted = [(self.root, False)] + [(folder, True) for folder in folders]
+        wanted.append((self.root / "content", True))
+        for folder, recursive in wanted:
+            if folder.is_dir() and folder.resolve() not in self._watched:
+                self.observer.schedule(_Changes(self), str(folder), recursive=recursive)
+                self._watched.add(folder.resolve())
+        if not self.observer.is_alive():
+            self.observer.start()
+
+    def stop(self) -> None:
+        """Stop watching and serving, and remove the scratch folder."""
+        self.debouncer.stop()
+        if self.observer.is_alive():
+            self.observer.stop()
+            self.observer.join(timeout=10)
+        self.hub.close()
+        self.server.shutdown()
+        self.server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def serve(root: Path, host: str, port: int, drafts: bool, open_browser: bool, out: TextIO = sys.stdout) -> int:
+    """Run the preview until Ctrl+C."""
+    if not (root / "pyproject.toml").is_file():
+        raise ServeError(f"no pyproject.toml in {root.resolve()}; run from the site's folder or pass --site")
+    preview = Preview(root, host, port, drafts, out=out)
+    _stop_on_terminate()
+    try:
+        preview.start()
+        print(f"Serving {preview.url} (Ctrl+C to stop)", file=out, flush=True)
+        if open_browser:
+            webbrowser.open(preview.url)
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        preview.stop()
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM stops the preview as Ctrl+C does, so the scratch folder is removed."""
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        pass

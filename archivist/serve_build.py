@@ -1,0 +1,238 @@
+"""Keep a built site in memory and bring it up to date, re-rendering only what `plan_rebuild` names."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+from . import config as config_step, discover, library as library_step
+from .cite import cite_all, export_files
+from .config import SiteConfig
+from .diagnostics import Diagnostic
+from .harvest import harvest_files
+from .library import Entry, Library
+from .load import Parsed, duplicates, missing_pdfs, parse, render as render_article
+from .model import SourceFile
+from .plan import OutputJob, bundle_assets, plan as plan_pages
+from .rebuild import RebuildPlan, SiteState, plan_rebuild
+from .render import Renderer, static_files
+from .serve_state import settings_digest, take_state
+from .site import BuildOptions, SiteBuild
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One rebuild: the complete site, what was wrong with it, what was redone and how long it took."""
+
+    build: SiteBuild
+    plan: RebuildPlan
+    rendered: int  # pages rendered by this rebuild
+    seconds: float
+
+
+@dataclass
+class _Memory:
+    """Everything a previous build computed that a later one may reuse, keyed by article source."""
+
+    config: SiteConfig
+    renderer: Renderer
+    state: SiteState
+    parsed: dict[str, Parsed | None] = field(default_factory=dict)
+    problems: dict[str, list[Diagnostic]] = field(default_factory=dict)  # per source: parse + render
+    entries: dict[str, Entry] = field(default_factory=dict)
+    jobs: dict[str, OutputJob] = field(default_factory=dict)
+    page_problems: dict[str, Diagnostic] = field(default_factory=dict)
+    scan_problems: list[Diagnostic] = field(default_factory=list)
+    cite_problems: list[Diagnostic] = field(default_factory=list)  # the citation engine's, site-wide
+    files: dict[str, bytes | Path] = field(default_factory=dict)
+    site_wide: set[str] = field(default_factory=set)  # feeds, sitemap, archive exports: made from every entry
+
+
+class LiveBuilder:
+    """Builds one site over and over; each `rebuild` redoes only what changed since the last."""
+
+    def __init__(self, root: Path, options: BuildOptions, base_url: str | None = None):
+        self.root, self.options, self.base_url = root.resolve(), options, base_url
+        self._memory: _Memory | None = None
+
+    @property
+    def style_dirs(self) -> tuple[str, ...]:
+        """The citation style folders the settings name (watched like templates)."""
+        return self._memory.config.csl_dirs if self._memory is not None else ("styles",)
+
+    def forget(self) -> None:
+        """Drop what was remembered, so the next rebuild starts from nothing (after a crash)."""
+        self._memory = None
+
+    def rebuild(self, force_full: bool = False) -> Outcome | None:
+        """Bring the site up to date; None when nothing that matters changed. May raise ContentError."""
+        started = time.perf_counter()
+        config = self._load_config()
+        sources, scan_problems = discover.scan(self.root)
+        parsed = {s.relpath: self._parse(s, config) for s in sources}
+        settings = settings_digest(self.root, self.options, self.base_url or "")
+        items = {path: item for path, (item, _found) in parsed.items()}
+        state = take_state(self.root, sources, items, settings, config.csl_dirs)
+        memory = None if force_full else self._memory
+        first = plan_rebuild(memory.state if memory else None, state)
+        if first.nothing:
+            return None
+        try:
+            if memory is None or first.full:
+                memory = self._full(config, parsed, scan_problems, state)
+                rendered = len(memory.jobs)
+            else:
+                rendered = self._update(memory, parsed, scan_problems, state, first)
+        except BaseException:
+            self._memory = None  # half-updated memory must never be built upon
+            raise
+        self._memory = memory
+        return Outcome(self._result(memory), first, rendered, time.perf_counter() - started)
+
+    def _load_config(self) -> SiteConfig:
+        config = config_step.load(self.root)
+        return config.with_base_url(self.base_url) if self.base_url else config
+
+    def _parse(self, source: SourceFile, config: SiteConfig) -> tuple[Parsed | None, list[Diagnostic]]:
+        """Validate one file's front-matter; a draft stays out unless drafts were asked for."""
+        item, found = parse(source, config.language)
+        if item is not None and item.meta.draft and not self.options.drafts:
+            item = None
+        return item, list(found)
+
+    def _full(self, config: SiteConfig, parsed: dict, scan_problems: list[Diagnostic], state: SiteState) -> _Memory:
+        statics = static_files(config)
+        memory = _Memory(config=config, renderer=Renderer(config, statics), state=state)
+        memory.scan_problems = list(scan_problems)
+        self._take(memory, parsed, set(parsed))
+        self._render_articles(memory, set(memory.parsed))
+        jobs = self._plan(memory)
+        for job in jobs.values():
+            self._render_page(memory, job)
+        memory.jobs = jobs
+        memory.files.update(statics)
+        for entry in memory.entries.values():
+            memory.files.update(_article_files(entry))
+        memory.files[".nojekyll"] = b""
+        self._site_wide(memory)
+        memory.state = _with_pages(state, jobs, memory.entries)
+        return memory
+
+    def _update(self, memory: _Memory, parsed: dict, scan_problems: list[Diagnostic], state: SiteState,
+                first: RebuildPlan) -> int:
+        memory.scan_problems = list(scan_problems)
+        for source in first.removed:
+            self._drop_article_files(memory, source)
+            for table in (memory.parsed, memory.problems, memory.entries):
+                table.pop(source, None)
+        redo = set(first.articles)
+        self._take(memory, parsed, redo)
+        for source in redo:
+            self._drop_article_files(memory, source)
+        self._render_articles(memory, redo)
+        jobs = self._plan(memory)
+        new_state = _with_pages(state, jobs, memory.entries)
+        final = plan_rebuild(memory.state, new_state)
+        for gone in set(memory.jobs) - set(jobs):
+            memory.files.pop(gone, None)
+            memory.page_problems.pop(gone, None)
+        to_render = final.outputs | (set(jobs) - set(memory.jobs))
+        for path in sorted(to_render):
+            self._render_page(memory, jobs[path])
+        for source in redo:
+            if source in memory.entries:
+                memory.files.update(_article_files(memory.entries[source]))
+        memory.jobs, memory.state = jobs, new_state
+        self._site_wide(memory)
+        return len(to_render)
+
+    @staticmethod
+    def _take(memory: _Memory, parsed: dict, wanted: set[str]) -> None:
+        for source in wanted:
+            memory.parsed[source], memory.problems[source] = parsed[source]
+
+    def _render_articles(self, memory: _Memory, wanted: set[str]) -> None:
+        """Render and cite the wanted articles, reusing every other article as it was."""
+        resolver = _resolver(memory)
+        fresh = []
+        for source in sorted(wanted):
+            memory.entries.pop(source, None)
+            item = memory.parsed.get(source)
+            if item is None:
+                continue
+            article, found = render_article(item, memory.config, resolver)
+            memory.problems[source] = memory.problems.get(source, []) + list(found)
+            fresh.append(article)
+        if not fresh:
+            return
+        entries, memory.cite_problems = cite_all(memory.config, fresh)
+        for entry in entries:
+            memory.entries[entry.article.source.relpath] = entry
+
+    def _library(self, memory: _Memory) -> Library:
+        return library_step.assemble(list(memory.entries.values()))
+
+    def _plan(self, memory: _Memory) -> dict[str, OutputJob]:
+        return {job.path: job for job in plan_pages(memory.config, self._library(memory))}
+
+    def _site_wide(self, memory: _Memory) -> None:
+        """Files made from the whole library at once are cheap to make and made again every time."""
+        for path in memory.site_wide:
+            memory.files.pop(path, None)
+        made = harvest_files(memory.config, self._library(memory))
+        memory.files.update(made)
+        memory.site_wide = set(made)
+
+    def _render_page(self, memory: _Memory, job: OutputJob) -> None:
+        data, problem = memory.renderer.render(job)
+        memory.page_problems.pop(job.path, None)
+        if problem:
+            memory.page_problems[job.path] = problem
+            memory.files.pop(job.path, None)
+        else:
+            memory.files[job.path] = data
+
+    def _drop_article_files(self, memory: _Memory, source: str) -> None:
+        entry = memory.entries.get(source)
+        if entry is not None:
+            for path in _article_files(entry):
+                memory.files.pop(path, None)
+
+    def _result(self, memory: _Memory) -> SiteBuild:
+        parsed = [p for p in memory.parsed.values() if p is not None]
+        diagnostics = memory.scan_problems + memory.cite_problems + duplicates(parsed) + missing_pdfs(parsed)
+        for found in memory.problems.values():
+            diagnostics.extend(found)
+        diagnostics.extend(memory.page_problems.values())
+        return SiteBuild(files=dict(memory.files), diagnostics=diagnostics, article_count=len(memory.entries))
+
+
+def _resolver(memory: _Memory) -> Callable[[str], str | None]:
+    known = {item.meta.slug for item in memory.parsed.values() if item is not None}
+    config = memory.config
+
+    def resolve(slug: str) -> str | None:
+        return config.url_for(f"articles/{slug}/") if slug in known else None
+
+    return resolve
+
+
+def _article_files(entry: Entry) -> dict[str, bytes | Path]:
+    """The files that travel with one article: its citation exports and its bundle's assets."""
+    return {**export_files([entry]), **bundle_assets(Library(entries=(entry,)))}
+
+
+def _with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: dict[str, Entry]) -> SiteState:
+    """Record which article each page belongs to and which articles each page shows."""
+    owners = {entry.article.url_path: source for source, entry in entries.items()}
+    pages = {}
+    for path in jobs:
+        segments = path.split("/")
+        folders = ("/".join(segments[:n]) + "/" for n in range(1, len(segments)))
+        owner = next((owners[f] for f in folders if f in owners), None)
+        if owner is not None:
+            pages[path] = owner
+    outputs = {path: tuple(job.sources) for path, job in jobs.items()}
+    return replace(state, outputs=outputs, pages=pages)

@@ -1,0 +1,99 @@
+"""Take a site's state from disk as hashes, cheaply, for the rebuild planner to compare."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable, Mapping
+from urllib.parse import unquote
+
+from . import __version__
+from .load import Parsed
+from .model import SourceFile
+from .rebuild import SiteState
+from .render import STATIC_DIR
+from .templating import BUILTIN_TEMPLATES
+
+PACKAGE_LOCALES = Path(__file__).parent / "i18n"
+ARTICLE_LINK = re.compile(r"article:([^)\s#\"'>]+)")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def settings_digest(root: Path, options: object, base_url: str) -> str:
+    """Settings, build options, the preview's base URL and the package version: any change means all."""
+    try:
+        settings = (root / "pyproject.toml").read_bytes()
+    except OSError:
+        settings = b""
+    return digest(settings + repr((options, base_url, __version__)).encode())
+
+
+def theme_folders(root: Path, csl_dirs: Iterable[str]) -> list[Path]:
+    """Folders whose files reach every page: templates, static files, locales and citation styles."""
+    return [root / "templates", *(root / d for d in csl_dirs), BUILTIN_TEMPLATES, STATIC_DIR, PACKAGE_LOCALES]
+
+
+def hash_tree(folders: Iterable[Path], relative_to: Path) -> dict[str, str]:
+    """Every non-hidden file under the folders -> hash of its bytes, keyed by a stable path."""
+    hashes: dict[str, str] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = [d for d in dirnames if not d.startswith((".", "__pycache__"))]
+            for name in filenames:
+                if name.startswith(".") or name.endswith((".pyc", "~")):
+                    continue
+                path = Path(dirpath) / name
+                try:
+                    hashes[_key(path, relative_to)] = digest(path.read_bytes())
+                except OSError:
+                    continue
+    return hashes
+
+
+def _key(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()  # a built-in file, outside the site
+
+
+def listing_digest(item: Parsed | None) -> str:
+    """What listings may show of an article: its validated front-matter and whether it has a body.
+
+    '' stands for an article that is not published (invalid front-matter, or a draft left out).
+    """
+    if item is None:
+        return ""
+    meta = replace(item.meta, lines={})
+    return digest(repr((meta, bool(item.body.strip()))).encode())
+
+
+def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str]
+                  ) -> tuple[dict[str, str], dict[str, str], dict[str, frozenset[str]]]:
+    """Per article: a hash of what listings show, its slug when published, and the slugs it links to."""
+    listed = {source: listing_digest(item) for source, item in parsed.items()}
+    slugs = {source: item.meta.slug for source, item in parsed.items() if item is not None}
+    links = {source: frozenset(unquote(m) for m in ARTICLE_LINK.findall(text)) for source, text in texts.items()}
+    return listed, slugs, links
+
+
+def take_state(root: Path, sources: list[SourceFile], parsed: Mapping[str, Parsed | None], settings: str,
+               csl_dirs: Iterable[str]) -> SiteState:
+    """The state of the files on disk; the pages are filled in after planning."""
+    listed, slugs, links = article_facts(parsed, {s.relpath: s.text for s in sources})
+    return SiteState(
+        settings=settings,
+        templates=hash_tree(theme_folders(root, csl_dirs), root),
+        sources=hash_tree([root / "content"], root),
+        listed=listed,
+        slugs=slugs,
+        links=links,
+    )

@@ -1,0 +1,124 @@
+"""Turn benchmark medians into ratios against the peers, a printed table, and a description of the machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+# name -> (our scenario, the peer scenarios summed, the target ratio)
+RATIO_TARGETS = {
+    "cold / (hugo + pagefind)": ("cold", ("hugo", "pagefind_on_hugo"), 1.0),
+    "cold / pelican": ("cold", ("pelican",), 0.25),
+    "bare / hugo": ("bare", ("hugo",), 2.0),
+    "warm / hugo": ("warm", ("hugo_warm",), 0.1),
+}
+PEAK_MEMORY_TARGET = 2 * GIB
+
+
+def ratios(scenarios: dict[str, dict]) -> dict[str, dict]:
+    """Our median time over the peers' summed medians, for wall and CPU time, with the target."""
+    found = {}
+    for name, (ours, theirs, target) in RATIO_TARGETS.items():
+        mine = scenarios.get(ours, {}).get("median")
+        others = [scenarios.get(t, {}).get("median") for t in theirs]
+        if not mine or not all(others):
+            continue
+        wall = mine["wall"] / sum(o["wall"] for o in others)
+        cpu = mine["cpu"] / sum(o["cpu"] for o in others)
+        found[name] = {"wall": round(wall, 3), "cpu": round(cpu, 3), "target": target, "met": wall <= target}
+    cold = scenarios.get("cold", {}).get("median")
+    if cold:
+        found["cold peak memory (GiB)"] = {"value": round(cold["tree_rss"] / GIB, 3),
+                                           "target": PEAK_MEMORY_TARGET / GIB,
+                                           "met": cold["tree_rss"] <= PEAK_MEMORY_TARGET}
+    return found
+
+
+def table(document: dict) -> str:
+    lines = [f"{'N':>6}  {'scenario':<18} {'wall s':>9} {'CPU s':>9} {'max RSS MiB':>12} {'tree MiB':>9} {'runs':>5}"]
+    for result in document["results"]:
+        for name, entry in result["scenarios"].items():
+            median = entry.get("median")
+            if median:
+                lines.append(f"{result['n']:>6}  {name:<18} {median['wall']:>9.2f} {median['cpu']:>9.2f} "
+                             f"{median['max_rss'] / MIB:>12.0f} {median['tree_rss'] / MIB:>9.0f} "
+                             f"{len(entry['runs']):>5}")
+            if entry.get("error"):
+                lines.append(f"{result['n']:>6}  {name:<18} FAILED: {entry['error'][:90]}")
+        lines.extend(_facts(result))
+    return "\n".join(lines)
+
+
+def _facts(result: dict) -> list[str]:
+    lines = []
+    if "output_bytes" in result:
+        lines.append(f"{'':>8}output: {result['output_bytes'] / MIB:.1f} MiB in {result['output_files']} files, "
+                     f"{result['bytes_per_article'] / 1024:.0f} KiB per article; "
+                     f"search index {'present' if result.get('search_index') else 'absent'}")
+    for key in ("search_query", "edit_to_serve"):
+        if key in result:
+            lines.append(f"{'':>8}{key.replace('_', ' ')}: {json.dumps(result[key], default=str)[:200]}")
+    for name, ratio in result.get("ratios", {}).items():
+        verdict = "meets" if ratio["met"] else "misses"
+        if "value" in ratio:
+            lines.append(f"{'':>8}{name}: {ratio['value']} ({verdict} <= {ratio['target']})")
+        else:
+            lines.append(f"{'':>8}{name}: wall {ratio['wall']}x, CPU {ratio['cpu']}x ({verdict} <= {ratio['target']}x)")
+    return lines
+
+
+def environment() -> dict[str, object]:
+    """Machine, load and versions: the context without which the numbers mean little."""
+    return {
+        "date": dt.date.today().isoformat(),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GIB, 1),
+        "load_average": os.getloadavg(),
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "packages": {name: _package_version(name) for name in ("archivist", "mistune", "jinja2", "nh3", "pagefind")},
+        "node": _command_version(["node", "--version"]),
+        "citeproc_js": _citeproc_version(),
+    }
+
+
+def _cpu_model() -> str:
+    output = _command_version(["lscpu"], whole=True)
+    for line in output.splitlines():
+        if line.startswith("Model name:"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def _package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _command_version(command: list[str], whole: bool = False) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unavailable"
+    return done.stdout if whole else done.stdout.strip()
+
+
+def _citeproc_version() -> str:
+    package = REPO_ROOT / "node_modules" / "citeproc" / "package.json"
+    try:
+        return json.loads(package.read_text(encoding="utf-8")).get("version", "unknown")
+    except (OSError, ValueError):
+        return "not installed"

@@ -1,0 +1,99 @@
+"""RenderedBody facts beyond the HTML: contents, paragraph ids, counts, assets, titles."""
+
+from __future__ import annotations
+
+import pytest
+
+from archivist.markdown import BodyContext, inline_text, render_body, render_inline
+from archivist.markdown.ids import slugify, unique_id
+
+
+def ctx(lang: str = "en", **labels: str) -> BodyContext:
+    return BodyContext(
+        path="a.md", first_line=1, lang=lang, labels=labels,
+        resolve_article=lambda slug: f"../{slug}/", asset_exists=lambda path: True,
+    )
+
+
+def test_toc_lists_h2_and_h3_with_plain_text_and_link_free_html():
+    source = "## *One*[^1]\n\n### Two [link](https://x.org)\n\n#### Three\n\n[^1]: Note.\n"
+    body, _ = render_body(source, ctx())
+    assert [(h.level, h.id, h.text) for h in body.toc] == [(2, "one", "One"), (3, "two-link", "Two link")]
+    assert body.toc[0].html == "<em>One</em>"
+    assert body.toc[1].html == "Two link"
+
+
+def test_toc_follows_shifted_levels_when_author_used_h1():
+    body, _ = render_body("# Part\n\n## Chapter\n\n### Deep\n", ctx())
+    assert [(h.level, h.id) for h in body.toc] == [(2, "part"), (3, "chapter")]
+    assert "<h4 id=\"deep\">" in body.html
+
+
+def test_paragraph_ids_skip_notes_captions_and_figures():
+    source = (
+        "One[^n].\n\n![Alt](a.png \"Caption\")\n\n```{figure} b.png\n:alt: B\n\nCaption one.\n\nCaption two.\n```\n\n"
+        "> Two.\n\n[^n]: In a note.\n"
+    )
+    body, _ = render_body(source, ctx())
+    assert body.paragraph_ids == ("p1", "p2")
+    assert '<p id="p2">Two.</p>' in body.html
+    assert "<p>In a note." in body.html and "<p>Caption one.</p>" in body.html
+
+
+def test_footnote_count_and_labels_come_from_context():
+    body, _ = render_body("가[^a] 나[^b]\n\n[^a]: 하나.\n[^b]: 둘.\n", ctx("ko", notes="주", back_to_text="본문으로"))
+    assert body.footnote_count == 2
+    assert '<h2 id="notes-title">주</h2>' in body.html
+    assert 'aria-label="본문으로"' in body.html
+
+
+@pytest.mark.parametrize(
+    ("source", "lang", "words"),
+    [
+        ("The letters' archive -- it's 1988.", "en", 5),
+        ("北京大学图书馆", "zh", 7),
+        ("서울 올림픽 기록을 읽다", "ko", 4),
+        ("日本語の本 and English", "ja", 7),
+    ],
+)
+def test_word_count(source: str, lang: str, words: int):
+    body, _ = render_body(source + "\n", ctx(lang))
+    assert body.word_count == words
+
+
+def test_word_count_leaves_out_code_blocks_and_notes():
+    body, _ = render_body("Two words[^1]\n\n```\nnot counted here\n```\n\n[^1]: Nor this.\n", ctx())
+    assert body.word_count == 2
+
+
+def test_one_markdown_object_serves_documents_without_leaking_state():
+    first, _ = render_body("A[^x].\n\n*[UN]: United Nations\n\n[^x]: Note.\n", ctx())
+    second, diagnostics = render_body("UN B.\n", ctx())
+    assert second.footnote_count == 0 and "abbr" not in second.html and "notes" not in second.html
+    assert diagnostics == []
+    assert render_body("A[^x].\n\n*[UN]: United Nations\n\n[^x]: Note.\n", ctx())[0] == first
+
+
+def test_render_inline_keeps_emphasis_code_and_scripts_but_no_links_or_html():
+    html = render_inline('On *Moby-Dick*: `code` H~2~O x^2^ "quoted" [a](http://x) <b>', "en")
+    assert html == "On <em>Moby-Dick</em>: <code>code</code> H<sub>2</sub>O x<sup>2</sup> “quoted” [a](http://x) &lt;b&gt;"
+
+
+def test_inline_text_is_plain_with_language_quotes():
+    assert inline_text('Über *"Faust"*', "de") == "Über „Faust“"
+    assert inline_text("  ", "en") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("Élan Vital", "élan-vital"), ("서울 올림픽", "서울-올림픽"), ("1914–1918: War", "1914-1918-war"), ("C'est «ça»", "cest-ça")],
+)
+def test_slugify_keeps_letters_of_every_script(text: str, slug: str):
+    assert slugify(text) == slug
+
+
+def test_unique_id_avoids_page_ids_and_repeats():
+    used: set[str] = set()
+    assert [unique_id(s, used) for s in ("fig", "fig", "p2", "intro", "intro")] == [
+        "fig", "section-fig-2", "section-p2", "intro", "intro-2",
+    ]

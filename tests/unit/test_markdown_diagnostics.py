@@ -1,0 +1,109 @@
+"""Body diagnostics: each problem reported once, with its code and the real file line."""
+
+from __future__ import annotations
+
+from archivist.markdown import BodyContext, render_body
+
+FIRST_LINE = 10  # the body starts on file line 10, after the front matter
+
+
+def ctx(assets: set[str] = frozenset({"map.svg", "images/map.svg"})) -> BodyContext:
+    return BodyContext(
+        path="content/articles/a.md",
+        first_line=FIRST_LINE,
+        lang="en",
+        labels={"notes": "Notes", "back_to_text": "Back", "table": "Table", "figure": "Figure", "external": "external"},
+        resolve_article={"kim": "../kim/"}.get,
+        asset_exists=assets.__contains__,
+    )
+
+
+def found(source: str) -> list[tuple[str, str, int]]:
+    _, diagnostics = render_body(source, ctx())
+    return [(d.severity, d.code, d.line) for d in diagnostics]
+
+
+def test_clean_body_has_no_diagnostics():
+    source = "Text[^1] and ![Map](map.svg) and [Kim](article:kim).\n\n[^1]: Note.\n"
+    assert found(source) == []
+
+
+def test_undefined_footnote_is_an_error_on_its_line():
+    assert found("Intro.\n\nSee[^missing].\n") == [("error", "body.undefined-footnote", 12)]
+
+
+def test_unused_and_duplicate_footnotes_are_warnings_on_their_definition_lines():
+    source = "Cited[^a].\n\n[^a]: First.\n[^a]: Again.\n[^b]: Never cited.\n"
+    assert found(source) == [
+        ("warning", "body.duplicate-footnote", 13),
+        ("warning", "body.unused-footnote", 14),
+    ]
+
+
+def test_missing_alt_reported_for_each_image_on_its_own_line():
+    source = "![](map.svg)\n\nText.\n\n![ ](map.svg)\n"
+    assert found(source) == [("error", "body.missing-alt", 10), ("error", "body.missing-alt", 14)]
+
+
+def test_missing_alt_in_figure_directive_and_raw_html():
+    source = "```{figure} map.svg\nCaption.\n```\n\n<p><img src=\"map.svg\"></p>\n"
+    assert found(source) == [("error", "body.missing-alt", 10), ("error", "body.missing-alt", 14)]
+
+
+def test_remote_image_is_an_error_and_not_rendered():
+    body, diagnostics = render_body("Para.\n\n![Logo](https://cdn.example.com/x.png)\n", ctx())
+    assert [(d.code, d.line) for d in diagnostics] == [("body.remote-image", 12)]
+    assert "cdn.example.com" not in body.html
+
+
+def test_remote_image_in_raw_html_is_an_error_and_removed():
+    body, diagnostics = render_body('<div><img src="http://evil.example/p.gif" alt="x"></div>\n', ctx())
+    assert [d.code for d in diagnostics] == ["body.remote-image"]
+    assert "evil.example" not in body.html
+
+
+def test_harmful_link_is_a_warning_and_rendered_as_text():
+    body, diagnostics = render_body("A\n\n[click](javascript:alert(1))\n", ctx())
+    assert [(d.severity, d.code, d.line) for d in diagnostics] == [("warning", "body.unsafe-url", 12)]
+    assert "click" in body.html and "javascript" not in body.html
+
+
+def test_unknown_article_is_an_error_on_its_line():
+    assert found("One.\n\nTwo [x](article:nobody#p2).\n") == [("error", "body.unknown-article", 12)]
+
+
+def test_image_escaping_the_bundle_is_an_error():
+    assert found("![Up](../other/secret.png)\n") == [("error", "body.image-path", 10)]
+
+
+def test_missing_bundle_file_is_an_error_and_assets_are_normalised():
+    body, diagnostics = render_body("![A](images/../map.svg)\n\n![B](gone.png)\n", ctx())
+    assert body.assets == ("map.svg", "gone.png")
+    assert [(d.code, d.line) for d in diagnostics] == [("body.missing-asset", 12)]
+
+
+def test_tex_error_is_reported_and_source_shown_as_code():
+    body, diagnostics = render_body("Fine $x$.\n\nBroken $\\frac{1}{$ here.\n", ctx())
+    assert [(d.code, d.line) for d in diagnostics] == [("body.math", 12)]
+    assert '<code class="math-error">$\\frac{1}{$</code>' in body.html
+
+
+def test_unknown_tex_command_is_an_error():
+    assert found("$$\n\\notacommand{x}\n$$\n") == [("error", "body.math", 11)]
+
+
+def test_unknown_directive_and_figure_option_are_warnings():
+    source = "```{note}\nHi.\n```\n\n```{figure} map.svg\n:alt: Map\n:width: 30\n```\n"
+    assert found(source) == [
+        ("warning", "body.unknown-directive", 10),
+        ("warning", "body.figure-option", 16),
+    ]
+
+
+def test_removed_raw_html_is_a_warning():
+    assert found("Safe.\n\n<script>alert(1)</script>\n") == [("warning", "body.unsafe-html", 12)]
+
+
+def test_diagnostics_are_formatted_with_path_and_line():
+    _, diagnostics = render_body("x[^nope]\n", ctx())
+    assert diagnostics[0].format_text().startswith("content/articles/a.md:10:1: error[body.undefined-footnote]")

@@ -1,0 +1,174 @@
+"""plan_rebuild: which articles and pages a change forces to be rendered again."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from archivist.rebuild import RebuildPlan, SiteState, plan_rebuild
+
+A, B, C = "content/articles/a.md", "content/articles/b.md", "content/articles/c/index.md"
+
+
+def state(**changes) -> SiteState:
+    """A three-article site with an index, a keyword page showing a and b, and an about page."""
+    base = SiteState(
+        settings="s1",
+        templates={"templates/base.html": "t1", "templates/static/site.css": "c1"},
+        sources={A: "a1", B: "b1", C: "c1", "content/articles/c/chart.svg": "svg1"},
+        listed={A: "la", B: "lb", C: "lc"},
+        slugs={A: "a", B: "b", C: "c"},
+        links={A: frozenset(), B: frozenset({"a"}), C: frozenset({"d"})},
+        outputs={
+            "index.html": (A, B, C),
+            "keywords/ink/index.html": (A, B),
+            "authors/kim/index.html": (C,),
+            "about/index.html": (),
+            "articles/a/index.html": (A,),
+            "articles/b/index.html": (B,),
+            "articles/c/index.html": (C,),
+        },
+        pages={"articles/a/index.html": A, "articles/b/index.html": B, "articles/c/index.html": C},
+    )
+    return replace(base, **changes)
+
+
+def edited(old: SiteState, path: str, digest: str, listed: str | None = None, **more) -> SiteState:
+    sources = {**old.sources, path: digest}
+    changes = {"sources": sources, **more}
+    if listed is not None:
+        changes["listed"] = {**old.listed, path: listed}
+    return replace(old, **changes)
+
+
+def test_first_build_is_full():
+    plan = plan_rebuild(None, state())
+    assert plan.full and plan.reason == "first build"
+
+
+def test_nothing_changed_means_nothing_to_do():
+    plan = plan_rebuild(state(), state())
+    assert plan.nothing and not plan.full
+    assert plan == RebuildPlan(reason="nothing relevant changed")
+
+
+def test_settings_change_rebuilds_everything():
+    plan = plan_rebuild(state(), state(settings="s2"))
+    assert plan.full and "settings" in plan.reason
+
+
+def test_template_change_rebuilds_everything():
+    old = state()
+    new = replace(old, templates={**old.templates, "templates/base.html": "t2"})
+    plan = plan_rebuild(old, new)
+    assert plan.full and "templates/base.html" in plan.reason
+
+
+def test_new_template_file_rebuilds_everything():
+    old = state()
+    new = replace(old, templates={**old.templates, "templates/index.html": "n"})
+    assert plan_rebuild(old, new).full
+
+
+def test_body_edit_renders_only_the_articles_own_page():
+    old = state()
+    plan = plan_rebuild(old, edited(old, A, "a2"))
+    assert not plan.full
+    assert plan.articles == {A} and plan.relisted == frozenset()
+    assert plan.outputs == {"articles/a/index.html"}
+
+
+def test_retitling_renders_the_page_and_exactly_the_listings_that_show_it():
+    old = state()
+    plan = plan_rebuild(old, edited(old, A, "a2", listed="la-retitled"))
+    assert plan.relisted == {A}
+    assert plan.outputs == {"articles/a/index.html", "index.html", "keywords/ink/index.html", "about/index.html"}
+    assert "authors/kim/index.html" not in plan.outputs
+
+
+def test_pages_that_declare_no_sources_are_assumed_to_list_everything():
+    old = state()
+    plan = plan_rebuild(old, edited(old, C, "c2", listed="lc2"))
+    assert "about/index.html" in plan.outputs  # declares nothing, so it may list C
+    assert "keywords/ink/index.html" not in plan.outputs  # declares A and B only
+
+
+def test_adding_an_article_renders_its_pages_and_the_listings_that_will_show_it():
+    old = state()
+    d = "content/articles/d.md"
+    new = replace(
+        old,
+        sources={**old.sources, d: "d1"},
+        listed={**old.listed, d: "ld"},
+        slugs={**old.slugs, d: "d"},
+        links={**old.links, d: frozenset()},
+        outputs={**old.outputs, "index.html": (A, B, C, d), "keywords/new/index.html": (d,),
+                 "articles/d/index.html": (d,)},
+        pages={**old.pages, "articles/d/index.html": d},
+    )
+    plan = plan_rebuild(old, new)
+    assert plan.relisted == {d}
+    # C links to the new slug 'd', so its link now resolves: C is rendered again too.
+    assert plan.articles == {d, C}
+    assert plan.outputs == {"articles/d/index.html", "articles/c/index.html", "index.html",
+                            "keywords/new/index.html", "about/index.html"}
+
+
+def test_adding_before_the_new_pages_are_known_names_the_old_listings():
+    old = state()
+    d = "content/articles/d.md"
+    new = replace(old, sources={**old.sources, d: "d1"}, listed={**old.listed, d: "ld"},
+                  slugs={**old.slugs, d: "d"}, outputs={}, pages={})
+    plan = plan_rebuild(old, new)
+    assert plan.articles == {d, C}
+    # The old pages that may list d: those declaring no sources; and C's page, which links to d.
+    assert plan.outputs == {"about/index.html", "articles/c/index.html"}
+
+
+def test_removing_an_article_renders_the_listings_that_showed_it_and_its_linkers():
+    old = state()
+    sources = {k: v for k, v in old.sources.items() if k != A}
+    new = replace(
+        old, sources=sources,
+        listed={k: v for k, v in old.listed.items() if k != A},
+        slugs={k: v for k, v in old.slugs.items() if k != A},
+        links={k: v for k, v in old.links.items() if k != A},
+        outputs={k: tuple(s for s in v if s != A) for k, v in old.outputs.items() if k != "articles/a/index.html"},
+        pages={k: v for k, v in old.pages.items() if v != A},
+    )
+    plan = plan_rebuild(old, new)
+    assert plan.removed == {A} and plan.relisted == {A}
+    assert plan.articles == {B}  # B links to 'a', which no longer resolves
+    assert plan.outputs == {"articles/b/index.html", "index.html", "keywords/ink/index.html", "about/index.html"}
+
+
+def test_bundle_asset_change_renders_its_article():
+    old = state()
+    plan = plan_rebuild(old, edited(old, "content/articles/c/chart.svg", "svg2"))
+    assert plan.articles == {C} and plan.outputs == {"articles/c/index.html"}
+
+
+def test_site_data_outside_articles_rebuilds_everything():
+    old = state()
+    plan = plan_rebuild(old, edited(old, "content/authors.yml", "x"))
+    assert plan.full and "content/authors.yml" in plan.reason
+
+
+def test_invalid_front_matter_counts_as_a_listing_change():
+    old = state()
+    new = edited(old, B, "b2", listed="")  # a state builder records '' for unreadable front-matter
+    plan = plan_rebuild(old, new)
+    assert plan.relisted == {B} and B in plan.articles
+
+
+def test_plan_is_pure():
+    old, new = state(), edited(state(), A, "a2", listed="x")
+    assert plan_rebuild(old, new) == plan_rebuild(old, new)
+    assert old == state()
+
+
+def test_an_article_page_listing_related_articles_follows_their_titles():
+    old = state(outputs={**state().outputs, "articles/b/index.html": (B, A)})
+    retitled = plan_rebuild(old, edited(old, A, "a2", listed="la2"))
+    assert "articles/b/index.html" in retitled.outputs
+    body_only = plan_rebuild(old, edited(old, A, "a3"))
+    assert body_only.outputs == {"articles/a/index.html"}
