@@ -97,11 +97,7 @@ def _parse_yaml(text: str, line_offset: int) -> tuple[dict[str, Any], dict[str, 
         exc.line += line_offset
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        column = mark.column + 1 if mark else 1
-        problem = exc.problem or "invalid YAML"
-        raise FrontMatterError(line, "yaml.syntax", f"YAML syntax error: {problem}", column) from None
+        raise _syntax_error(exc, line_offset) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(1 + line_offset, "yaml.syntax", f"YAML error: {exc}") from None
     finally:
@@ -115,6 +111,18 @@ def _parse_yaml(text: str, line_offset: int) -> tuple[dict[str, Any], dict[str, 
     data = _construct(loader, node, "", positions, line_offset)
     positions.pop("", None)  # a missing key is reported on the opening '---' line
     return data, positions
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, line_offset: int) -> FrontMatterError:
+    """Point at where the broken construct began (an unclosed quote's opening line), not at
+    the end of the text where the parser gave up."""
+    mark = exc.context_mark or exc.problem_mark
+    line = (mark.line + 1 if mark else 1) + line_offset
+    column = mark.column + 1 if mark else 1
+    problem = exc.problem or "invalid YAML"
+    if exc.context and exc.context_mark:
+        problem = f"{exc.context}: {problem}"
+    return FrontMatterError(line, "yaml.syntax", f"YAML syntax error: {problem}", column)
 
 
 def _construct(loader: _Loader, node: Node, path: str, positions: dict[str, int], offset: int) -> Any:

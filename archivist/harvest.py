@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from .citations.markup import markdown_to_plain
 from .config import SiteConfig
 from .datafiles import load_site_data
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, error
 from .feeds import feed_files, last_change
 from .library import Entry, Library
 from .listings import plan_listings, with_site_data
@@ -99,11 +99,10 @@ def _xml(root: ET.Element) -> bytes:
 # --- OAI-PMH static repository ------------------------------------------------------------------
 
 def oai_repository(config: SiteConfig, entries: tuple[Entry, ...]) -> tuple[bytes | None, list[Diagnostic]]:
-    """oai.xml, or None with the reason: no admin e-mail to give, or more records than allowed."""
+    """oai.xml, or None: OAI-PMH needs an admin e-mail, so a site opts in by setting
+    'depositor_email'; more records than the specification allows is an error, never a truncation."""
     if not config.depositor_email:
-        return None, [warning("pyproject.toml", 1, "harvest.oai-no-email",
-                              "oai.xml not written: OAI-PMH requires an admin e-mail; set 'depositor_email' "
-                              "in [tool.archivist]")]
+        return None, []
     if len(entries) > OAI_MAX_RECORDS:
         return None, [error("pyproject.toml", 1, "harvest.oai-too-many",
                             f"oai.xml not written: a static repository holds at most {OAI_MAX_RECORDS} records "

@@ -11,7 +11,7 @@ from .datafiles import load_site_data
 from .i18n import labels_for
 from .library import Entry, Library
 from .markdown import inline_text, render_inline
-from .plan import OutputJob
+from .jobs import OutputJob
 
 
 @dataclass(frozen=True)

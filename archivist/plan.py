@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
 
 from .config import SiteConfig
+from .jobs import OutputJob
 from .library import Library
-
-
-@dataclass(frozen=True)
-class OutputJob:
-    """One page to render: where it goes, with which template, and the data it shows."""
-
-    path: str  # site path, e.g. 'articles/kim-takes-control/index.html'
-    template: str
-    context: Mapping[str, Any] = field(default_factory=dict)
-    sources: tuple[str, ...] = ()  # content files this page depends on, for incremental rebuilds
+from .listings import article_extras, home_extras, plan_listings
 
 
 def plan(config: SiteConfig, library: Library) -> list[OutputJob]:
     """All pages, in a stable order."""
-    jobs = [OutputJob("index.html", "index.html", {"articles": library.newest(config.feed_size)}),
-            OutputJob("404.html", "404.html", {})]
+    home = {"articles": library.newest(config.feed_size), **home_extras(config, library)}
+    jobs = [OutputJob("index.html", "index.html", home), OutputJob("404.html", "404.html", {})]
     for entry in library.entries:
-        jobs.append(OutputJob(f"{entry.article.url_path}index.html", "article.html", {"entry": entry},
+        context = {"entry": entry, **article_extras(config, library, entry)}
+        jobs.append(OutputJob(f"{entry.article.url_path}index.html", "article.html", context,
                               sources=(entry.article.source.relpath,)))
-    from .listings import plan_listings  # imported here: listings builds OutputJobs from this module
     jobs.extend(plan_listings(config, library))
     return jobs
 

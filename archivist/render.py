@@ -11,7 +11,7 @@ import jinja2
 from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .i18n import labels_for
-from .plan import OutputJob
+from .jobs import OutputJob
 from .templating import make_environment, template_diagnostic
 from .vocabulary import LICENSES, text_direction
 

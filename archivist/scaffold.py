@@ -38,8 +38,8 @@ class NewArticle:
 def slugify(title: str) -> str:
     """An ASCII slug: accents dropped, lower case, runs of anything else turned into one hyphen."""
     text = unicodedata.normalize("NFKD", title.translate(LATIN_EXTRAS))
-    ascii_text = text.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    bare = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    return re.sub(r"[^a-z0-9]+", "-", bare).strip("-")
 
 
 def today() -> dt.date:

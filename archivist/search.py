@@ -22,9 +22,23 @@ UNUSED_BUNDLE_FILES = (
     "pagefind-component-ui.js", "pagefind-component-ui.css",
     "pagefind-modular-ui.js", "pagefind-modular-ui.css",
 )
-# Keep hyphenated and dotted identifiers searchable as one word only when asked; the default
-# word rules already split them, which suits prose.
-INDEX_OPTIONS: IndexConfig = {"keep_index_url": False, "write_playground": False}
+
+
+def index_options(config: SiteConfig) -> IndexConfig:
+    """One index for every article, whatever its language.
+
+    By default Pagefind makes an index per page language and a page searches only its own, so
+    the (English) search page would never find a Korean article. Merging the other indexes in
+    the browser finds them, but then sorting by date only interleaves each index's own order
+    and facet counts come from separate indexes; one index in the site's language keeps
+    sorting, counts and downloads exact. The cost: other languages' words are not stemmed
+    (Korean and Arabic words still match as written, and prefixes match).
+    """
+    return {
+        "force_language": config.language.split("-")[0].lower(),
+        "keep_index_url": False,
+        "write_playground": False,
+    }
 
 
 class SearchIndexError(Exception):
@@ -105,6 +119,8 @@ def build_index(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str,
             asyncio.run(_write_bundle(ordered, config, target))
         except SearchIndexError:
             raise
+        except (ConnectionError, BrokenPipeError) as exc:
+            raise SearchIndexError(f"the Pagefind process stopped answering ({exc})") from exc
         except (OSError, ValueError, RuntimeError, AssertionError, asyncio.TimeoutError) as exc:
             raise SearchIndexError(f"building the search index failed: {exc}") from exc
         return _read_bundle(target)
@@ -113,7 +129,7 @@ def build_index(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str,
 async def _write_bundle(pages: list[tuple[str, bytes]], config: SiteConfig, target: Path) -> None:
     service = await _PromptService().launch()
     try:
-        index = await service.create_index(dict(INDEX_OPTIONS))
+        index = await service.create_index(index_options(config))
         for site_path, html in pages:
             await _add_page(index, site_path, html, config)
         await index.write_files(output_path=str(target))

@@ -171,8 +171,7 @@ class Preview:
         except Exception:  # a disk problem is shown like any other failure
             self._report_crash(traceback.format_exc())
             return
-        what = "full build" if outcome.plan.full else outcome.plan.reason
-        print(f"rebuilt in {outcome.seconds:.2f} s: {outcome.rendered} page(s) rendered ({what})",
+        print(f"rebuilt in {outcome.seconds:.2f} s: {outcome.rendered} page(s) rendered ({outcome.plan.reason})",
               file=self.out, flush=True)
         self.hub.publish(())
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from . import library as library_step
 from .cite import cite_all, export_files
-from .harvest import harvest_files
+from .datafiles import load_site_data
+from .harvest import harvest
 from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .load import load_articles
@@ -39,7 +40,9 @@ def build_site(config: SiteConfig, options: BuildOptions) -> SiteBuild:
     result.article_count = len(articles)
     entries, problems = cite_all(config, articles)
     result.diagnostics.extend(problems)
-    library = library_step.assemble(entries)
+    site_data, problems = load_site_data(config.content_dir)
+    result.diagnostics.extend(problems)
+    library = library_step.assemble(entries, site_data)
     statics = static_files(config)
     renderer = Renderer(config, statics)
     for job in plan(config, library):
@@ -51,6 +54,8 @@ def build_site(config: SiteConfig, options: BuildOptions) -> SiteBuild:
     result.files.update(statics)
     result.files.update(bundle_assets(library))
     result.files.update(export_files(library.entries))
-    result.files.update(harvest_files(config, library))
+    harvested, problems = harvest(config, library)
+    result.files.update(harvested)
+    result.diagnostics.extend(problems)
     result.files[".nojekyll"] = b""
     return result

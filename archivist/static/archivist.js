@@ -113,7 +113,18 @@
     targets.forEach(function (target) { observer.observe(target); });
   }
 
+  /* Wide formulas and code scroll sideways; keyboard users need to reach them to scroll. */
+  function letKeyboardScroll() {
+    document.querySelectorAll(".math-block, pre").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
+  }
+
   function start() {
+    letKeyboardScroll();
+    window.addEventListener("resize", letKeyboardScroll);
     document.querySelectorAll("[data-cite-switcher]").forEach(setUpStyleSwitcher);
     document.querySelectorAll("button[data-copy-target]").forEach(setUpCopyButton);
     var contents = document.getElementById("toc-details");

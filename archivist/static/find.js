@@ -26,6 +26,7 @@
     var params = new URLSearchParams(window.location.search);
     var form = document.querySelector("[data-pagefind-bundle]");
     if (!params.has("highlight") || !form || !document.querySelector("[data-pagefind-body]")) return;
+    recomposeHighlightTerms(params);
     var bundle = new URL(form.getAttribute("data-pagefind-bundle"), window.location.href);
     import(new URL("pagefind-highlight.js", bundle).href).then(function (module) {
       var Highlighter = module.default || window.PagefindHighlight;
@@ -38,6 +39,16 @@
         }
       });
     }).catch(function () { /* the article reads fine without highlights */ });
+  }
+
+  /* Terms in decomposed form (Hangul as jamo) would never match the page's composed text. */
+  function recomposeHighlightTerms(params) {
+    var terms = params.getAll("highlight");
+    var composed = terms.map(function (term) { return term.normalize("NFC"); });
+    if (composed.join("\n") === terms.join("\n")) return;
+    params.delete("highlight");
+    composed.forEach(function (term) { params.append("highlight", term); });
+    history.replaceState(history.state, "", "?" + params.toString() + window.location.hash);
   }
 
   /* ---------- folding text for matching ---------- */

@@ -69,26 +69,7 @@ async function loadPagefind() {
   // Records carry their full served URL (with the site's sub-path), so no prefix is added.
   await module.options({ baseUrl: "/", excerptLength: 24, highlightParam: "highlight" });
   await module.init();
-  await mergeOtherLanguages(module, bundle);
   return module;
-}
-
-/* Pagefind keeps one index per page language and a page searches only its own; merging the
-   others in makes one search cover every article, whatever its language. */
-async function mergeOtherLanguages(module, bundle) {
-  const entry = await (await fetch(new URL("pagefind-entry.json", bundle))).json();
-  const languages = Object.keys(entry.languages || {});
-  const own = ownLanguage(languages);
-  for (const language of languages) {
-    if (language === own) continue;
-    // An absolute address: Pagefind skips a merge whose path equals the primary bundle's.
-    await module.mergeIndex(bundle.href, { language, baseUrl: "/", highlightParam: "highlight" });
-  }
-}
-
-function ownLanguage(languages) {
-  const tag = (document.documentElement.lang || "").toLowerCase();
-  return languages.find((l) => l === tag) || languages.find((l) => l === tag.split("-")[0]) || null;
 }
 
 function pagefindFilters(filters) {
@@ -159,7 +140,7 @@ function resultItem(record) {
   const heading = document.createElement("h2");
   heading.className = "search-result__title";
   const link = document.createElement("a");
-  link.href = record.url;
+  link.href = highlightedUrl(record.url);
   link.textContent = meta.title || record.url;
   heading.append(link);
   item.append(heading);
@@ -169,6 +150,17 @@ function resultItem(record) {
   excerpt.append(...safeExcerpt(record.excerpt || ""));
   item.append(excerpt);
   return item;
+}
+
+/* Pagefind adds its own, normalised form of the terms (Hangul split into jamo, accents
+   removed); the reader's own words, recomposed, are what the article page can find. */
+function highlightedUrl(raw) {
+  const url = new URL(raw, window.location.href);
+  url.searchParams.delete("highlight");
+  for (const term of state.q.normalize("NFC").trim().split(/\s+/).filter(Boolean)) {
+    url.searchParams.append("highlight", term);
+  }
+  return url.pathname + url.search + url.hash;
 }
 
 function paragraph(className, text) {
@@ -307,6 +299,8 @@ async function start() {
     statusLine.textContent = say("search_unavailable");
     throw error;
   }
+  // Facet counts need every filter chunk; fetch them once, before the first search.
+  await pagefind.filters();
   form.addEventListener("submit", onSubmit);
   input.addEventListener("input", onTyping);
   sortSelect.addEventListener("change", () => {

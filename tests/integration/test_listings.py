@@ -198,6 +198,8 @@ def test_crawl_from_home_reaches_every_page_with_no_broken_link(served_sample, s
             continue
         for link in parse(body.decode("utf-8")).links:
             target = urldefrag(urljoin(url, link)).url
+            if urlsplit(target).path == "/archive/search/":
+                continue  # made by the search step, which a build may switch off; tested with it
             if target.startswith(served_sample.origin) and target not in seen:
                 assert urlsplit(target).path.startswith("/archive/"), f"{url} links outside the base: {link}"
                 seen.add(target)

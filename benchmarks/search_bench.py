@@ -1,0 +1,168 @@
+"""Search index size and the bytes one query downloads, for the sample and a generated archive.
+
+    .venv/bin/python benchmarks/search_bench.py                 # sample + 1,000 generated articles
+    .venv/bin/python benchmarks/search_bench.py --n 10000       # the design goal: <= 300 KB a query
+    .venv/bin/python benchmarks/search_bench.py --n 0           # the sample only
+
+Each archive goes through the real pipeline (build_site, the search page template, build_index),
+is served under /bench/ and searched in Chromium through the real search page; the bytes are the
+response bodies the browser received, grouped by kind. The static server does not compress, so
+these are the bytes before any HTTP compression (Pagefind's index files are gzipped already).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(Path(__file__).resolve().parent)]
+
+from archivist import config as config_step  # noqa: E402
+from archivist.plan import OutputJob  # noqa: E402
+from archivist.render import Renderer, static_files  # noqa: E402
+from archivist.search import build_index  # noqa: E402
+from archivist.site import BuildOptions, build_site  # noqa: E402
+from archivist.write import commit  # noqa: E402
+
+BASE_URL = "https://example.org/bench/"
+GOAL_BYTES = 300 * 1024
+
+
+def build(site_root: Path, output: Path) -> dict[str, float]:
+    """Build a site with its search page and index; return timings and index size."""
+    config = config_step.load(site_root).with_base_url(BASE_URL)
+    started = time.perf_counter()
+    result = build_site(config, BuildOptions(search=False))
+    rendered = time.perf_counter()
+    page, problem = Renderer(config, static_files(config)).render(OutputJob("search/index.html", "search.html", {}))
+    if problem is not None:
+        raise SystemExit(problem.format_text())
+    result.files["search/index.html"] = page
+    articles = [(path, data) for path, data in result.files.items()
+                if re.fullmatch(r"articles/[^/]+/index\.html", path) and isinstance(data, bytes)]
+    bundle = build_index(articles, config)
+    indexed = time.perf_counter()
+    result.files.update(bundle)
+    commit(output, result.files)
+    return {
+        "articles": len(articles),
+        "render_s": rendered - started,
+        "index_s": indexed - rendered,
+        "bundle_bytes": sum(len(data) for data in bundle.values()),
+        "bundle_files": len(bundle),
+        "index_bytes": sum(len(d) for p, d in bundle.items() if p.endswith((".pf_index", ".pf_meta", ".pf_filter",
+                                                                          ".pf_fragment"))),
+    }
+
+
+def kind(path: str) -> str:
+    if "/pagefind/" not in path:
+        return "page, css, site js"
+    for suffix, name in ((".pf_fragment", "fragments"), (".pf_index", "word index"), (".pf_filter", "filters"),
+                         (".pf_meta", "metadata"), (".pagefind", "wasm")):
+        if suffix in path:
+            return name
+    return "pagefind js + entry"
+
+
+def measure_query(output: Path, query: str) -> tuple[Counter, int]:
+    """Bytes received per kind while the search page loads and answers `query`."""
+    from playwright.sync_api import sync_playwright
+
+    from support.browser import launch_chromium
+    from support.server import serve_site
+
+    received: Counter = Counter()
+    with serve_site(output, "/bench/") as site, sync_playwright() as driver:
+        browser = launch_chromium(driver)
+        page = browser.new_context().new_page()
+
+        def on_response(response) -> None:
+            try:
+                received[kind(response.url)] += len(response.body())
+            except Exception:  # a redirect has no body
+                pass
+
+        page.on("response", on_response)
+        page.goto(site.url_for(f"search/?q={query}"), wait_until="networkidle")
+        page.wait_for_function("() => /\\d|No /.test(document.getElementById('search-status').textContent)")
+        page.wait_for_load_state("networkidle")
+        results = len(page.query_selector_all("#search-results > li"))
+        browser.close()
+    return received, results
+
+
+def report(name: str, stats: dict[str, float], received: Counter, results: int, query: str) -> None:
+    search_bytes = sum(v for k, v in received.items() if k != "page, css, site js")
+    print(f"\n== {name}: {stats['articles']} articles, query {query!r} -> {results} results shown")
+    print(f"   render {stats['render_s']:.1f} s, index {stats['index_s']:.1f} s")
+    print(f"   bundle: {stats['bundle_files']} files, {stats['bundle_bytes'] / 1024:.0f} KB "
+          f"({stats['index_bytes'] / 1024:.0f} KB of index data)")
+    for key, value in sorted(received.items()):
+        print(f"   {key:22} {value / 1024:8.1f} KB")
+    verdict = "within" if search_bytes <= GOAL_BYTES else "OVER"
+    print(f"   search downloads      {search_bytes / 1024:8.1f} KB ({verdict} the 300 KB goal)")
+
+
+def with_templates(site: Path, templates: Path | None, scratch: Path) -> Path:
+    """The site itself, or a copy whose templates/ holds `templates` (to try a template change)."""
+    if templates is None:
+        return site
+    copy = scratch / f"{site.name}-with-templates"
+    if not copy.exists():
+        copy.mkdir()
+        (copy / "pyproject.toml").write_bytes((site / "pyproject.toml").read_bytes())
+        (copy / "content").symlink_to((site / "content").resolve())
+        shutil.copytree(templates, copy / "templates")
+    return copy
+
+
+def run_sample(scratch: Path, templates: Path | None) -> None:
+    output = scratch / "sample-out"
+    stats = build(with_templates(ROOT, templates, scratch), output)
+    received, results = measure_query(output, "archives")
+    report("sample archive", stats, received, results, "archives")
+
+
+def run_generated(scratch: Path, n: int, templates: Path | None) -> None:
+    import corpus
+
+    site = scratch / f"generated-{n}"
+    corpus.generate(site, n)
+    output = scratch / f"generated-{n}-out"
+    stats = build(with_templates(site, templates, scratch), output)
+    received, results = measure_query(output, generated_query(site))
+    report(f"generated archive (n={n})", stats, received, results, generated_query(site))
+
+
+def generated_query(site: Path) -> str:
+    """A word from the first article's title: common enough to match several articles."""
+    first = sorted((site / "content" / "articles").glob("*.md"))[0].read_text(encoding="utf-8")
+    title = re.search(r'^title: "?([^"\n]+)', first, re.M).group(1)
+    words = [w for w in re.findall(r"[A-Za-z]{5,}", title)]
+    return words[0] if words else "the"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Measure the search bundle and one query's downloads.")
+    parser.add_argument("--n", type=int, default=1000, help="generated articles (0: sample only)")
+    parser.add_argument("--no-sample", action="store_true", help="skip the sample archive")
+    parser.add_argument("--templates", type=Path, help="site templates to use for every archive measured")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="search-bench-") as scratch:
+        if not args.no_sample:
+            run_sample(Path(scratch), args.templates)
+        if args.n > 0:
+            run_generated(Path(scratch), args.n, args.templates)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""The benchmark suite still runs end to end on a tiny corpus, so it cannot rot unnoticed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_suite_runs_and_reports_every_requested_scenario(tmp_path: Path) -> None:
+    results_file = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "run.py"), "--n", "5", "--runs", "1", "--no-peers",
+         "--only", "cold,warm,edit,bare", "--workdir", str(tmp_path / "work"), "--json", str(results_file)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(results_file.read_text(encoding="utf-8"))["results"][0]
+    assert result["n"] == 5
+    assert set(result["scenarios"]) == {"cold", "warm", "edit", "bare"}
+    for name, entry in result["scenarios"].items():
+        assert entry["median"]["wall"] > 0 and entry["median"]["cpu"] > 0, name
+        assert entry["median"]["max_rss"] > 0, name
+    assert result["output_files"] > 5 and result["bytes_per_article"] > 0
+    assert "cold" in done.stdout and "warm" in done.stdout
+
+
+def test_edit_scenario_restores_the_article(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "run.py"), "--n", "3", "--runs", "2", "--no-peers",
+         "--only", "edit", "--workdir", str(tmp_path / "work")],
+        capture_output=True, text=True, timeout=900, check=True,
+    )
+    fresh = tmp_path / "fresh"
+    subprocess.run([sys.executable, str(REPO_ROOT / "benchmarks" / "corpus.py"), "--n", "3", str(fresh)],
+                   check=True, capture_output=True)
+    edited = sorted((tmp_path / "work" / "n3" / "site" / "content" / "articles").glob("*.md"))
+    assert [p.read_bytes() for p in edited] == [p.read_bytes() for p in sorted(fresh.rglob("*.md"))]

@@ -1,0 +1,252 @@
+"""`archivist serve` through the real server: edits show up, errors overlay the last good page, nothing leaks."""
+
+from __future__ import annotations
+
+import http.client
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from archivist import config as config_step
+from archivist.serve_build import LiveBuilder
+from archivist.serve_http import Hub, inject, locate
+from archivist.site import BuildOptions, build_site
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WAIT_SECONDS = 300  # a cold citation cache on a busy machine is slow; every wait ends as soon as it can
+
+SETTINGS = """\
+[tool.archivist]
+title = "Preview Test Archive"
+base_url = "https://example.org/archive/"
+language = "en-US"
+citation_styles = ["apa"]
+"""
+
+FIRST = """\
+---
+title: Counting Ships in the Harbour
+authors:
+  - family: Osei
+    given: Clara
+date: 2021-03-15
+journal: Ledger and Letter
+keywords: [shipping, ports]
+---
+
+## Introduction
+
+The harbour master kept a register of ships.
+"""
+
+SECOND = """\
+---
+title: Paper and Plague
+authors: ["Ferraro, Giulia"]
+date: 2019-05
+journal: Ledger and Letter
+keywords: [ports]
+---
+
+Quarantine offices wrote a great deal. See [the harbour study](article:counting-ships).
+"""
+
+
+def make_site(root: Path) -> Path:
+    articles = root / "content" / "articles"
+    articles.mkdir(parents=True)
+    (root / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    (articles / "counting-ships.md").write_text(FIRST, encoding="utf-8")
+    (articles / "paper-and-plague.md").write_text(SECOND, encoding="utf-8")
+    return root
+
+
+@dataclass
+class RunningPreview:
+    url: str
+    root: Path
+    process: subprocess.Popen
+    lines: list[str] = field(default_factory=list)
+    mark: int = 0  # where the log stood at the last edit
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=30) as answer:
+            return answer.read().decode("utf-8")
+
+    def wait_for(self, check: Callable[[str], bool], path: str, what: str) -> str:
+        deadline = time.monotonic() + WAIT_SECONDS
+        page = ""
+        while time.monotonic() < deadline:
+            page = self.get(path)
+            if check(page):
+                return page
+            time.sleep(0.2)
+        pytest.fail(f"{what} never happened; server said:\n" + "".join(self.lines[-20:]))
+
+    def wait_line(self, check: Callable[[str], bool]) -> str:
+        """The first new line of the server's log that passes `check`."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            found = [line for line in self.lines[self.mark:] if check(line)]
+            if found:
+                return found[0]
+            time.sleep(0.1)
+        pytest.fail("no such line; server said:\n" + "".join(self.lines[-20:]))
+
+    def edit(self, relpath: str, old: str, new: str) -> None:
+        self.mark = len(self.lines)
+        path = self.root / relpath
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _read_lines(process: subprocess.Popen, lines: list[str], ready: threading.Event) -> None:
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("Serving "):
+            ready.set()
+    ready.set()
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPreview]:
+    root = make_site(tmp_path_factory.mktemp("preview-site"))
+    process = subprocess.Popen(
+        [sys.executable, str(REPO_ROOT / "build.py"), "--site", str(root), "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=root,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+    threading.Thread(target=_read_lines, args=(process, lines, ready), daemon=True).start()
+    ready.wait(WAIT_SECONDS)
+    serving = [line for line in lines if line.startswith("Serving ")]
+    if not serving:
+        process.kill()
+        pytest.fail("serve did not start:\n" + "".join(lines), pytrace=False)
+    running = RunningPreview(url=serving[0].split()[1], root=root, process=process, lines=lines)
+    try:
+        yield running
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def raw_get(url: str, path: str) -> tuple[int, bytes]:
+    """Send the path exactly as written: no client-side clean-up of '..'."""
+    host, port = url.split("//")[1].rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", path)
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
+def test_serves_the_built_site_with_the_live_script_added(preview: RunningPreview):
+    page = preview.get("articles/counting-ships/")
+    assert "Counting Ships in the Harbour" in page
+    assert "data-archivist-live" in page and "/__archivist__/events" in page
+    assert f'href="{preview.url}articles/counting-ships/"' in page or 'href="/articles/counting-ships/"' in page
+    home = preview.get("")
+    assert "Paper and Plague" in home
+
+
+def test_missing_pages_get_the_sites_404_page(preview: RunningPreview):
+    status, body = raw_get(preview.url, "/no/such/page/")
+    assert status == 404 and b"data-archivist-live" in body
+
+
+@pytest.mark.parametrize("path", ["/../pyproject.toml", "/%2e%2e/pyproject.toml", "/articles/..%2f..%2fpyproject.toml",
+                                  "/static/../../pyproject.toml"])
+def test_requests_that_climb_out_of_the_folder_are_refused(preview: RunningPreview, path: str):
+    status, body = raw_get(preview.url, path)
+    assert status == 403
+    assert b"tool.archivist" not in body
+
+
+def test_edit_reloads_break_overlays_fix_clears(preview: RunningPreview):
+    article = "content/articles/counting-ships.md"
+    reloads = _listen_for_reload(preview.url)
+    preview.edit(article, "kept a register of ships.", "kept a register of ships and their cargoes.")
+    preview.wait_for(lambda p: "and their cargoes" in p, "articles/counting-ships/", "the edit appearing")
+    assert reloads.wait(WAIT_SECONDS), "no reload event reached the page"
+    rebuilt = preview.wait_line(lambda line: "article(s) changed" in line)
+    assert "1 page(s) rendered (1 article(s) changed)" in rebuilt, "a body edit re-rendered more than its page"
+
+    preview.edit(article, "title: Counting", "<b>titel</b>: Counting")
+    broken = preview.wait_for(lambda p: "archivist-overlay" in p, "articles/counting-ships/", "the overlay")
+    assert "content/articles/counting-ships.md:2:1" in broken
+    assert "&lt;b&gt;titel&lt;/b&gt;" in broken and "<b>titel</b>" not in broken
+    assert "and their cargoes" in broken  # the last good page is still served beneath
+
+    preview.edit(article, "<b>titel</b>: Counting", "title: Counting")
+    preview.wait_for(lambda p: "archivist-overlay" not in p, "articles/counting-ships/", "the overlay going away")
+    assert preview.process.poll() is None
+
+
+def _listen_for_reload(url: str) -> threading.Event:
+    """Open the event stream as a page would, and set the event when a reload arrives."""
+    page = urllib.request.urlopen(url, timeout=30).read().decode()
+    since = page.split("events?since=")[1].split('"')[0]
+    heard = threading.Event()
+
+    def listen() -> None:
+        with urllib.request.urlopen(f"{url}__archivist__/events?since={since}", timeout=WAIT_SECONDS) as stream:
+            for line in stream:
+                if line.startswith(b"event: reload"):
+                    heard.set()
+                    return
+
+    threading.Thread(target=listen, daemon=True).start()
+    return heard
+
+
+def test_incremental_rebuilds_match_a_full_build(tmp_path: Path):
+    root = make_site(tmp_path / "site")
+    options = BuildOptions(drafts=False, search=False)
+    builder = LiveBuilder(root, options, base_url="http://127.0.0.1:8000/")
+    assert builder.rebuild().plan.full
+    assert builder.rebuild() is None  # nothing changed: nothing to do
+    articles = root / "content" / "articles"
+    steps = [
+        lambda: (articles / "counting-ships.md").write_text(FIRST + "\nA new paragraph.\n", encoding="utf-8"),
+        lambda: (articles / "counting-ships.md").write_text(FIRST.replace("Counting Ships", "Counting Boats")),
+        lambda: (articles / "new-one.md").write_text("---\ntitle: New One\ndate: 2030\nkeywords: [ports]\n---\n\nText.\n"),
+        lambda: (articles / "paper-and-plague.md").unlink(),
+    ]
+    for step in steps:
+        step()
+        outcome = builder.rebuild()
+        assert outcome is not None and not outcome.plan.full
+        config = config_step.load(root).with_base_url("http://127.0.0.1:8000/")
+        assert _contents(outcome.build.files) == _contents(build_site(config, options).files)
+
+
+def _contents(files: dict) -> dict[str, bytes]:
+    return {path: data if isinstance(data, bytes) else data.read_bytes() for path, data in files.items()}
+
+
+def test_locate_refuses_symlinks_that_lead_out(tmp_path: Path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (tmp_path / "secret.txt").write_text("secret")
+    (site / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    assert locate(site, "/leak.txt").status == 403
+
+
+def test_overlay_is_escaped_and_injected_before_body_end():
+    page = inject(b"<html><body><p>x</p></body></html>", 3, ["a.md:1:1: error[x]: <script>alert(1)</script>"])
+    text = page.decode()
+    assert text.endswith("</body></html>")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
+    assert "since=3" in text
+    assert Hub().generation == 0

@@ -1,0 +1,168 @@
+"""build_index on small generated pages: real Pagefind binary, bundle read back from bytes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from archivist.config import SiteConfig
+from archivist.search import SearchIndexError, build_index, search_diagnostic, served_path
+from archivist.search_bundle import cbor_decode, cbor_encode, unpack
+
+BASE_URL = "https://example.org/archive/"
+
+
+def article_html(slug: str, title: str, body: str, lang: str = "en", authors=("Ana Lucía Ferreira",),
+                 journal: str = "Ledger and Letter", year: str = "2021", keywords=("archives",)) -> bytes:
+    filters = "".join(f'<span data-pagefind-filter="author">{a}</span>' for a in authors)
+    filters += "".join(f'<span data-pagefind-filter="keyword">{k}</span>' for k in keywords)
+    return f"""<!DOCTYPE html><html lang="{lang}"><head><title>{title}</title></head><body>
+<nav>Home Articles Search</nav>
+<article data-pagefind-body>
+<h1 data-pagefind-meta="title">{title}</h1>
+<div hidden data-pagefind-ignore>
+  <span data-pagefind-meta="authors">{"; ".join(authors)}</span>
+  <span data-pagefind-filter="journal">{journal}</span><span data-pagefind-filter="year">{year}</span>
+  {filters}<span data-pagefind-sort="date">{year}-01-01</span>
+</div>
+<section data-pagefind-weight="2"><p>{body}</p></section>
+<section data-pagefind-ignore="all"><p>Cite as: nothing to index here</p></section>
+</article></body></html>""".encode("utf-8")
+
+
+PAGES = [
+    ("articles/counting-barges/index.html",
+     article_html("counting-barges", "Counting Barges on the Elbe", "Toll registers record every barge.",
+                  authors=("Thomas R. Whitcombe, Jr.", "Hélène de Vaucourt"), keywords=("river trade", "tolls"))),
+    ("articles/hojeok/index.html",
+     article_html("hojeok", "호적대장 전산 자료의 인명 정규화", "조선 후기 호적대장은 3년마다 작성된 자료이다.", lang="ko",
+                  authors=("박서연",), journal="동아시아 문서사 연구", year="2022", keywords=("호적대장",))),
+    ("articles/letters/index.html",
+     article_html("letters", "Letters in Transit", "Merchant letters crossed the sea.", year="2019")),
+]
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> SiteConfig:
+    return SiteConfig(root=tmp_path_factory.mktemp("site"), base_url=BASE_URL)
+
+
+@pytest.fixture(scope="module")
+def bundle(config: SiteConfig) -> dict[str, bytes]:
+    return build_index(PAGES, config)
+
+
+def fragments(files: dict[str, bytes]) -> list[dict]:
+    out = []
+    for path, data in files.items():
+        if path.endswith(".pf_fragment"):
+            out.append(json.loads(gzip.decompress(data)[len(b"pagefind_dcd"):]))
+    return out
+
+
+def filter_values(files: dict[str, bytes]) -> dict[str, set[str]]:
+    values: dict[str, set[str]] = {}
+    for path, data in files.items():
+        if path.endswith(".pf_filter"):
+            name, entries = unpack(data)
+            values.setdefault(name, set()).update(value for value, _pages in entries)
+    return values
+
+
+def test_bundle_paths_sit_under_pagefind_and_leave_out_unused_interfaces(bundle):
+    assert bundle, "no files"
+    assert all(path.startswith("pagefind/") for path in bundle)
+    for needed in ("pagefind/pagefind.js", "pagefind/pagefind-entry.json", "pagefind/pagefind-highlight.js",
+                   "pagefind/pagefind-worker.js"):
+        assert needed in bundle
+    assert not any("-ui." in path for path in bundle), sorted(bundle)
+
+
+def test_same_pages_give_the_same_bytes_whatever_their_order(config, bundle):
+    shuffled = PAGES[:]
+    random.Random(7).shuffle(shuffled)
+    again = build_index(shuffled, config)
+    assert sorted(again) == sorted(bundle)
+    changed = [path for path in bundle if again[path] != bundle[path]]
+    assert changed == []
+
+
+def test_result_urls_are_the_served_urls_under_the_sub_path(bundle):
+    urls = sorted(fragment["url"] for fragment in fragments(bundle))
+    assert urls == ["/archive/articles/counting-barges/", "/archive/articles/hojeok/", "/archive/articles/letters/"]
+
+
+def test_every_language_goes_into_one_index(bundle):
+    entry = json.loads(bundle["pagefind/pagefind-entry.json"])
+    assert list(entry["languages"]) == ["en"]
+    assert entry["languages"]["en"]["page_count"] == 3
+
+
+def test_filters_meta_and_sorts_are_recorded(bundle):
+    values = filter_values(bundle)
+    assert values["author"] == {"Thomas R. Whitcombe, Jr.", "Hélène de Vaucourt", "박서연", "Ana Lucía Ferreira"}
+    assert values["journal"] == {"Ledger and Letter", "동아시아 문서사 연구"}
+    assert values["year"] == {"2019", "2021", "2022"}
+    assert "호적대장" in values["keyword"]
+    meta_file = next(path for path in bundle if path.endswith(".pf_meta"))
+    meta = unpack(bundle[meta_file])
+    assert sorted(name for name, _chunk in meta[3]) == ["author", "journal", "keyword", "year"]
+    assert [name for name, _pages in meta[4]] == ["date"]
+    korean = next(f for f in fragments(bundle) if f["url"].endswith("/hojeok/"))
+    assert korean["meta"]["title"] == "호적대장 전산 자료의 인명 정규화"
+    assert korean["meta"]["authors"] == "박서연"
+
+
+def test_ignored_parts_stay_out_of_the_text(bundle):
+    texts = " ".join(fragment["content"] for fragment in fragments(bundle))
+    assert "Toll registers" in texts
+    assert "Cite as" not in texts
+    assert "Home Articles" not in texts
+
+
+def test_site_at_the_domain_root_gets_root_urls(tmp_path):
+    config = SiteConfig(root=tmp_path, base_url="https://owner.github.io/")
+    files = build_index(PAGES[:1], config)
+    assert [f["url"] for f in fragments(files)] == ["/articles/counting-barges/"]
+
+
+def test_a_missing_binary_is_a_search_index_error(config, monkeypatch, tmp_path):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    with pytest.raises(SearchIndexError, match="no-such-pagefind"):
+        build_index(PAGES, config)
+
+
+def test_a_binary_that_dies_is_a_search_index_error_not_a_hang(config, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    with pytest.raises(SearchIndexError, match="stopped answering"):
+        build_index(PAGES, config)
+
+
+def test_a_page_that_is_not_utf8_is_named(config):
+    with pytest.raises(SearchIndexError) as caught:
+        build_index([("articles/bad/index.html", b"<html>\xff\xfe</html>")], config)
+    assert caught.value.path == "articles/bad/index.html"
+    diagnostic = search_diagnostic(caught.value)
+    assert diagnostic.code == "search.index" and diagnostic.path == "articles/bad/index.html"
+
+
+def test_served_path_drops_index_html():
+    assert served_path("articles/x/index.html") == "articles/x/"
+    assert served_path("search/index.html") == "search/"
+
+
+cbor_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.text() | st.binary(),
+    lambda inner: st.lists(inner, max_size=5),
+    max_leaves=20,
+)
+
+
+@given(cbor_values)
+def test_cbor_round_trips(value):
+    assert cbor_decode(cbor_encode(value)) == value
