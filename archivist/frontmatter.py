@@ -21,6 +21,8 @@ from .diagnostics import Diagnostic, error
 MAX_DEPTH = 20  # front-matter is shallow; deeper nesting is an attack or a typo
 FENCE = re.compile(r"^---[ \t]*$")
 CLOSING_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+# Plain scalars only: !!binary would give bytes and !!python/... objects, which no later step expects.
+SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
 
 
 @dataclass(frozen=True)
@@ -133,12 +135,16 @@ def _construct(loader: _Loader, node: Node, path: str, positions: dict[str, int]
     if isinstance(node, SequenceNode):
         return [_construct(loader, item, _join(path, str(i)), positions, offset)
                 for i, item in enumerate(node.value)]
+    if node.tag not in SCALAR_TAGS:
+        raise FrontMatterError(positions[path], "yaml.tag",
+                               f"the YAML tag {node.tag!r} is not allowed in front-matter; write a plain value")
     try:
         return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        if isinstance(node, ScalarNode) and node.tag.endswith(":timestamp"):
+    except Exception as exc:  # noqa: BLE001 - an explicit tag such as !!bool 'x' breaks PyYAML in many ways
+        if node.tag.endswith(":timestamp"):
             return _ImpossibleDate(node.value)
-        raise FrontMatterError(positions[path], "yaml.value", f"cannot read value {node.value!r}: {exc}")
+        kind = node.tag.rpartition(":")[2]
+        raise FrontMatterError(positions[path], "yaml.value", f"cannot read {node.value!r} as a YAML {kind}") from None
 
 
 def _construct_mapping(loader: _Loader, node: MappingNode, path: str,

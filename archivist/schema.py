@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -219,10 +220,23 @@ def _boolean(data: dict, key: str, report: Reporter) -> bool:
 
 def _csl(data: dict, report: Reporter) -> dict:
     mapping = _mapping(data, "csl", report)
-    for key in mapping:
+    for key, value in mapping.items():
         if key not in CSL_VARIABLES:
             report(f"csl.{key}", "meta.csl-variable", f"'{key}' is not a CSL variable{did_you_mean(key, CSL_VARIABLES)}")
+        elif not _json_safe(value):
+            report(f"csl.{key}", "meta.type", f"'csl.{key}' must hold text, whole or finite numbers, lists and mappings")
     return {k: _plain(v) for k, v in mapping.items()}
+
+
+def _json_safe(value: Any) -> bool:
+    """True when the value survives CSL-JSON: no NaN or infinity, which json.dumps would write as invalid JSON."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_json_safe(v) for v in value)
+    if isinstance(value, dict):
+        return all(_json_safe(v) for v in value.values())
+    return value is None or isinstance(value, (str, int, dt.date))
 
 
 def _mapping(data: dict, key: str, report: Reporter) -> dict:

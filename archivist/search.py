@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import tempfile
-from pathlib import Path
+import os
 
 from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
@@ -16,6 +15,7 @@ from .search_bundle import BundleFormatError, canonicalise
 from .diagnostics import Diagnostic, error
 
 BUNDLE_DIR = "pagefind"
+MAX_ANSWER_BYTES = 2**31  # the bundle comes back in one message; 10,000 long articles is ~0.5 GB
 # Pagefind's ready-made interfaces; the archive ships its own accessible one (static/search.js).
 UNUSED_BUNDLE_FILES = (
     "pagefind-ui.js", "pagefind-ui.css",
@@ -57,6 +57,17 @@ class _PromptService(PagefindService):
     10,000 pages take over quarter of an hour; it also never wakes waiting calls when the
     binary dies. This reader does neither.
     """
+
+    async def launch(self) -> "_PromptService":
+        # Like the wrapper's launch, but with room for the whole bundle in one answer
+        # (get_files) and stderr kept out of the message stream.
+        self._backend = await asyncio.create_subprocess_exec(
+            self._bin, "--service", cwd=os.getcwd(),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL, limit=MAX_ANSWER_BYTES,
+        )
+        self._poll_task = self._loop.create_task(self._wait_for_responses())
+        return self
 
     async def _wait_for_responses(self) -> None:
         stdout = self._backend.stdout
@@ -113,26 +124,29 @@ def build_index(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str,
     depend only on the pages, not on the order the caller rendered them in.
     """
     ordered = sorted(pages, key=lambda page: page[0])
-    with tempfile.TemporaryDirectory(prefix="archivist-search-") as scratch:
-        target = Path(scratch) / BUNDLE_DIR
-        try:
-            asyncio.run(_write_bundle(ordered, config, target))
-        except SearchIndexError:
-            raise
-        except (ConnectionError, BrokenPipeError) as exc:
-            raise SearchIndexError(f"the Pagefind process stopped answering ({exc})") from exc
-        except (OSError, ValueError, RuntimeError, AssertionError, asyncio.TimeoutError) as exc:
-            raise SearchIndexError(f"building the search index failed: {exc}") from exc
-        return _read_bundle(target)
+    try:
+        files = asyncio.run(_index_in_memory(ordered, config))
+    except SearchIndexError:
+        raise
+    except (ConnectionError, BrokenPipeError) as exc:
+        raise SearchIndexError(f"the Pagefind process stopped answering ({exc})") from exc
+    except (OSError, ValueError, RuntimeError, AssertionError, asyncio.TimeoutError) as exc:
+        raise SearchIndexError(f"building the search index failed: {exc}") from exc
+    return _keep_bundle(files)
 
 
-async def _write_bundle(pages: list[tuple[str, bytes]], config: SiteConfig, target: Path) -> None:
+async def _index_in_memory(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str, bytes]:
+    """The bundle as Pagefind hands it over in memory.
+
+    Not write_files(): Pagefind 1.5.2 answers before its last disk writes have finished, so
+    stopping it straight after can leave a truncated file; the in-memory answer is complete.
+    """
     service = await _PromptService().launch()
     try:
         index = await service.create_index(index_options(config))
         for site_path, html in pages:
             await _add_page(index, site_path, html, config)
-        await index.write_files(output_path=str(target))
+        return {str(item["path"]): bytes(item["content"]) for item in await index.get_files()}
     finally:
         await _close(service)
 
@@ -156,16 +170,14 @@ async def _close(service: PagefindService) -> None:
         pass
 
 
-def _read_bundle(folder: Path) -> dict[str, bytes]:
-    if not (folder / "pagefind-entry.json").is_file():
-        raise SearchIndexError("Pagefind wrote no index (pagefind-entry.json is missing)")
-    files: dict[str, bytes] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        relative = path.relative_to(folder).as_posix()
-        if relative not in UNUSED_BUNDLE_FILES:
-            files[f"{BUNDLE_DIR}/{relative}"] = path.read_bytes()
+def _keep_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files the site publishes, under pagefind/, in a reproducible form."""
+    kept = {f"{BUNDLE_DIR}/{path.lstrip('/')}": data for path, data in sorted(files.items())
+            if path.lstrip("/") not in UNUSED_BUNDLE_FILES}
+    if f"{BUNDLE_DIR}/pagefind-entry.json" not in kept:
+        raise SearchIndexError(f"Pagefind returned no index (files: {', '.join(sorted(files)[:5])})")
     try:
-        return canonicalise(files)
+        return canonicalise(kept)
     except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
         raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
 

@@ -77,8 +77,8 @@ class Debouncer:
             time.sleep(remaining)
 
 
-def relevant(path: str, root: Path) -> bool:
-    """Whether a changed path can affect the site: not editor droppings, caches or the output."""
+def relevant(path: str, root: Path, folders: tuple[str, ...] = WATCHED_FOLDERS + ("styles",)) -> bool:
+    """Whether a changed path can affect the site: a source, not editor droppings, caches or the output."""
     name = Path(path).name
     if not name or name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES) or name == "4913":
         return False
@@ -87,7 +87,10 @@ def relevant(path: str, root: Path) -> bool:
     except (ValueError, OSError):
         return "__pycache__" not in path  # a built-in template or static file
     if len(parts) == 1:
-        return parts[0] == "pyproject.toml" or parts[0] in WATCHED_FOLDERS
+        return parts[0] == "pyproject.toml" or parts[0] in folders
+    inside = "/".join(parts)
+    if not any(inside.startswith(folder.strip("/") + "/") for folder in folders):
+        return False
     return not any(p.startswith(".") or p == "__pycache__" for p in parts)
 
 
@@ -99,7 +102,8 @@ class _Changes(FileSystemEventHandler):
         if event.event_type in IGNORED_EVENTS or (event.is_directory and event.event_type == "modified"):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
-        if any(p and relevant(str(p), self.preview.root) for p in paths):
+        folders = WATCHED_FOLDERS + tuple(self.preview.builder.style_dirs)
+        if any(p and relevant(str(p), self.preview.root, folders) for p in paths):
             self.preview.changed(str(event.src_path))
 
 
@@ -155,9 +159,21 @@ class Preview:
                 self.builder.forget()
                 self._report_crash(traceback.format_exc())
                 return None
+            if outcome is None and self.hub.problems:
+                # Back to the files of the last good build after a failure that left nothing
+                # in memory to compare (bad settings): build again rather than keep the overlay.
+                outcome = self._rebuild_everything()
             if outcome is not None:
                 self._finish(outcome)
             return outcome
+
+    def _rebuild_everything(self) -> Outcome | None:
+        try:
+            return self.builder.rebuild(force_full=True)
+        except Exception:
+            self.builder.forget()
+            self._report_crash(traceback.format_exc())
+            return None
 
     def _finish(self, outcome: Outcome) -> None:
         diagnostics = normalise(outcome.build.diagnostics)

@@ -18,7 +18,7 @@ from .model import SourceFile
 from .plan import OutputJob, bundle_assets, plan as plan_pages
 from .rebuild import RebuildPlan, SiteState, plan_rebuild
 from .render import Renderer, static_files
-from .serve_state import settings_digest, take_state
+from .serve_state import digest, settings_digest, take_state
 from .site import BuildOptions, SiteBuild
 
 
@@ -56,6 +56,9 @@ class LiveBuilder:
     def __init__(self, root: Path, options: BuildOptions, base_url: str | None = None):
         self.root, self.options, self.base_url = root.resolve(), options, base_url
         self._memory: _Memory | None = None
+        # Front-matter validation is the slow part of looking at every file: keep each file's
+        # result for as long as its text and the site language stay the same.
+        self._parsed: dict[str, tuple[tuple[str, str], tuple[Parsed | None, list[Diagnostic]]]] = {}
 
     @property
     def style_dirs(self) -> tuple[str, ...]:
@@ -97,9 +100,15 @@ class LiveBuilder:
 
     def _parse(self, source: SourceFile, config: SiteConfig) -> tuple[Parsed | None, list[Diagnostic]]:
         """Validate one file's front-matter; a draft stays out unless drafts were asked for."""
+        key = (digest(source.text.encode("utf-8")), config.language)
+        known = self._parsed.get(source.relpath)
+        if known is not None and known[0] == key:
+            item, found = known[1]
+            return (replace(item, source=source) if item is not None else None), list(found)
         item, found = parse(source, config.language)
         if item is not None and item.meta.draft and not self.options.drafts:
             item = None
+        self._parsed[source.relpath] = (key, (item, list(found)))
         return item, list(found)
 
     def _full(self, config: SiteConfig, parsed: dict, scan_problems: list[Diagnostic], state: SiteState) -> _Memory:
@@ -234,5 +243,13 @@ def _with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: dict[str,
         owner = next((owners[f] for f in folders if f in owners), None)
         if owner is not None:
             pages[path] = owner
-    outputs = {path: tuple(job.sources) for path, job in jobs.items()}
+    everything = tuple(sorted(entries))
+    outputs = {path: everything if path in pages and _sees_whole_library(job) else tuple(job.sources)
+               for path, job in jobs.items()}
     return replace(state, outputs=outputs, pages=pages)
+
+
+def _sees_whole_library(job: OutputJob) -> bool:
+    """An article page handed the collections (related articles, its journal's issues) declares only
+    its own file, yet may show any other article's title: read it as showing them all."""
+    return any(key in job.context for key in ("collections", "related", "library"))

@@ -73,30 +73,37 @@ def kind(path: str) -> str:
 
 
 def measure_query(output: Path, query: str) -> tuple[Counter, int]:
-    """Bytes received per kind while the search page loads and answers `query`."""
+    """Bytes served per kind while the search page loads and answers `query`.
+
+    Counted at the server (each answered path's file size), which sees the search worker's
+    fetches as well as the page's.
+    """
     from playwright.sync_api import sync_playwright
 
     from support.browser import launch_chromium
     from support.server import serve_site
 
-    received: Counter = Counter()
     with serve_site(output, "/bench/") as site, sync_playwright() as driver:
         browser = launch_chromium(driver)
         page = browser.new_context().new_page()
-
-        def on_response(response) -> None:
-            try:
-                received[kind(response.url)] += len(response.body())
-            except Exception:  # a redirect has no body
-                pass
-
-        page.on("response", on_response)
         page.goto(site.url_for(f"search/?q={query}"), wait_until="networkidle")
         page.wait_for_function("() => /\\d|No /.test(document.getElementById('search-status').textContent)")
         page.wait_for_load_state("networkidle")
         results = len(page.query_selector_all("#search-results > li"))
         browser.close()
+        served = [r for r in site.requests if r.status == 200]
+    received: Counter = Counter()
+    for request in served:
+        received[kind(request.path)] += served_size(output, request.path)
     return received, results
+
+
+def served_size(output: Path, url_path: str) -> int:
+    relative = url_path.split("?", 1)[0].removeprefix("/bench/")
+    target = output / relative
+    if target.is_dir() or relative == "" or relative.endswith("/"):
+        target = target / "index.html"
+    return target.stat().st_size if target.is_file() else 0
 
 
 def report(name: str, stats: dict[str, float], received: Counter, results: int, query: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from types import MethodType
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -17,6 +18,7 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "table": "Table",
     "figure": "Figure",
     "external": "external link",
+    "equation": "Equation",
 }
 
 
@@ -47,6 +49,7 @@ class SourceLocator:
         self.source = source
         self.first_line = first_line
         self._cursor: dict[str, int] = {}
+        self._newlines: list[int] | None = None
 
     def line_of(self, *needles: str) -> int:
         """The file line of the next occurrence of the first needle found; else the body start."""
@@ -59,7 +62,11 @@ class SourceLocator:
         return self.first_line
 
     def line_at(self, pos: int) -> int:
-        return self.first_line + self.source.count("\n", 0, pos)
+        # Newline offsets are found once: counting from the start for each diagnostic made a
+        # body with 100,000 problems take minutes (quadratic in its length).
+        if self._newlines is None:
+            self._newlines = [i for i, ch in enumerate(self.source) if ch == "\n"]
+        return self.first_line + bisect_left(self._newlines, pos)
 
     def _find(self, needle: str) -> int:
         start = self._cursor.get(needle, 0)

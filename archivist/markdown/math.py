@@ -59,6 +59,8 @@ def convert_math(tok: Token, session: Session) -> None:
         first = tex.strip().split("\n", 1)[0]
         session.error("body.math", f"cannot convert TeX '{tex.strip()[:60]}': {problem}", first)
     tok["attrs"] = {"mathml": mathml}
+    if tok["type"] == "block_math" and mathml:
+        tok["attrs"]["label"] = f"{session.ctx.label('equation')} {session.next_number('equation')}"
 
 
 def render_inline_math(renderer: Any, text: str, mathml: str = "") -> str:
@@ -73,9 +75,10 @@ def render_display_math(renderer: Any, text: str, mathml: str = "") -> str:
     return f'<code class="math-error">$${escape(text)}$$</code>'
 
 
-def render_block_math(renderer: Any, text: str, mathml: str = "") -> str:
+def render_block_math(renderer: Any, text: str, mathml: str = "", label: str = "") -> str:
     if mathml:
-        return f'<div class="math-block">{mathml}</div>\n'
+        # a named, focusable region: keyboard users can scroll a formula wider than a phone
+        return f'<div class="math-block" role="region" tabindex="0" aria-label="{escape(label)}">{mathml}</div>\n'
     return f'<pre class="math-error"><code>$$\n{escape(text.strip())}\n$$</code></pre>\n'
 
 

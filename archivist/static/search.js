@@ -4,7 +4,7 @@
 
 const FACETS = ["author", "journal", "year", "keyword", "type", "language"];
 const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10;
 const TYPING_DELAY_MS = 250;
 
 const app = document.getElementById("search-app");

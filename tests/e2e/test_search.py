@@ -113,7 +113,7 @@ def test_a_facet_narrows_the_results_and_the_address_keeps_it(served_sample, pag
     assert result_count(page) == expected
     assert urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)["journal"] == [journal]
     page.go_back()
-    page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length === {min(before, 20)}")
+    page.wait_for_function(f"() => document.querySelectorAll('#search-results > li').length === {min(before, 10)}")
     assert "journal" not in urllib.parse.urlsplit(page.url).query
     assert watched.problems() == []
 

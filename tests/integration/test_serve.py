@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 import pytest
 
 from archivist import config as config_step
+from archivist.serve import Debouncer, relevant
 from archivist.serve_build import LiveBuilder
 from archivist.serve_http import Hub, inject, locate
 from archivist.site import BuildOptions, build_site
@@ -250,3 +251,36 @@ def test_overlay_is_escaped_and_injected_before_body_end():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
     assert "since=3" in text
     assert Hub().generation == 0
+
+
+def test_a_burst_of_changes_makes_one_rebuild():
+    calls: list[int] = []
+    done = threading.Event()
+    debouncer = Debouncer(0.2, lambda: (calls.append(1), done.set()))
+    debouncer.start()
+    try:
+        for _ in range(20):
+            debouncer.poke()
+        assert done.wait(30)
+        debouncer.poke()
+        done.clear()
+        assert done.wait(30)
+    finally:
+        debouncer.stop()
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("content/articles/a.md", True),
+    ("content/articles/bundle/chart.svg", True),
+    ("templates/base.html", True),
+    ("pyproject.toml", True),
+    ("content/articles/.a.md.swp", False),
+    ("content/articles/a.md~", False),
+    ("content/articles/4913", False),
+    ("output/index.html", False),
+    (".cache/archivist/citations/x.json", False),
+    ("README.md", False),
+])
+def test_which_changes_matter(tmp_path: Path, path: str, expected: bool):
+    assert relevant(str(tmp_path / path), tmp_path.resolve()) is expected

@@ -1,0 +1,126 @@
+"""Measure `serve`'s edit-to-reload time: from saving a file to the page being told to reload.
+
+Usage: python benchmarks/serve_bench.py [--articles 300] [--rounds 5]
+
+Runs twice: on a copy of the sample archive, and on a generated archive made of the sample
+articles copied under new slugs. For each it times, through the real server and its event
+stream, a body edit (the article's own page is rendered again), a retitle (its page and the
+listings that show it) and a full rebuild (a template change), and prints the medians.
+The timings include the 150 ms the watcher waits for an editor's burst of writes to settle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from archivist.serve import Preview  # noqa: E402
+
+BODY_MARK = "\n\nEdited paragraph {n}.\n"
+
+
+class Listener:
+    """An open event stream, as a page holds one; `wait` returns when the next reload arrives."""
+
+    def __init__(self, url: str):
+        page = urllib.request.urlopen(url, timeout=60).read().decode()
+        self.since = page.split("events?since=")[1].split('"')[0]
+        self.heard = threading.Event()
+        self.stream = urllib.request.urlopen(f"{url}__archivist__/events?since={self.since}", timeout=600)
+        threading.Thread(target=self._listen, daemon=True).start()
+
+    def _listen(self) -> None:
+        for line in self.stream:
+            if line.startswith(b"event: reload"):
+                self.heard.set()
+                return
+
+    def wait(self, timeout: float = 600) -> bool:
+        return self.heard.wait(timeout)
+
+
+def timed(preview: Preview, change) -> float:
+    listener = Listener(preview.url)
+    started = time.perf_counter()
+    change()
+    if not listener.wait():
+        raise RuntimeError("no reload within 10 minutes")
+    return time.perf_counter() - started
+
+
+def make_sample(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO_ROOT / "pyproject.toml", folder / "pyproject.toml")
+    shutil.copytree(REPO_ROOT / "content", folder / "content")
+    return folder
+
+
+def make_generated(folder: Path, count: int) -> Path:
+    """`count` more articles: the sample's single-file articles copied under new slugs, without DOIs."""
+    make_sample(folder)
+    articles = folder / "content" / "articles"
+    originals = sorted(p for p in articles.glob("*.md"))
+    texts = [p.read_text(encoding="utf-8") for p in originals]
+    for n in range(count):
+        text = texts[n % len(texts)]
+        text = text.replace("\nslug:", "\n# slug:").replace("\ndoi:", "\n# doi:")
+        text = text.replace("(article:", "(https://example.org/")
+        (articles / f"copy-{n:05d}.md").write_text(text, encoding="utf-8")
+    return folder
+
+
+def measure(root: Path, rounds: int, label: str) -> None:
+    started = time.perf_counter()
+    preview = Preview(root, port=0, out=open("/dev/null", "w"))
+    preview.start()
+    print(f"{label}: first build {time.perf_counter() - started:.2f} s")
+    article = root / "content" / "articles" / "archive-as-workshop.md"
+    template_dir = root / "templates"
+    template_dir.mkdir(exist_ok=True)
+    try:
+        body = [timed(preview, lambda n=n: _append(article, BODY_MARK.format(n=n))) for n in range(rounds)]
+        retitle = [timed(preview, lambda n=n: _retitle(article, n)) for n in range(rounds)]
+        full = [timed(preview, lambda n=n: (template_dir / "extra.html").write_text(f"<p>{n}</p>"))
+                for n in range(max(1, rounds // 2))]
+    finally:
+        preview.stop()
+    for name, times in (("body edit", body), ("retitle", retitle), ("template change (full)", full)):
+        print(f"{label}: {name}: median {statistics.median(times):.3f} s over {len(times)} "
+              f"(min {min(times):.3f}, max {max(times):.3f})")
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _retitle(path: Path, n: int) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    lines[index] = f"title: Retitled {n}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=300, help="size of the generated archive")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="serve-bench-") as scratch:
+        measure(make_sample(Path(scratch) / "sample"), args.rounds, "sample")
+        generated = Path(scratch) / "generated"
+        measure(make_generated(generated, args.articles), args.rounds, f"generated ({args.articles} extra articles)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
