@@ -7,19 +7,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import config as config_step, discover, library as library_step
-from .cite import cite_all, export_files
+from . import config as config_step, discover
+from .cite import cite_all
 from .config import SiteConfig
 from .diagnostics import Diagnostic
-from .harvest import harvest_files
 from .library import Entry, Library
 from .load import Parsed, duplicates, missing_pdfs, parse, render as render_article
 from .model import SourceFile
-from .plan import OutputJob, bundle_assets, plan as plan_pages
+from .jobs import OutputJob
+from .plan import plan as plan_pages
 from .rebuild import RebuildPlan, SiteState, plan_rebuild
 from .render import Renderer, static_files
 from .serve_state import digest, settings_digest, take_state
-from .site import BuildOptions, SiteBuild
+from .site import BuildOptions, SiteBuild, article_files, assemble_library, site_wide_files
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,9 @@ class _Memory:
     cite_problems: list[Diagnostic] = field(default_factory=list)  # the citation engine's, site-wide
     files: dict[str, bytes | Path] = field(default_factory=dict)
     site_wide: set[str] = field(default_factory=set)  # feeds, sitemap, archive exports: made from every entry
+    statics: dict[str, Path] = field(default_factory=dict)
+    data_problems: list[Diagnostic] = field(default_factory=list)  # authors.yaml, journals.yaml
+    site_problems: list[Diagnostic] = field(default_factory=list)  # feeds, OAI, Crossref
 
 
 class LiveBuilder:
@@ -121,10 +124,9 @@ class LiveBuilder:
         for job in jobs.values():
             self._render_page(memory, job)
         memory.jobs = jobs
-        memory.files.update(statics)
+        memory.statics = statics
         for entry in memory.entries.values():
             memory.files.update(_article_files(entry))
-        memory.files[".nojekyll"] = b""
         self._site_wide(memory)
         memory.state = _with_pages(state, jobs, memory.entries)
         return memory
@@ -181,7 +183,8 @@ class LiveBuilder:
             memory.entries[entry.article.source.relpath] = entry
 
     def _library(self, memory: _Memory) -> Library:
-        return library_step.assemble(list(memory.entries.values()))
+        library, memory.data_problems = assemble_library(memory.config, memory.entries.values())
+        return library
 
     def _plan(self, memory: _Memory) -> dict[str, OutputJob]:
         return {job.path: job for job in plan_pages(memory.config, self._library(memory))}
@@ -190,7 +193,7 @@ class LiveBuilder:
         """Files made from the whole library at once are cheap to make and made again every time."""
         for path in memory.site_wide:
             memory.files.pop(path, None)
-        made = harvest_files(memory.config, self._library(memory))
+        made, memory.site_problems = site_wide_files(memory.config, self._library(memory), memory.statics)
         memory.files.update(made)
         memory.site_wide = set(made)
 
@@ -211,7 +214,8 @@ class LiveBuilder:
 
     def _result(self, memory: _Memory) -> SiteBuild:
         parsed = [p for p in memory.parsed.values() if p is not None]
-        diagnostics = memory.scan_problems + memory.cite_problems + duplicates(parsed) + missing_pdfs(parsed)
+        diagnostics = (memory.scan_problems + memory.cite_problems + memory.data_problems + memory.site_problems
+                       + duplicates(parsed) + missing_pdfs(parsed))
         for found in memory.problems.values():
             diagnostics.extend(found)
         diagnostics.extend(memory.page_problems.values())
@@ -230,7 +234,7 @@ def _resolver(memory: _Memory) -> Callable[[str], str | None]:
 
 def _article_files(entry: Entry) -> dict[str, bytes | Path]:
     """The files that travel with one article: its citation exports and its bundle's assets."""
-    return {**export_files([entry]), **bundle_assets(Library(entries=(entry,)))}
+    return article_files([entry])
 
 
 def _with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: dict[str, Entry]) -> SiteState:

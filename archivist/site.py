@@ -1,16 +1,21 @@
-"""The build pipeline end to end, in memory: load, assemble, cite, plan, render. Nothing is written here."""
+"""The build pipeline end to end, in memory: load, assemble, cite, plan, render. Nothing is written here.
+
+`build` and `serve` share these steps: `serve` calls the same functions for the parts it redoes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from . import library as library_step
 from .cite import cite_all, export_files
-from .datafiles import load_site_data
-from .harvest import harvest
 from .config import SiteConfig
+from .datafiles import load_site_data
 from .diagnostics import Diagnostic
+from .harvest import harvest
+from .jobs import OutputJob
+from .library import Entry, Library
 from .load import load_articles
 from .plan import bundle_assets, plan
 from .render import Renderer, static_files
@@ -33,29 +38,66 @@ class SiteBuild:
 
 
 def build_site(config: SiteConfig, options: BuildOptions) -> SiteBuild:
-    """Run every step up to rendering; the caller decides whether to write."""
+    """Run every step up to rendering (and the search index); the caller decides whether to write."""
     result = SiteBuild()
     articles, problems = load_articles(config, drafts=options.drafts)
     result.diagnostics.extend(problems)
     result.article_count = len(articles)
     entries, problems = cite_all(config, articles)
     result.diagnostics.extend(problems)
-    site_data, problems = load_site_data(config.content_dir)
+    library, problems = assemble_library(config, entries)
     result.diagnostics.extend(problems)
-    library = library_step.assemble(entries, site_data)
     statics = static_files(config)
-    renderer = Renderer(config, statics)
-    for job in plan(config, library):
+    pages, problems = render_pages(Renderer(config, statics), plan(config, library))
+    result.files.update(pages)
+    result.diagnostics.extend(problems)
+    files, problems = site_wide_files(config, library, statics)
+    result.files.update(files)
+    result.diagnostics.extend(problems)
+    result.files.update(article_files(library.entries))
+    if options.search and config.search and not options.check_only:
+        result.files.update(search_files(config, library, result.files))
+    return result
+
+
+def assemble_library(config: SiteConfig, entries: Iterable[Entry]) -> tuple[Library, list[Diagnostic]]:
+    """The library with the site's data files (authors, journals) read alongside."""
+    site_data, problems = load_site_data(config.content_dir)
+    return library_step.assemble(list(entries), site_data), problems
+
+
+def render_pages(renderer: Renderer, jobs: Iterable[OutputJob]) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Render each planned page; a template failure is a diagnostic, and the page is left out."""
+    pages: dict[str, bytes] = {}
+    problems: list[Diagnostic] = []
+    for job in jobs:
         data, problem = renderer.render(job)
         if problem:
-            result.diagnostics.append(problem)
+            problems.append(problem)
         else:
-            result.files[job.path] = data
-    result.files.update(statics)
-    result.files.update(bundle_assets(library))
-    result.files.update(export_files(library.entries))
+            pages[job.path] = data
+    return pages, problems
+
+
+def article_files(entries: Iterable[Entry]) -> dict[str, bytes | Path]:
+    """What travels with each article besides its page: bundle assets and citation exports."""
+    entries = tuple(entries)
+    return {**bundle_assets(Library(entries=entries)), **export_files(entries)}
+
+
+def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Path]) -> tuple[dict[str, bytes | Path], list[Diagnostic]]:
+    """Files made from the whole library at once: feeds, sitemap, harvest files, theme assets."""
+    files: dict[str, bytes | Path] = dict(statics)
     harvested, problems = harvest(config, library)
-    result.files.update(harvested)
-    result.diagnostics.extend(problems)
-    result.files[".nojekyll"] = b""
-    return result
+    files.update(harvested)
+    files[".nojekyll"] = b""
+    return files, problems
+
+
+def search_files(config: SiteConfig, library: Library, files: dict[str, bytes | Path]) -> dict[str, bytes]:
+    """The Pagefind bundle, indexed from the article pages already rendered in memory."""
+    from .search import build_index  # Pagefind is only started when a build wants an index
+
+    pages = [(f"{e.article.url_path}index.html", files[f"{e.article.url_path}index.html"]) for e in library.entries
+             if f"{e.article.url_path}index.html" in files]
+    return build_index(pages, config)
