@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .citations.csl import csl_item
-from .citations.engine import CitationEngine
+from .citations.engine import PINPOINT_SENTINEL, CitationEngine, FormattedCitation, ItemCitations
 from .citations.errors import CitationError
 from .citations.exports import to_bibtex, to_csl_json, to_ris
 from .config import SiteConfig
@@ -15,8 +15,6 @@ from .diagnostics import Diagnostic, error
 from .library import Entry
 from .metadata import build_page_metadata
 from .model import Article
-
-PINPOINT_SENTINEL = "999999"  # the locator a page replaces with the paragraph number
 
 
 @dataclass(frozen=True)
@@ -29,18 +27,28 @@ class StyleBlock:
     text: str
 
 
-def cite_all(config: SiteConfig, articles: Iterable[Article]) -> tuple[list[Entry], list[Diagnostic]]:
-    """Entries for every article; a style that cannot be used is reported once, against the settings."""
+def cite_all(config: SiteConfig, articles: Iterable[Article], workers: int = 1) -> tuple[list[Entry], list[Diagnostic]]:
+    """Entries for every article; a style that cannot be used is reported once, against the settings.
+
+    Every article's citations are looked up in the cache first; what is missing goes to Node
+    in one request per style, so a cold build costs a few round trips, not a few per article.
+    """
     articles = list(articles)
+    items = [csl_item(a.meta, config.absolute_url(a.url_path), config.language) for a in articles]
+    if not config.citation_styles:
+        return [_entry(config, a, item, {}) for a, item in zip(articles, items)], []
     style_dirs = [config.root / d for d in config.csl_dirs]
     try:
-        with CitationEngine(style_dirs, config.citation_locale or None, cache_dir=config.cache_dir / "citations") as engine:
+        with CitationEngine(style_dirs, config.citation_locale or None, cache_dir=config.cache_dir / "citations",
+                            workers=workers) as engine:
             problems = _check_styles(engine, config)
             if problems:
                 return [Entry(article=a) for a in articles], problems
-            return [_entry(engine, config, a) for a in articles], []
+            formatted = engine.cite_items(items, [a.meta.language for a in articles], config.citation_styles)
+            titles = {style_id: engine.style_title(style_id) for style_id in config.citation_styles}
     except CitationError as exc:
         return [Entry(article=a) for a in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]
+    return [_entry(config, a, item, _blocks(found, titles)) for a, item, found in zip(articles, items, formatted)], []
 
 
 def _check_styles(engine: CitationEngine, config: SiteConfig) -> list[Diagnostic]:
@@ -53,20 +61,20 @@ def _check_styles(engine: CitationEngine, config: SiteConfig) -> list[Diagnostic
     return problems
 
 
-def _entry(engine: CitationEngine, config: SiteConfig, article: Article) -> Entry:
+def _blocks(found: dict[str, ItemCitations], titles: dict[str, str]) -> dict[str, tuple[StyleBlock, ...]]:
+    """The article's reference entries and pinpoint templates, in the configured style order."""
+    def block(style_id: str, formatted: FormattedCitation) -> StyleBlock:
+        return StyleBlock(style_id, titles[style_id], formatted.html, formatted.text)
+
+    return {"citations": tuple(block(s, f.bibliography) for s, f in found.items()),
+            "pinpoints": tuple(block(s, f.pinpoint) for s, f in found.items())}
+
+
+def _entry(config: SiteConfig, article: Article, item: dict, blocks: dict[str, tuple[StyleBlock, ...]]) -> Entry:
     page_url = config.absolute_url(article.url_path)
-    item = csl_item(article.meta, page_url, config.language)
-    lang = article.meta.language
-    blocks, pinpoints = [], []
-    for style_id in config.citation_styles:
-        title = engine.style_title(style_id)
-        formatted = engine.bibliography(item, style_id, lang)
-        blocks.append(StyleBlock(style_id, title, formatted.html, formatted.text))
-        pin = engine.pinpoint_template(item, style_id, lang)
-        pinpoints.append(StyleBlock(style_id, title, pin.html, pin.text))
     exports = {"cite.bib": to_bibtex(item), "cite.ris": to_ris(item), "cite.json": to_csl_json(item)}
-    return Entry(article=article, csl=item, citations=tuple(blocks), exports=exports,
-                 metadata=_metadata(config, article, item, page_url), pinpoints=tuple(pinpoints))
+    return Entry(article=article, csl=item, citations=blocks.get("citations", ()), exports=exports,
+                 metadata=_metadata(config, article, item, page_url), pinpoints=blocks.get("pinpoints", ()))
 
 
 def _metadata(config: SiteConfig, article: Article, item: dict, page_url: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error
@@ -39,22 +40,36 @@ def _markdown_files(folder: Path) -> list[Path]:
 
 
 def _read(path: Path, relpath: str, articles_dir: Path) -> tuple[SourceFile | None, Diagnostic | None]:
-    if path.is_symlink() and not _inside(path.resolve(), articles_dir.resolve()):
-        return None, error(relpath, 1, "content.symlink", "symbolic link leads outside content/articles; not read")
-    try:
-        size = path.stat().st_size
-        if size > MAX_ARTICLE_BYTES:
-            return None, error(relpath, 1, "content.too-large",
-                               f"file is {size // 1024} KiB; articles may be at most {MAX_ARTICLE_BYTES // 1024} KiB")
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, error(relpath, 1, "content.unreadable", f"cannot read file: {exc.strerror}")
+    raw, problem = _read_bytes(path, relpath, articles_dir)
+    if raw is None:
+        return None, problem
     text, problem = decode(raw, relpath)
     if text is None:
         return None, problem
     bundle = path.parent if path.name == "index.md" else None
     default_slug = path.parent.name if bundle else path.stem
     return SourceFile(path=path, relpath=relpath, default_slug=default_slug, bundle_dir=bundle, text=text), None
+
+
+def _read_bytes(path: Path, relpath: str, articles_dir: Path) -> tuple[bytes | None, Diagnostic | None]:
+    """The file's bytes, refusing links out of the folder, link loops, pipes and devices (which
+    would hang the build) and files too large to be an article."""
+    try:
+        if path.is_symlink() and not _inside(path.resolve(strict=True), articles_dir.resolve()):
+            return None, error(relpath, 1, "content.symlink", "symbolic link leads outside content/articles; not read")
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None, error(relpath, 1, "content.not-a-file", "not a regular file (a pipe, socket or device); not read")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_ARTICLE_BYTES + 1)
+    except RuntimeError:  # Python 3.11 reports a symlink loop this way, later versions as OSError
+        return None, error(relpath, 1, "content.unreadable", "cannot read file: symbolic link loop")
+    except OSError as exc:
+        return None, error(relpath, 1, "content.unreadable", f"cannot read file: {exc.strerror or exc}")
+    if len(raw) > MAX_ARTICLE_BYTES:
+        size = path.stat().st_size
+        return None, error(relpath, 1, "content.too-large",
+                           f"file is {size // 1024} KiB; articles may be at most {MAX_ARTICLE_BYTES // 1024} KiB")
+    return raw, None
 
 
 def decode(raw: bytes, relpath: str) -> tuple[str | None, Diagnostic | None]:

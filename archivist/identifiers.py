@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-DOI = re.compile(r"^10\.\d{4,9}/[^\s\"<>]+$")
+DOI = re.compile(r"^10\.[0-9]{4,9}/[^\s\"<>]+$")  # [0-9]: \d would take Arabic or full-width digits
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
-ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
+ORCID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$", re.ASCII)
 ORCID_PREFIXES = ("https://orcid.org/", "http://orcid.org/")
-ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
+ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$", re.ASCII)
 
 
 def normalise_doi(value: str) -> str | None:
@@ -56,10 +56,10 @@ def valid_issn(value: str) -> bool:
 def valid_isbn(value: str) -> bool:
     """True for an ISBN-10 or ISBN-13 (hyphens and spaces allowed) whose check digit is right."""
     digits = re.sub(r"[\s-]", "", value).upper()
-    if re.fullmatch(r"\d{9}[\dX]", digits):
+    if re.fullmatch(r"\d{9}[\dX]", digits, re.ASCII):
         total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
         return total % 11 == 0
-    if re.fullmatch(r"97[89]\d{10}", digits):
+    if re.fullmatch(r"97[89]\d{10}", digits, re.ASCII):
         total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(digits))
         return total % 10 == 0
     return False

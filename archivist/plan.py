@@ -13,7 +13,8 @@ from .listings import article_extras, home_extras, plan_listings
 def plan(config: SiteConfig, library: Library) -> list[OutputJob]:
     """All pages, in a stable order."""
     home = {"articles": library.newest(config.feed_size), **home_extras(config, library)}
-    jobs = [OutputJob("index.html", "index.html", home), OutputJob("404.html", "404.html", {})]
+    jobs = [OutputJob("index.html", "index.html", home), OutputJob("404.html", "404.html", {}),
+            OutputJob("search/index.html", "search.html", {})]
     for entry in library.entries:
         context = {"entry": entry, **article_extras(config, library, entry)}
         jobs.append(OutputJob(f"{entry.article.url_path}index.html", "article.html", context,

@@ -18,7 +18,7 @@ from .vocabulary import CSL_TYPES, CSL_VARIABLES, LICENSES
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PAGES = re.compile(r"^[A-Za-z]*\d+[A-Za-z]*(\s*[-–]\s*[A-Za-z]*\d+[A-Za-z]*)?$|^[ivxlcdm]+(\s*[-–]\s*[ivxlcdm]+)?$")
-DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 
 FIELDS = (
     "title", "authors", "editors", "translators", "date", "journal", "volume", "issue", "pages",

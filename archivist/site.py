@@ -56,7 +56,9 @@ def build_site(config: SiteConfig, options: BuildOptions) -> SiteBuild:
     result.diagnostics.extend(problems)
     result.files.update(article_files(library.entries))
     if options.search and config.search and not options.check_only:
-        result.files.update(search_files(config, library, result.files))
+        files, problems = search_files(config, library, result.files)
+        result.files.update(files)
+        result.diagnostics.extend(problems)
     return result
 
 
@@ -94,10 +96,14 @@ def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Pat
     return files, problems
 
 
-def search_files(config: SiteConfig, library: Library, files: dict[str, bytes | Path]) -> dict[str, bytes]:
+def search_files(config: SiteConfig, library: Library,
+                 files: dict[str, bytes | Path]) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """The Pagefind bundle, indexed from the article pages already rendered in memory."""
-    from .search import build_index  # Pagefind is only started when a build wants an index
+    from .search import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
 
-    pages = [(f"{e.article.url_path}index.html", files[f"{e.article.url_path}index.html"]) for e in library.entries
-             if f"{e.article.url_path}index.html" in files]
-    return build_index(pages, config)
+    paths = [f"{entry.article.url_path}index.html" for entry in library.entries]
+    pages = [(path, files[path]) for path in paths if path in files]
+    try:
+        return build_index(pages, config), []
+    except SearchIndexError as exc:
+        return {}, [search_diagnostic(exc)]

@@ -50,7 +50,11 @@ def commit(output: Path, files: Mapping[str, bytes | Path]) -> WriteReport:
     if len(unchanged) == len(files) and not removed:
         return WriteReport(written=0, unchanged=len(unchanged), removed=0)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
-    _fill(staging, files, output, unchanged)
+    try:
+        _fill(staging, files, output, unchanged)
+    except BaseException:  # a half-made tree is never left beside the site (a kill is swept by the next build)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     _swap_in(staging, output)
     return WriteReport(written=len(files) - len(unchanged), unchanged=len(unchanged), removed=len(removed))
 

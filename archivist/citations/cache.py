@@ -1,4 +1,4 @@
-"""A disk cache of formatted citations, keyed on everything that decides their text."""
+"""A disk cache of formatted citations: one file per item, its entries keyed on everything that decides their text."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_CACHE_DIR = Path(".cache/archivist/citations")
+CACHE_FORMAT = 2  # bump when the file layout changes; older files are then ignored
 
 
 def canonical_json(value: Any) -> bytes:
@@ -17,51 +18,71 @@ def canonical_json(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def cache_key(
-    item: dict[str, Any],
-    style_bytes: bytes,
-    locale_bytes: bytes,
-    engine_version: str,
-    request: dict[str, Any],
-) -> str:
-    """sha256 of the item, the style and locale files, the engine and what was asked.
+def digest(*parts: bytes) -> str:
+    """sha256 of the parts, each length-prefixed so no two different inputs hash the same bytes."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "big"))
+        hasher.update(part)
+    return hasher.hexdigest()
 
-    Each part is length-prefixed so no two different inputs can hash the same bytes.
-    """
-    digest = hashlib.sha256()
-    for part in (canonical_json(item), style_bytes, locale_bytes,
-                 engine_version.encode("utf-8"), canonical_json(request)):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.hexdigest()
+
+def setup_digest(style_bytes: bytes, locale_bytes: bytes, engine_version: str) -> str:
+    """What a style in one locale contributes to every key: hashed once, not once per item."""
+    return digest(style_bytes, locale_bytes, engine_version.encode("utf-8"))
+
+
+def cache_key(item_json: bytes, setup: str, request: dict[str, Any]) -> str:
+    """The key of one result: the item (canonical JSON), the style setup and what was asked."""
+    return digest(item_json, setup.encode("ascii"), canonical_json(request))
+
+
+def item_file_name(item: dict[str, Any]) -> str:
+    """The file an item's results live in: named after its id, so an edited article replaces
+    its old results instead of leaving them behind."""
+    return hashlib.sha256(str(item.get("id", "")).encode("utf-8")).hexdigest()[:40]
+
+
+Entries = dict[str, dict[str, str]]
 
 
 class CitationCache:
-    """JSON files under one folder, two hex digits deep, written atomically."""
+    """JSON files under one folder, two hex digits deep, one per item, written atomically.
+
+    A file maps result keys to {"html", "text"}; since every key hashes all its inputs, a
+    file that holds other keys (an older version of the article, another style) is harmless.
+    """
 
     def __init__(self, directory: Path = DEFAULT_CACHE_DIR):
         self.directory = Path(directory)
 
-    def path_for(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+    def path_for(self, name: str) -> Path:
+        return self.directory / name[:2] / f"{name}.json"
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The stored value, or None when absent or unreadable (then it is recomputed)."""
+    def read(self, name: str) -> Entries:
+        """The file's entries, or {} when absent, unreadable or of another format."""
         try:
-            value = json.loads(self.path_for(key).read_text(encoding="utf-8"))
+            value = json.loads(self.path_for(name).read_bytes())
         except (OSError, ValueError):
-            return None
-        return value if isinstance(value, dict) else None
+            return {}
+        if not isinstance(value, dict) or value.get("format") != CACHE_FORMAT:
+            return {}
+        entries = value.get("entries")
+        return {k: v for k, v in entries.items() if _is_result(v)} if isinstance(entries, dict) else {}
 
-    def put(self, key: str, value: dict[str, Any]) -> None:
+    def write(self, name: str, entries: Entries) -> None:
         """Write via a temporary file and os.replace, so readers never see half a file."""
-        path = self.path_for(key)
+        path = self.path_for(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp_name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(value, stream, ensure_ascii=False, sort_keys=True)
+                json.dump({"format": CACHE_FORMAT, "entries": entries}, stream, ensure_ascii=False, sort_keys=True)
             os.replace(temp_name, path)
         except BaseException:
             Path(temp_name).unlink(missing_ok=True)
             raise
+
+
+def _is_result(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("html"), str) and isinstance(value.get("text"), str)

@@ -1,20 +1,22 @@
-"""Formats CSL-JSON items with citeproc-js, one item at a time, through a warm Node worker."""
+"""Formats CSL-JSON items with citeproc-js, each item alone, many per trip to warm Node workers."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from archivist.citations.cache import CitationCache, cache_key
-from archivist.citations.errors import CitationEngineError
-from archivist.citations.nodeproc import NodeWorker, engine_version, find_citeproc
+from archivist.citations.cache import CitationCache, Entries, cache_key, canonical_json, item_file_name, setup_digest
+from archivist.citations.nodeproc import engine_version, find_citeproc
+from archivist.citations.pool import Batch, StyleSpec, WorkerPool
 from archivist.citations.sanitize import SANITIZER_VERSION, clean_html, html_to_text
 from archivist.citations.styles import Style, StyleLibrary, choose_locale, locales_for
 
 # A locator no real paragraph number equals; pages swap it for the paragraph a reader cites.
 PINPOINT_SENTINEL = "999999"
+BIBLIOGRAPHY = {"op": "bibliography"}
+PINPOINT = {"op": "citation", "locator": PINPOINT_SENTINEL, "label": "paragraph"}
 
 
 @dataclass(frozen=True)
@@ -26,33 +28,44 @@ class FormattedCitation:
 
 
 @dataclass(frozen=True)
-class _Setup:
-    """A style and locale resolved for one call: what the worker loads and the cache hashes."""
+class ItemCitations:
+    """An item in one style: its reference-list entry and its paragraph citation template."""
 
-    style: Style
+    bibliography: FormattedCitation
+    pinpoint: FormattedCitation
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """A style and locale resolved once: what a worker builds and what every cache key hashes."""
+
+    spec: StyleSpec
     lang: str
-    worker_key: str
-    locale_bytes: bytes
+    digest: str
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """One result wanted: item number `item` of the call, in a setup, as a request."""
+
+    item: int
+    setup: _Setup
+    request: dict[str, str] = field(hash=False)
 
 
 class CitationEngine:
-    """citeproc-js behind a small API; the Node worker starts on the first cache miss."""
+    """citeproc-js behind a small API; Node starts only for results the disk cache lacks."""
 
-    def __init__(
-        self,
-        style_dirs: Sequence[Path] = (),
-        locale_override: str | None = None,
-        cache_dir: Path | None = None,
-        node_modules: Path | None = None,
-    ):
+    def __init__(self, style_dirs: Sequence[Path] = (), locale_override: str | None = None,
+                 cache_dir: Path | None = None, node_modules: Path | None = None, workers: int = 1):
         self._library = StyleLibrary(style_dirs)
         self._locale_override = locale_override
         self._cache = CitationCache(cache_dir) if cache_dir is not None else None
-        self._citeproc = find_citeproc(node_modules)
-        self._version = f"{engine_version(self._citeproc)}+sanitizer-{SANITIZER_VERSION}"
-        self._worker: NodeWorker | None = None
+        citeproc = find_citeproc(node_modules)
+        self._version = f"{engine_version(citeproc)}+sanitizer-{SANITIZER_VERSION}"
+        self._pool = WorkerPool(citeproc, workers)
         self._styles: dict[str, Style] = {}
-        self._loaded: set[str] = set()
+        self._setups: dict[tuple[str, str], _Setup] = {}
 
     def __enter__(self) -> CitationEngine:
         return self
@@ -61,10 +74,12 @@ class CitationEngine:
         self.close()
 
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
-            self._loaded.clear()
+        self._pool.close()
+
+    @property
+    def workers_started(self) -> int:
+        """How many Node processes this engine has started: 0 when the cache had everything."""
+        return self._pool.started
 
     def style(self, style_id: str) -> Style:
         """The resolved style; raises UnknownStyleError with a did-you-mean."""
@@ -75,85 +90,110 @@ class CitationEngine:
     def style_title(self, style_id: str) -> str:
         return self.style(style_id).title
 
+    def cite_items(self, items: Sequence[dict[str, Any]], langs: Sequence[str],
+                   style_ids: Sequence[str]) -> list[dict[str, ItemCitations]]:
+        """Every item's entry and pinpoint template in every style, each item formatted alone;
+        what the cache lacks goes to Node in one request per style."""
+        asks = [_Ask(n, self._setup(style_id, lang), request)
+                for n, lang in enumerate(langs) for style_id in style_ids for request in (BIBLIOGRAPHY, PINPOINT)]
+        found = iter(self._resolve(items, asks, keep_others=False))
+        return [{style_id: ItemCitations(next(found), next(found)) for style_id in style_ids} for _ in items]
+
     def bibliography(self, item: dict[str, Any], style_id: str, lang: str) -> FormattedCitation:
         """The item's reference-list entry."""
         return self.bibliographies([item], style_id, lang)[0]
 
     def bibliographies(self, items: Sequence[dict[str, Any]], style_id: str, lang: str) -> list[FormattedCitation]:
         """Each item's entry, formatted alone (no disambiguation across items), in one trip."""
-        requests = [{"op": "bibliography"} for _ in items]
-        return self._format(list(items), requests, style_id, lang)
+        setup = self._setup(style_id, lang)
+        return self._resolve(items, [_Ask(n, setup, BIBLIOGRAPHY) for n in range(len(items))])
 
-    def citation(
-        self, item: dict[str, Any], style_id: str, lang: str, locator: str, label: str = "paragraph"
-    ) -> FormattedCitation:
+    def citation(self, item: dict[str, Any], style_id: str, lang: str, locator: str,
+                 label: str = "paragraph") -> FormattedCitation:
         """An in-text or (for note styles) first-note citation pointing at one locator."""
         request = {"op": "citation", "locator": locator, "label": label}
-        return self._format([item], [request], style_id, lang)[0]
+        return self._resolve([item], [_Ask(0, self._setup(style_id, lang), request)])[0]
 
     def pinpoint_template(self, item: dict[str, Any], style_id: str, lang: str) -> FormattedCitation:
         """A paragraph citation with PINPOINT_SENTINEL as the number, for pages to fill in."""
-        return self.citation(item, style_id, lang, PINPOINT_SENTINEL, "paragraph")
+        return self._resolve([item], [_Ask(0, self._setup(style_id, lang), PINPOINT)])[0]
 
     def _setup(self, style_id: str, lang: str) -> _Setup:
-        style = self.style(style_id)
-        chosen = choose_locale(style, lang, self._locale_override)
-        locale_bytes = b"\0".join(loc.xml.encode("utf-8") for loc in locales_for(chosen))
-        style_hash = hashlib.sha256(style.source_bytes).hexdigest()[:16]
-        return _Setup(style, chosen, f"{style_hash}@{chosen}", locale_bytes)
+        """Resolved once per style and language: hashing a large style per item was most of a
+        warm build's citation time."""
+        if (style_id, lang) not in self._setups:
+            style = self.style(style_id)
+            chosen = choose_locale(style, lang, self._locale_override)
+            locales = locales_for(chosen)
+            locale_bytes = b"\0".join(loc.xml.encode("utf-8") for loc in locales)
+            key = f"{hashlib.sha256(style.source_bytes).hexdigest()[:16]}@{chosen}"
+            spec = StyleSpec(key, style.id, style.xml, {loc.lang: loc.xml for loc in locales}, chosen, len(style.xml))
+            self._setups[style_id, lang] = _Setup(spec, chosen, setup_digest(style.source_bytes, locale_bytes, self._version))
+        return self._setups[style_id, lang]
 
-    def _format(self, items: list[dict], requests: list[dict], style_id: str, lang: str) -> list[FormattedCitation]:
-        setup = self._setup(style_id, lang)
-        keys = [self._key(setup, item, request) for item, request in zip(items, requests)]
-        results: list[FormattedCitation | None] = [self._cached(key) for key in keys]
-        missing = [i for i, result in enumerate(results) if result is None]
-        if missing:
-            fresh = self._run(setup, [items[i] for i in missing], [requests[i] for i in missing])
-            for index, formatted in zip(missing, fresh):
-                results[index] = formatted
-                self._store(keys[index], formatted)
-        return [r for r in results if r is not None]
-
-    def _run(self, setup: _Setup, items: list[dict], requests: list[dict]) -> list[FormattedCitation]:
-        worker = self._ensure_loaded(setup)
-        try:
-            if requests[0]["op"] == "bibliography":
-                raw = worker.request("bibliography", key=setup.worker_key, items=items)
-            else:
-                cites = [dict(request, item=item) for item, request in zip(items, requests)]
-                raw = worker.request("citation", key=setup.worker_key, cites=cites)
-        except CitationEngineError as exc:
-            ids = ", ".join(str(item.get("id")) for item in items[:5])
-            raise CitationEngineError(f"cannot format {ids} with style '{setup.style.id}': {exc}") from exc
-        formatted = []
-        for engine_html in raw:
-            clean = clean_html(engine_html)
-            formatted.append(FormattedCitation(clean, html_to_text(clean)))
-        return formatted
-
-    def _ensure_loaded(self, setup: _Setup) -> NodeWorker:
-        if self._worker is None:
-            self._worker = NodeWorker(self._citeproc)
-        if setup.worker_key not in self._loaded:
-            locales = {loc.lang: loc.xml for loc in locales_for(setup.lang)}
-            try:
-                self._worker.request("load", key=setup.worker_key, style=setup.style.xml,
-                                     locales=locales, lang=setup.lang)
-            except CitationEngineError as exc:
-                raise CitationEngineError(f"cannot load citation style '{setup.style.id}': {exc}") from exc
-            self._loaded.add(setup.worker_key)
-        return self._worker
-
-    def _key(self, setup: _Setup, item: dict, request: dict) -> str:
-        return cache_key(item, setup.style.source_bytes, setup.locale_bytes, self._version,
-                         dict(request, lang=setup.lang))
-
-    def _cached(self, key: str) -> FormattedCitation | None:
-        value = self._cache.get(key) if self._cache else None
-        if value and isinstance(value.get("html"), str) and isinstance(value.get("text"), str):
-            return FormattedCitation(value["html"], value["text"])
-        return None
-
-    def _store(self, key: str, formatted: FormattedCitation) -> None:
+    def _resolve(self, items: Sequence[dict[str, Any]], asks: list[_Ask], keep_others: bool = True) -> list[FormattedCitation]:
+        """Results for the asks, from the cache or from Node; new results are stored, one file
+        per item. keep_others=False drops entries no ask used (an old style, an old version)."""
+        item_json = [canonical_json(item) for item in items]
+        names = [item_file_name(item) for item in items]
+        stored = {name: self._cache.read(name) for name in set(names)} if self._cache else {}
+        keys = [cache_key(item_json[a.item], a.setup.digest, dict(a.request, lang=a.setup.lang)) for a in asks]
+        results = [_from_entry(stored.get(names[a.item], {}).get(key)) for a, key in zip(asks, keys)]
+        missing = [n for n, result in enumerate(results) if result is None]
+        if not missing:
+            return results  # type: ignore[return-value]
+        fresh = self._format(items, [asks[n] for n in missing])
+        for n, formatted in zip(missing, fresh):
+            results[n] = formatted
         if self._cache:
-            self._cache.put(key, {"html": formatted.html, "text": formatted.text})
+            self._store(names, stored, asks, keys, results, {names[asks[n].item] for n in missing}, keep_others)
+        return results  # type: ignore[return-value]
+
+    def _store(self, names: list[str], stored: dict[str, Entries], asks: list[_Ask], keys: list[str],
+               results: list[FormattedCitation | None], changed: set[str], keep_others: bool) -> None:
+        files: dict[str, Entries] = {name: dict(stored[name]) if keep_others else {} for name in changed}
+        for ask, key, result in zip(asks, keys, results):
+            name = names[ask.item]
+            if name in files and result is not None:
+                files[name][key] = {"html": result.html, "text": result.text}
+        for name, entries in files.items():
+            self._cache.write(name, entries)  # type: ignore[union-attr]
+
+    def _format(self, items: Sequence[dict[str, Any]], asks: list[_Ask]) -> list[FormattedCitation]:
+        """One job per item and setup (its entry and citations share one registration), one
+        batch per setup."""
+        batches: dict[str, Batch] = {}
+        job_index: dict[tuple[int, str], int] = {}
+        slots = []
+        for ask in asks:
+            spec = ask.setup.spec
+            batch = batches.setdefault(spec.key, Batch(spec, []))
+            if (ask.item, spec.key) not in job_index:
+                job_index[ask.item, spec.key] = len(batch.jobs)
+                batch.jobs.append({"item": items[ask.item], "bibliography": False, "cites": []})
+            index = job_index[ask.item, spec.key]
+            slots.append((spec.key, index, _slot(batch.jobs[index], ask.request)))
+        replies = dict(zip(batches, self._pool.format(list(batches.values()))))
+        return [_clean(_pick(replies[key][job], slot)) for key, job, slot in slots]
+
+
+def _slot(job: dict[str, Any], request: dict[str, str]) -> int:
+    """Where a request's answer will be in its job's reply: -1 for the entry, else the cite."""
+    if request["op"] == "bibliography":
+        job["bibliography"] = True
+        return -1
+    job["cites"].append({"locator": request["locator"], "label": request["label"]})
+    return len(job["cites"]) - 1
+
+
+def _pick(reply: dict[str, Any], slot: int) -> str:
+    return reply["bibliography"] if slot < 0 else reply["cites"][slot]
+
+
+def _clean(engine_html: str) -> FormattedCitation:
+    clean = clean_html(engine_html)
+    return FormattedCitation(clean, html_to_text(clean))
+
+
+def _from_entry(value: dict[str, str] | None) -> FormattedCitation | None:
+    return FormattedCitation(value["html"], value["text"]) if value else None

@@ -92,25 +92,36 @@
     markCurrentSection(details);
   }
 
-  /* Highlight, in the contents, the section being read. */
+  /* Mark, in the contents, the section being read: the last one whose heading has passed the
+     upper third of the window, so a long section stays marked while its heading is off screen,
+     scrolling up and down alike. */
   function markCurrentSection(details) {
-    if (!("IntersectionObserver" in window)) { return; }
-    var links = {};
-    var targets = [];
+    var links = [];
     details.querySelectorAll("a[href^='#']").forEach(function (link) {
       var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
-      if (target) { links[target.id] = link; targets.push(target); }
+      if (target) { links.push({ link: link, target: target }); }
     });
+    if (!links.length) { return; }
     var current = null;
-    var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (!entry.isIntersecting) { return; }
-        if (current) { current.removeAttribute("aria-current"); }
-        current = links[entry.target.id];
-        current.setAttribute("aria-current", "location");
+    var pending = false;
+    function update() {
+      pending = false;
+      var line = window.innerHeight / 3;
+      var found = links[0];
+      links.forEach(function (pair) {
+        if (pair.target.getBoundingClientRect().top <= line) { found = pair; }
       });
-    }, { rootMargin: "0px 0px -70% 0px" });
-    targets.forEach(function (target) { observer.observe(target); });
+      if (found.link === current) { return; }
+      if (current) { current.removeAttribute("aria-current"); }
+      current = found.link;
+      current.setAttribute("aria-current", "location");
+    }
+    function schedule() {
+      if (!pending) { pending = true; window.requestAnimationFrame(update); }
+    }
+    window.addEventListener("scroll", schedule, { passive: true });
+    window.addEventListener("resize", schedule);
+    update();
   }
 
   /* Wide formulas and code scroll sideways; keyboard users need to reach them to scroll. */

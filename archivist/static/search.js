@@ -4,6 +4,9 @@
 
 const FACETS = ["author", "journal", "year", "keyword", "type", "language"];
 const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
+// Each result's excerpt comes from its page's fragment, a gzipped copy of the whole article
+// (~30 KB for a long one), so the first batch is small and "Show more" fetches the rest.
+const FIRST_BATCH = 5;
 const PAGE_SIZE = 10;
 const TYPING_DELAY_MS = 250;
 
@@ -121,7 +124,7 @@ function announce() {
 }
 
 async function showMore(number) {
-  const batch = found.slice(shown, shown + PAGE_SIZE);
+  const batch = found.slice(shown, shown + (shown === 0 ? FIRST_BATCH : PAGE_SIZE));
   const records = await Promise.all(batch.map((result) => result.data()));
   if (number !== searchNumber) return;
   const firstNew = shown;

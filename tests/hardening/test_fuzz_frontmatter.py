@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import string
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archivist.cli import main
+from archivist.identifiers import normalise_doi, normalise_orcid, valid_isbn, valid_issn
 from archivist.people import PERSON_KEYS
 from archivist.schema import FIELDS
 from harness import CASES, assert_well_formed, line_count, load_site, make_site, scaled
@@ -155,12 +157,17 @@ def test_yaml_errors_point_inside_the_front_matter(scratch: Path, doc: str) -> N
             assert diagnostic.line <= doc.count("\n") + 3, diagnostic.format_text()
 
 
+DIAGNOSTIC_LINE = re.compile(r"^[^:\s][^:]*:[1-9][0-9]*:[1-9][0-9]*: (error|warning)\[[a-z0-9.-]+\]: \S")
+
+
 def _check_cli(site: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
     code = main(["--site", str(site), "check"])
     _out, err = capsys.readouterr()
     assert code in (0, 1), err
     assert "Traceback" not in err and "internal error" not in err, err
     lines = [line for line in err.splitlines() if "error[" in line or "warning[" in line]
+    for line in lines:
+        assert DIAGNOSTIC_LINE.match(line), line
     assert (code == 1) == any("error[" in line for line in lines), err
     return code, lines
 
@@ -209,7 +216,7 @@ def test_named_problems_exit_1_with_their_code(scratch: Path, files: dict, code:
     assert any(f"error[{code}]" in line for line in lines), lines
 
 
-def test_symlinks_out_of_content_are_not_read(scratch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_links_loops_and_pipes_are_reported_not_followed(scratch: Path, capsys: pytest.CaptureFixture[str]) -> None:
     secret = scratch / "secret.md"
     secret.write_text(VALID.format(extra="", link="x").replace("Fine", "SECRET TITLE"), encoding="utf-8")
     site = make_site(scratch / "site", {"ok.md": VALID.format(extra="", link="ok")})
@@ -217,12 +224,16 @@ def test_symlinks_out_of_content_are_not_read(scratch: Path, capsys: pytest.Capt
     os.symlink(secret, folder / "leak.md")
     os.symlink(scratch, folder / "up")  # a folder link must not be followed either
     os.symlink(folder / "missing.md", folder / "dangling.md")
+    os.symlink("loop.md", folder / "loop.md")
+    os.mkfifo(folder / "pipe.md")  # reading it would block the build forever
     CASES["hand-written broken sites through `check`"] += 1
     exit_code, lines = _check_cli(site, capsys)
     assert exit_code == 1
-    assert any("leak.md" in line and "error[content.symlink]" in line for line in lines), lines
-    assert any("dangling.md" in line for line in lines), lines
-    assert not any("up/" in line for line in lines), lines
+    expected = {"leak.md": "content.symlink", "dangling.md": "content.unreadable",
+                "loop.md": "content.unreadable", "pipe.md": "content.not-a-file"}
+    for name, code in expected.items():
+        assert any(f"articles/{name}:1:1: error[{code}]" in line for line in lines), (name, lines)
+    assert not any("up/" in line or "SECRET" in line for line in lines), lines
 
 
 def test_every_field_with_every_wrong_type_is_reported_not_raised(scratch: Path) -> None:
@@ -249,3 +260,19 @@ def test_odd_file_names_are_reported_by_name(scratch: Path, name: str) -> None:
     files = {f"{name}.md": VALID.format(extra="", link="x")}
     diagnostics = load_site(make_site(scratch / "site", files))
     assert_well_formed(diagnostics)
+
+
+@settings(max_examples=scaled(500), **SETTINGS)
+@given(text=st.text(alphabet=st.sampled_from("0123456789X-x/.:doirgsthp \u0660\u0661\uff10\u00a0\n") | st.characters(),
+                    max_size=40))
+def test_identifier_checks_never_raise_and_accept_only_ascii_digits(text: str) -> None:
+    CASES["identifier strings checked"] += 1
+    doi, orcid = normalise_doi(text), normalise_orcid(text)
+    if doi is not None:
+        assert doi.startswith("10.") and doi.split("/", 1)[0][3:].isascii() and normalise_doi(doi) == doi
+        assert not any(ch.isspace() for ch in doi)
+    if orcid is not None:
+        assert orcid.isascii() and normalise_orcid(orcid) == orcid
+    for check in (valid_issn, valid_isbn):
+        if check(text):
+            assert all(ch.isascii() for ch in text if ch.isdigit())

@@ -109,27 +109,55 @@ def test_meta_tags_keep_payloads_as_inert_text(hostile_output: Path) -> None:
     assert not re.search(r'<meta[^>]*content="[^"]*<', raw)
 
 
-def test_no_page_runs_a_payload_in_chromium(hostile_output: Path, served: ServedSite, browser: Any) -> None:
-    """Every HTML page opened for real: no dialog, no payload flag, no request to another host."""
+def page_urls(served: ServedSite, relative: str) -> list[str]:
+    """A page's address; the search page also with queries and filters that match the payloads."""
+    url = served.url_for(relative.removesuffix("index.html"))
+    if not relative.startswith("search/"):
+        return [url]
+    queries = ["?q=window", "?q=script&keyword=k1", "?q=%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E",
+               "?keyword=%3Cimg+src%3Dx+onerror%3Dwindow.__xss%3D1%3E&author=%22%3E%3Csvg+onload%3Dalert(1)%3E"]
+    return [url] + [url + query for query in queries]
+
+
+def visit_all(browser: Any, served: ServedSite, relatives: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Open each page for real; the URLs where a payload ran, the dialogs shown, the foreign requests."""
     watched = open_page(browser)
     dialogs: list[str] = []
     watched.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     watched.context.add_init_script(WATCH_SCRIPT)
     flagged = []
     try:
-        for page in html_pages(hostile_output):
-            relative = page.relative_to(hostile_output).as_posix()
-            url = served.url_for(relative.removesuffix("index.html"))
-            watched.page.goto(url, wait_until="load")
-            watched.page.mouse.move(200, 300)  # an onmouseover that slipped through would fire
-            if watched.page.evaluate("window.__xss"):
-                flagged.append(relative)
-        CASES["hostile pages opened in Chromium"] += len(html_pages(hostile_output))
+        for relative in relatives:
+            for url in page_urls(served, relative):
+                watched.page.goto(url, wait_until="load")
+                watched.page.mouse.move(200, 300)  # an onmouseover that slipped through would fire
+                if relative.startswith("search/"):
+                    watched.page.wait_for_timeout(1500)  # results arrive after the index loads
+                if watched.page.evaluate("window.__xss"):
+                    flagged.append(url)
     finally:
         watched.close()
+    return flagged, dialogs, list(watched.blocked_requests)
+
+
+def test_no_page_runs_a_payload_in_chromium(hostile_output: Path, served: ServedSite, browser: Any) -> None:
+    """Every HTML page opened for real: no dialog, no payload flag, no request to another host."""
+    relatives = [page.relative_to(hostile_output).as_posix() for page in html_pages(hostile_output)]
+    flagged, dialogs, foreign = visit_all(browser, served, relatives)
+    CASES["hostile pages opened in Chromium"] += len(relatives)
     assert not flagged, f"payload ran on {flagged}"
     assert not dialogs, dialogs
-    assert not watched.blocked_requests, watched.blocked_requests[:10]
+    assert not foreign, foreign[:10]
+
+
+def test_the_browser_check_sees_a_payload_that_runs(tmp_path: Path, browser: Any) -> None:
+    """The control: an unescaped page trips every alarm the walk above relies on."""
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><title>t</title><script>window.__xss=1</script><script>alert(1)</script>"
+        "<img alt=a src='http://evil.invalid/x.png'>", encoding="utf-8")
+    with serve_site(tmp_path, BASE) as site:
+        flagged, _dialogs, foreign = visit_all(browser, site, ["index.html"])
+    assert flagged and foreign
 
 
 def test_remote_images_fail_the_build(tmp_path: Path) -> None:
