@@ -39,13 +39,13 @@ def plain(text: str) -> str:
 
 
 def person_inverted(name: Mapping[str, Any]) -> str:
-    """'Family, Given' with a non-dropping particle kept before the family name."""
+    """'Family, Given' with a non-dropping particle kept before the family name. A suffix follows
+    the given name without a comma: Scholar reads a second comma as a second author."""
     if "literal" in name:
         return name["literal"]
     family = " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
-    given = " ".join(p for p in (name.get("given", ""), name.get("dropping-particle", "")) if p)
-    text = f"{family}, {given}" if given else family
-    return f"{text}, {name['suffix']}" if name.get("suffix") else text
+    given = " ".join(p for p in (name.get("given", ""), name.get("dropping-particle", ""), name.get("suffix", "")) if p)
+    return f"{family}, {given}" if given else family
 
 
 def person_display(name: Mapping[str, Any]) -> str:
@@ -79,8 +79,12 @@ def page_range(item: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def build_page_metadata(item: Mapping[str, Any], *, authors: list[Mapping[str, str]], page_url: str,
-                        pdf_url: str, site_title: str, publisher: str, license_id: str) -> PageMetadata:
-    """One call makes every record, so byline, citations and tags cannot disagree."""
+                        pdf_url: str, site_title: str, publisher: str, license_id: str, title: str = "") -> PageMetadata:
+    """One call makes every record, so byline, citations and tags cannot disagree. `title` is the
+    title exactly as the page's <h1> shows it (typographic quotes included), so machines that
+    compare the tag with the visible heading find them equal."""
+    if title:
+        item = {**item, "title": title}
     return PageMetadata(
         highwire=tuple(highwire_tags(item, authors, page_url, pdf_url)),
         dublin_core=tuple(dublin_core_tags(item, page_url, publisher, license_id)),

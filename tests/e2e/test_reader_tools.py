@@ -45,6 +45,15 @@ SELECT_PHRASE = """([id, phrase]) => {
 }"""
 
 
+# Records <html>'s reader settings when <body> first appears, i.e. before the first paint.
+AT_BODY = """new MutationObserver((records, observer) => {
+  if (!document.body) return;
+  const root = document.documentElement;
+  window.atBody = {theme: root.dataset.theme || null, size: root.dataset.textSize || null};
+  observer.disconnect();
+}).observe(document, {childList: true, subtree: true});"""
+
+
 def article_url(site, slug: str = SLUG) -> str:
     return site.url_for(f"articles/{slug}/")
 
@@ -301,7 +310,7 @@ def test_text_size_steps_are_remembered_and_never_overflow(served_sample, page_f
     page = watched.page
     size = lambda: page.evaluate("parseFloat(getComputedStyle(document.getElementById('p1')).fontSize)")  # noqa: E731
     sizes = [size()]
-    page.click("[data-text-size='reset']")
+    assert page.get_attribute("[data-text-size='reset']", "aria-disabled") == "true"
     for _ in range(2):
         page.click("[data-text-size='smaller']")
         sizes.insert(0, size())
@@ -312,9 +321,9 @@ def test_text_size_steps_are_remembered_and_never_overflow(served_sample, page_f
         sizes.append(size())
         assert_no_overflow(page)
     assert sizes == sorted(sizes) and len(set(sizes)) == 7, sizes
-    page.goto(served_sample.url_for("articles/letters-in-transit/"), wait_until="commit")
-    assert page.evaluate("document.documentElement.dataset.textSize") == "4"
-    page.wait_for_load_state("networkidle")
+    page.add_init_script(AT_BODY)
+    watched.goto(served_sample.url_for("articles/letters-in-transit/"))
+    assert page.evaluate("window.atBody.size") == "4"
     assert_no_overflow(page)
     zoomed = page_factory(article_url(served_sample), viewport=ZOOMED)
     for step in ("-2", "0", "4"):
@@ -333,9 +342,10 @@ def test_the_theme_switch_is_remembered(served_sample, page_factory):
     dark = background()
     assert dark != light
     assert_accessible(page, "dark theme")
-    page.goto(served_sample.url, wait_until="commit")
-    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
-    page.goto(article_url(served_sample))
+    page.add_init_script(AT_BODY)
+    watched.goto(served_sample.url)
+    assert page.evaluate("window.atBody.theme") == "dark"
+    watched.goto(article_url(served_sample))
     assert page.get_attribute("[data-theme-choice='dark']", "aria-pressed") == "true"
     page.click("[data-theme-choice='auto']")
     assert page.get_attribute("html", "data-theme") is None
@@ -371,7 +381,7 @@ def test_reading_mode_and_full_screen(served_sample, page_factory):
 def test_print_keeps_the_text_notes_and_citation_but_not_the_tools(served_sample, page_factory):
     watched = open_article(page_factory, served_sample)
     page = watched.page
-    page.evaluate("window.print = () => { window.printed = (window.printed || 0) + 1; }")
+    page.evaluate("() => { window.print = () => { window.printed = (window.printed || 0) + 1; }; }")
     page.click("[data-print]")
     assert page.evaluate("window.printed") == 1
     page.emulate_media(media="print")
