@@ -30,12 +30,18 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", bare).casefold()
 
 
+MAX_SLUG = 80
+
+
 def ascii_slug(text: str) -> str:
     """'Hélène de Vaucourt' -> 'helene-de-vaucourt'; '' when the text is not in Latin script."""
     folded = fold(text)
     if any(ch.isalpha() and not ch.isascii() for ch in folded):
         return ""
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if len(slug) > MAX_SLUG:  # a folder name must stay far below the file system's 255 bytes
+        slug = f"{slug[:MAX_SLUG].rstrip('-')}-{short_hash(text)}"
+    return slug
 
 
 def short_hash(text: str) -> str:

@@ -11,7 +11,7 @@ from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
 
 from .config import SiteConfig
-from .search_bundle import BundleFormatError, canonicalise
+from .search_bundle import BundleFormatError, canonicalise, trim_fragments
 from .diagnostics import Diagnostic, error
 
 BUNDLE_DIR = "pagefind"
@@ -177,7 +177,7 @@ def _keep_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
     if f"{BUNDLE_DIR}/pagefind-entry.json" not in kept:
         raise SearchIndexError(f"Pagefind returned no index (files: {', '.join(sorted(files)[:5])})")
     try:
-        return canonicalise(kept)
+        return canonicalise(trim_fragments(kept))
     except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
         raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
 

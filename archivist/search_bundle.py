@@ -1,4 +1,5 @@
-"""Make Pagefind's bundle byte-for-byte reproducible: same pages in, same files out.
+"""Rewrite Pagefind's bundle for publishing: the same pages give the same bytes, and fragments shed
+what the archive's search never reads.
 
 Pagefind 1.5.2 writes filter values, and the filter list of each language's metadata, in
 hash-map order, which changes from run to run; file names are content hashes, so the
@@ -6,6 +7,12 @@ names change too and every build would rewrite (and redeploy) the filter files, 
 metadata and pagefind-entry.json. Here the filter chunks are decoded (gzip + CBOR), their
 entries sorted, re-encoded, renamed after their new content, and the references in the
 metadata and entry file rewritten to match. Everything else Pagefind writes is already stable.
+
+A page's fragment (what a result's data() downloads) holds its text plus an "anchor" for every
+element with an id, each with that element's text; article paragraphs all carry ids, so the
+anchors repeat the whole text and double the download. Only headings' anchors, which Pagefind
+turns into sub-results, are kept. A fragment keeps its name: Pagefind's index refers to it by
+that name, and the trimmed bytes follow from the original ones alone.
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from typing import Any
 SIGNATURE = b"pagefind_dcd"
 FILTER_FILE = re.compile(r"^pagefind/filter/(?P<hash>[^/]+)\.pf_filter$")
 META_FILE = re.compile(r"^pagefind/pagefind\.(?P<hash>[^/]+)\.pf_meta$")
+FRAGMENT_FILE = re.compile(r"^pagefind/fragment/[^/]+\.pf_fragment$")
 ENTRY_FILE = "pagefind/pagefind-entry.json"
+HEADING_ELEMENTS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 META_FILTERS_FIELD = 3  # [version, pages, index chunks, filters, sorts, meta fields]
 META_SORTS_FIELD = 4
 
@@ -145,6 +154,19 @@ def pack(value: Any) -> bytes:
     return gzip.compress(SIGNATURE + cbor_encode(value), compresslevel=9, mtime=0)
 
 
+def unpack_json(data: bytes) -> Any:
+    """A fragment: Pagefind's signature and JSON, gzipped."""
+    raw = gzip.decompress(data)
+    if not raw.startswith(SIGNATURE):
+        raise BundleFormatError("missing Pagefind signature")
+    return json.loads(raw[len(SIGNATURE):])
+
+
+def pack_json(value: Any) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return gzip.compress(SIGNATURE + text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
 def content_name(language_prefix: str, data: bytes, digits: int) -> str:
     """A file name that follows from the file's bytes, in Pagefind's 'lang_hash' form."""
     return f"{language_prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
@@ -159,6 +181,20 @@ def canonicalise(files: dict[str, bytes]) -> dict[str, bytes]:
     renamed_filters = _sort_filter_chunks(out)
     renamed_meta = _rewrite_metadata(out, renamed_filters)
     _rewrite_entry(out, renamed_meta)
+    return out
+
+
+def trim_fragments(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The same bundle with only headings' anchors left in each page's fragment."""
+    out = dict(files)
+    for path in sorted(p for p in files if FRAGMENT_FILE.match(p)):
+        fragment = unpack_json(files[path])
+        anchors = fragment.get("anchors")
+        if not isinstance(anchors, list):
+            raise BundleFormatError(f"{path}: no anchor list")
+        kept = [a for a in anchors if isinstance(a, dict) and a.get("element") in HEADING_ELEMENTS]
+        if len(kept) < len(anchors):
+            out[path] = pack_json({**fragment, "anchors": kept})
     return out
 
 

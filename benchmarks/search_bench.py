@@ -7,12 +7,15 @@
 Each archive goes through the real pipeline (build_site, the search page template, build_index),
 is served under /bench/ and searched in Chromium through the real search page; the bytes are the
 response bodies the browser received, grouped by kind. The static server does not compress, so
-these are the bytes before any HTTP compression (Pagefind's index files are gzipped already).
+these are the bytes before any HTTP compression; "on the wire" is what GitHub Pages would send,
+which gzips text (HTML, CSS, JS, JSON) but sends Pagefind's index files (gzipped already) and
+wasm (a .pagefind file) as they are.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import re
 import shutil
 import sys
@@ -33,6 +36,7 @@ from archivist.write import commit  # noqa: E402
 
 BASE_URL = "https://example.org/bench/"
 GOAL_BYTES = 300 * 1024
+COMPRESSED_BY_SERVER = (".html", ".css", ".js", ".json", ".svg", ".xml")
 
 
 def build(site_root: Path, output: Path) -> dict[str, float]:
@@ -72,11 +76,11 @@ def kind(path: str) -> str:
     return "pagefind js + entry"
 
 
-def measure_query(output: Path, query: str) -> tuple[Counter, int]:
-    """Bytes served per kind while the search page loads and answers `query`.
+def measure_query(output: Path, query: str) -> dict[str, tuple[Counter, Counter, int]]:
+    """Bytes served per kind for `query`, on the search page and in the header box's live list.
 
-    Counted at the server (each answered path's file size), which sees the search worker's
-    fetches as well as the page's.
+    Counted at the server (each answered path's file size), which sees a worker's fetches as
+    well as the page's. The live list counts only what typing fetched, not the home page itself.
     """
     from playwright.sync_api import sync_playwright
 
@@ -89,33 +93,57 @@ def measure_query(output: Path, query: str) -> tuple[Counter, int]:
         page.goto(site.url_for(f"search/?q={query}"), wait_until="networkidle")
         page.wait_for_function("() => /\\d|No /.test(document.getElementById('search-status').textContent)")
         page.wait_for_load_state("networkidle")
-        results = len(page.query_selector_all("#search-results > li"))
+        shown = len(page.query_selector_all("#search-results > li"))
+        search_page = tally(output, site.requests[:], shown)
+        page = browser.new_context().new_page()
+        page.goto(site.url_for(""), wait_until="networkidle")
+        before = len(site.requests)
+        page.fill("#site-search-q", query)
+        page.wait_for_selector("#site-search-live:not([hidden])")
+        page.wait_for_load_state("networkidle")
+        shown = len(page.query_selector_all("#site-search-options a")) - 1
+        live = tally(output, site.requests[before:], shown)
         browser.close()
-        served = [r for r in site.requests if r.status == 200]
+    return {"search page": search_page, "header box, live list": live}
+
+
+def tally(output: Path, requests: list, shown: int) -> tuple[Counter, Counter, int]:
     received: Counter = Counter()
-    for request in served:
-        received[kind(request.path)] += served_size(output, request.path)
-    return received, results
+    on_wire: Counter = Counter()
+    for request in (r for r in requests if r.status == 200):
+        raw, sent = served_size(output, request.path)
+        received[kind(request.path)] += raw
+        on_wire[kind(request.path)] += sent
+    return received, on_wire, shown
 
 
-def served_size(output: Path, url_path: str) -> int:
+def served_size(output: Path, url_path: str) -> tuple[int, int]:
+    """The file's size, and what a server that gzips text would send for it."""
     relative = url_path.split("?", 1)[0].removeprefix("/bench/")
     target = output / relative
     if target.is_dir() or relative == "" or relative.endswith("/"):
         target = target / "index.html"
-    return target.stat().st_size if target.is_file() else 0
+    if not target.is_file():
+        return 0, 0
+    data = target.read_bytes()
+    sent = len(gzip.compress(data, 6)) if target.suffix in COMPRESSED_BY_SERVER else len(data)
+    return len(data), sent
 
 
-def report(name: str, stats: dict[str, float], received: Counter, results: int, query: str) -> None:
+def report(name: str, stats: dict[str, float], received: Counter, on_wire: Counter, results: int,
+           query: str) -> None:
     search_bytes = sum(v for k, v in received.items() if k != "page, css, site js")
+    wire_bytes = sum(v for k, v in on_wire.items() if k != "page, css, site js")
     print(f"\n== {name}: {stats['articles']} articles, query {query!r} -> {results} results shown")
     print(f"   render {stats['render_s']:.1f} s, index {stats['index_s']:.1f} s")
     print(f"   bundle: {stats['bundle_files']} files, {stats['bundle_bytes'] / 1024:.0f} KB "
           f"({stats['index_bytes'] / 1024:.0f} KB of index data)")
+    print(f"   {'':22} {'served':>8}    {'on the wire':>11}")
     for key, value in sorted(received.items()):
-        print(f"   {key:22} {value / 1024:8.1f} KB")
+        print(f"   {key:22} {value / 1024:8.1f} KB {on_wire[key] / 1024:8.1f} KB")
     verdict = "within" if search_bytes <= GOAL_BYTES else "OVER"
-    print(f"   search downloads      {search_bytes / 1024:8.1f} KB ({verdict} the 300 KB goal)")
+    print(f"   search downloads      {search_bytes / 1024:8.1f} KB {wire_bytes / 1024:8.1f} KB "
+          f"(uncompressed: {verdict} the 300 KB goal)")
 
 
 def with_templates(site: Path, templates: Path | None, scratch: Path) -> Path:
@@ -134,8 +162,8 @@ def with_templates(site: Path, templates: Path | None, scratch: Path) -> Path:
 def run_sample(scratch: Path, templates: Path | None) -> None:
     output = scratch / "sample-out"
     stats = build(with_templates(ROOT, templates, scratch), output)
-    received, results = measure_query(output, "archives")
-    report("sample archive", stats, received, results, "archives")
+    for where, (received, on_wire, results) in measure_query(output, "archives").items():
+        report(f"sample archive, {where}", stats, received, on_wire, results, "archives")
 
 
 def run_generated(scratch: Path, n: int, templates: Path | None) -> None:
@@ -145,8 +173,9 @@ def run_generated(scratch: Path, n: int, templates: Path | None) -> None:
     corpus.generate(site, n)
     output = scratch / f"generated-{n}-out"
     stats = build(with_templates(site, templates, scratch), output)
-    received, results = measure_query(output, generated_query(site))
-    report(f"generated archive (n={n})", stats, received, results, generated_query(site))
+    query = generated_query(site)
+    for where, (received, on_wire, results) in measure_query(output, query).items():
+        report(f"generated archive (n={n}), {where}", stats, received, on_wire, results, query)
 
 
 def generated_query(site: Path) -> str:

@@ -109,7 +109,8 @@
       var line = window.innerHeight / 3;
       var found = links[0];
       links.forEach(function (pair) {
-        if (pair.target.getBoundingClientRect().top <= line) { found = pair; }
+        var shown = pair.target.getClientRects().length > 0; // reading mode hides some sections
+        if (shown && pair.target.getBoundingClientRect().top <= line) { found = pair; }
       });
       if (found.link === current) { return; }
       if (current) { current.removeAttribute("aria-current"); }

@@ -38,13 +38,15 @@
     return popover;
   }
 
+  /* Under the reference, kept within the text column; coordinates are relative to the
+     positioned ancestor the popover is laid out in (the paragraph). */
   function place(ref, popover) {
-    var body = document.getElementById("article-body");
-    var frame = body.getBoundingClientRect();
+    var column = document.getElementById("article-body").getBoundingClientRect();
+    var frame = (popover.offsetParent || document.body).getBoundingClientRect();
     var spot = ref.getBoundingClientRect();
     var width = popover.offsetWidth;
-    var left = Math.min(Math.max(0, spot.left - frame.left - width / 2), Math.max(0, frame.width - width));
-    popover.style.left = Math.round(left) + "px";
+    var left = Math.min(Math.max(column.left, spot.left - width / 2), Math.max(column.left, column.right - width));
+    popover.style.left = Math.round(left - frame.left) + "px";
     popover.style.top = Math.round(spot.bottom - frame.top + 6) + "px";
   }
 

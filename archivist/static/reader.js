@@ -177,12 +177,12 @@
     button.addEventListener("click", function () {
       if (document.fullscreenElement) { document.exitFullscreen(); return; }
       readingBefore = root.hasAttribute("data-reading-mode");
-      root.requestFullscreen().then(function () { setReading(true); }, function () { /* refused: stay as is */ });
+      root.requestFullscreen().catch(function () { /* refused: stay as is */ });
     });
     document.addEventListener("fullscreenchange", function () {
       var full = Boolean(document.fullscreenElement);
+      setReading(full || readingBefore);
       button.setAttribute("aria-pressed", String(full));
-      if (!full) { setReading(readingBefore); }
     });
   }
 

@@ -17,6 +17,8 @@ const sortSelect = document.getElementById("search-sort");
 const statusLine = document.getElementById("search-status");
 const resultList = document.getElementById("search-results");
 const facetBox = document.getElementById("search-facets");
+const facetToggle = document.getElementById("search-facets-toggle");
+const layout = app.querySelector(".search-layout");
 const moreButton = document.getElementById("search-more");
 const words = JSON.parse(app.dataset.labels || "{}");
 
@@ -25,6 +27,7 @@ let state = readState(window.location.search);
 let found = [];
 let shown = 0;
 let searchNumber = 0;
+let facetsLoaded = null; // Pagefind's every filter chunk, fetched when the facets first open
 
 function say(key, values = {}) {
   let text = words[key] || key;
@@ -66,13 +69,26 @@ function remember(push) {
 
 /* ---------- talking to Pagefind ---------- */
 
+/* Thrown when the bundle holds no index at all: an archive with no articles yet. */
+class EmptyArchive extends Error {}
+
 async function loadPagefind() {
   const bundle = new URL(app.dataset.bundle, window.location.href);
-  const module = await import(new URL("pagefind.js", bundle).href);
+  const [module, languages] = await Promise.all([import(new URL("pagefind.js", bundle).href), indexedLanguages(bundle)]);
+  if (!languages.length) throw new EmptyArchive();
   // Records carry their full served URL (with the site's sub-path), so no prefix is added.
-  await module.options({ baseUrl: "/", excerptLength: 24, highlightParam: "highlight" });
+  // No worker: it would be a second copy of Pagefind's code to download, and searching the
+  // few chunks a query needs is quick on the main thread.
+  await module.options({ baseUrl: "/", excerptLength: 24, highlightParam: "highlight", noWorker: true });
   await module.init();
   return module;
+}
+
+/* Pagefind fails to start on a bundle without an index, so look before starting it. */
+async function indexedLanguages(bundle) {
+  const response = await fetch(new URL("pagefind-entry.json", bundle), { cache: "no-cache" });
+  if (!response.ok) throw new Error(`pagefind-entry.json: HTTP ${response.status}`);
+  return Object.keys((await response.json()).languages || {});
 }
 
 function pagefindFilters(filters) {
@@ -83,8 +99,12 @@ function pagefindFilters(filters) {
   return out;
 }
 
+function hasFilters(current) {
+  return Object.keys(current.filters).length > 0;
+}
+
 function hasRequest(current) {
-  return Boolean(current.q.trim()) || Object.keys(current.filters).length > 0;
+  return Boolean(current.q.trim()) || hasFilters(current);
 }
 
 async function runSearch() {
@@ -111,7 +131,7 @@ function showIdle() {
   resultList.replaceChildren();
   moreButton.hidden = true;
   statusLine.textContent = say("search_prompt");
-  pagefind.filters().then((all) => renderFacets(all, all));
+  if (facetsLoaded) facetsLoaded.then((all) => renderFacets(all, all));
 }
 
 function announce() {
@@ -195,6 +215,7 @@ function safeExcerpt(html) {
 /* ---------- facets ---------- */
 
 function renderFacets(counts, totals) {
+  if (!facetsLoaded) return;
   const groups = [];
   for (const facet of FACETS) {
     const group = facetGroup(facet, counts[facet] || {}, totals[facet] || {});
@@ -252,6 +273,18 @@ function slugPart(value) {
   return hash.toString(36);
 }
 
+/* Facet counts need every filter chunk (per value, the pages that have it), so they are fetched
+   only when the reader opens the facets, or arrives with filters already chosen. */
+async function setFacetsOpen(open) {
+  facetToggle.setAttribute("aria-expanded", String(open));
+  facetBox.hidden = !open;
+  layout.classList.toggle("search-layout--facets", open);
+  if (!open || facetsLoaded) return;
+  facetsLoaded = pagefind.filters();
+  await facetsLoaded;
+  await runSearch();
+}
+
 function toggleFacet(box) {
   const values = new Set(state.filters[box.name] || []);
   if (box.checked) values.add(box.value); else values.delete(box.value);
@@ -299,11 +332,13 @@ async function start() {
   try {
     pagefind = await loadPagefind();
   } catch (error) {
+    if (error instanceof EmptyArchive) {
+      statusLine.textContent = say("search_empty");
+      return;
+    }
     statusLine.textContent = say("search_unavailable");
     throw error;
   }
-  // Facet counts need every filter chunk; fetch them once, before the first search.
-  await pagefind.filters();
   form.addEventListener("submit", onSubmit);
   input.addEventListener("input", onTyping);
   sortSelect.addEventListener("change", () => {
@@ -315,13 +350,17 @@ async function start() {
     if (event.target.matches("input[type=checkbox]")) toggleFacet(event.target);
   });
   moreButton.addEventListener("click", onMore);
+  facetToggle.addEventListener("click", () => setFacetsOpen(facetToggle.getAttribute("aria-expanded") !== "true"));
   window.addEventListener("popstate", () => {
     state = readState(window.location.search);
     showState();
-    runSearch();
+    if (hasFilters(state) && !facetsLoaded) setFacetsOpen(true);
+    else runSearch();
   });
+  if (hasRequest(state)) statusLine.textContent = say("search_searching");
   app.classList.add("search-app--ready");
-  await runSearch();
+  if (hasFilters(state)) await setFacetsOpen(true);
+  else await runSearch();
 }
 
 start();

@@ -214,6 +214,7 @@ def test_notes_are_added_listed_edited_exported_deleted_and_imported(served_samp
     page = watched.page
     select(page, "p5", PHRASE)
     page.click("[data-add-note]")
+    assert page.locator("#note-editor [data-delete-note]").is_hidden(), "nothing to delete in a new note"
     page.fill("#note-editor-text", "Compare with the Dömitz register.")
     page.click("#note-editor button[type=submit]")
     mark = page.locator("#p5 mark.reader-mark")
@@ -280,7 +281,7 @@ def test_the_selection_bar_is_reached_with_a_shortcut_and_offers_look_up(served_
     assert page.evaluate("document.activeElement.tagName") == "MARK"
     assert page.locator("#p6 mark.reader-mark[data-colour='yellow']").inner_text() == "frei"
     select(page, "p2", "The Lenzen registers survive")
-    assert page.locator("[data-look-up]").is_hidden(), "Look up is for one word"
+    page.wait_for_selector("[data-look-up]", state="hidden")  # Look up is for one word
 
 
 def test_a_paragraph_can_be_noted_from_the_keyboard_alone(served_sample, page_factory):
@@ -367,10 +368,12 @@ def test_reading_mode_and_full_screen(served_sample, page_factory):
     full = page.locator("[data-full-screen]")
     assert full.is_visible() == page.evaluate("document.fullscreenEnabled")
     full.click()
-    page.wait_for_function("() => document.fullscreenElement === document.documentElement")
+    page.wait_for_selector("[data-full-screen][aria-pressed='true']")
+    assert page.evaluate("document.fullscreenElement === document.documentElement")
     assert page.locator(".site-header").is_hidden()
     full.click()
-    page.wait_for_function("() => document.fullscreenElement === null")
+    page.wait_for_selector("[data-full-screen][aria-pressed='false']")
+    assert page.evaluate("document.fullscreenElement === null")
     assert page.locator(".site-header").is_visible()
     phone = open_article(page_factory, served_sample, viewport=PHONE)
     phone.page.click("[data-reading-mode]:not(html)")
@@ -424,6 +427,10 @@ def test_footnotes_open_in_place_and_close_with_escape(sample_site, served_sampl
     ref.click()
     assert ref.get_attribute("aria-expanded") == "true" and popover.is_visible()
     assert note_text[:60] in " ".join(popover.inner_text().split())
+    placed, spot = popover.bounding_box(), ref.bounding_box()
+    assert 0 <= placed["y"] - (spot["y"] + spot["height"]) <= 12, "the note opens just under its reference"
+    column = page.locator("#article-body").bounding_box()
+    assert column["x"] - 1 <= placed["x"] and placed["x"] + placed["width"] <= column["x"] + column["width"] + 1
     assert page.url.endswith(f"/{slug}/"), "a click opens the note in place instead of jumping"
     assert_accessible(page, "footnote open")
     page.keyboard.press("Escape")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import unicodedata
 import urllib.parse
 from pathlib import Path
@@ -12,6 +14,7 @@ import yaml
 
 from support import REPO_ROOT
 from support.axe import format_violations, run_axe
+from support.server import serve_site
 
 ARTICLES = REPO_ROOT / "content" / "articles"
 ENGLISH_SLUG = "counting-barges-on-the-elbe"
@@ -92,10 +95,20 @@ def test_a_query_finds_the_article_and_links_under_the_sub_path(served_sample, p
     assert watched.problems() == []
 
 
+def open_facets(page) -> None:
+    """Facets stay closed (and their data unfetched) until the reader asks for them."""
+    toggle = page.locator("#search-facets-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    page.wait_for_selector("#search-facets fieldset.search-facet", timeout=SEARCH_TIMEOUT_MS)
+    assert toggle.get_attribute("aria-expanded") == "true"
+
+
 def test_a_facet_narrows_the_results_and_the_address_keeps_it(served_sample, page_factory):
     watched = page_factory()
     page = search(watched, served_sample, "archives")
     before = result_count(page)
+    open_facets(page)
     assert before > 1
     options = page.locator("fieldset.search-facet:has(legend:text-is('Journal')) li")
     narrowing = None
@@ -236,6 +249,152 @@ def assert_find_works(page, term: str, folds: bool) -> tuple[int, list[str]]:
 def test_the_search_page_passes_axe_with_results_and_facets(served_sample, page_factory):
     watched = page_factory()
     page = search(watched, served_sample, "archives")
+    open_facets(page)
     assert page.locator("fieldset.search-facet").count() >= 3
+    violations = run_axe(page)
+    assert violations == [], format_violations(violations)
+
+
+def test_facet_data_is_fetched_only_when_the_facets_open(served_sample, page_factory):
+    watched = page_factory()
+    fetched: list[str] = []
+    watched.page.on("request", lambda request: fetched.append(request.url))
+    page = search(watched, served_sample, "archives")
+    assert result_count(page) > 1
+    assert not [url for url in fetched if url.endswith(".pf_filter")]
+    open_facets(page)
+    assert [url for url in fetched if url.endswith(".pf_filter")]
+
+
+def test_an_empty_archive_says_so_instead_of_failing(tmp_path, page_factory):
+    site = tmp_path / "empty"
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "pyproject.toml").write_bytes((REPO_ROOT / "pyproject.toml").read_bytes())
+    output = tmp_path / "out"
+    subprocess.run([sys.executable, str(REPO_ROOT / "build.py"), "build", "--output", str(output),
+                    "--base-url", "https://example.org/archive/", "-q"], cwd=site, check=True, timeout=600)
+    with serve_site(output, "/archive/") as served:
+        watched = page_factory(served.url_for("search/?q=barges"))
+        page = watched.page
+        page.wait_for_function("() => /no articles/i.test(document.getElementById('search-status').textContent)",
+                               timeout=SEARCH_TIMEOUT_MS)
+        watched.goto(served.url_for(""))
+        page.fill("#site-search-q", "barges")
+        page.wait_for_selector("#site-search-live:not([hidden])", timeout=SEARCH_TIMEOUT_MS)
+        assert "no articles" in page.inner_text("#site-search-live").lower()
+        assert page.locator("#site-search-options a").count() == 0
+        assert watched.problems() == []
+
+
+# ---------- live results under the header search box ----------
+
+LIVE_PANEL = "#site-search-live:not([hidden])"
+
+
+def type_in_header_box(page, query: str) -> None:
+    """Fill the header box as a reader types (no Enter) and wait for the list to open."""
+    page.fill("#site-search-q", query)
+    page.wait_for_selector(LIVE_PANEL, timeout=SEARCH_TIMEOUT_MS)
+    page.wait_for_function("() => document.getElementById('site-search-status').textContent !== ''")
+
+
+def live_links(page) -> list[str]:
+    return page.eval_on_selector_all("#site-search-options a[role=option]", "els => els.map(e => e.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_typing_in_the_header_box_lists_the_top_results(served_sample, page_factory, viewport):
+    watched = page_factory(served_sample.url_for(""), viewport=viewport)
+    page = watched.page
+    type_in_header_box(page, "barges")
+    links = live_links(page)
+    *results, see_all = links
+    assert 1 <= len(results) <= 5
+    assert any(link.startswith(f"/archive/articles/{ENGLISH_SLUG}/?highlight=barges") for link in results), links
+    assert see_all == "/archive/search/?q=barges"
+    total = int(re.search(r"\d+", page.inner_text("#site-search-status")).group())
+    assert total >= len(results)
+    assert str(total) in page.inner_text(".search-live__all")
+    first = page.locator("#site-search-options a[role=option]").first
+    assert first.locator(".search-live__title").inner_text().strip()
+    assert first.locator(".search-live__source").inner_text().strip()
+    assert page.get_attribute("#site-search-q", "role") == "combobox"
+    assert page.get_attribute("#site-search-q", "aria-expanded") == "true"
+    assert page.get_attribute("#site-search-q", "aria-controls") == "site-search-options"
+    panel = page.locator("#site-search-live").bounding_box()
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= width, (panel, width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for link in links:
+        assert page.request.get(served_sample.origin + link).status == 200, link
+    assert watched.problems() == []
+
+
+def test_pagefind_is_fetched_only_once_the_box_is_used(served_sample, page_factory):
+    watched = page_factory()
+    fetched: list[str] = []
+    watched.page.on("request", lambda request: fetched.append(request.url))
+    watched.goto(served_sample.url_for(""))
+    assert not [url for url in fetched if "/pagefind/" in url]
+    watched.page.focus("#site-search-q")
+    watched.page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('/pagefind/pagefind.js'))")
+    watched.page.fill("#site-search-q", "b")
+    watched.page.wait_for_timeout(600)  # well past the typing delay: one letter must not open the list
+    assert watched.page.locator(LIVE_PANEL).count() == 0
+
+
+def test_arrow_keys_choose_a_result_and_enter_opens_it(served_sample, page_factory):
+    watched = page_factory(served_sample.url_for(""))
+    page = watched.page
+    type_in_header_box(page, "archives")
+    options = live_links(page)
+    assert len(options) >= 3
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#site-search-q", "aria-activedescendant") == "site-search-option-0"
+    assert page.get_attribute("#site-search-option-0", "aria-selected") == "true"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    assert page.get_attribute("#site-search-q", "aria-activedescendant") == "site-search-option-1"
+    assert page.get_attribute("#site-search-option-0", "aria-selected") == "false"
+    assert page.evaluate("document.activeElement.id") == "site-search-q"
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")  # wraps round to "See all"
+    assert page.get_attribute("#site-search-q", "aria-activedescendant") == f"site-search-option-{len(options) - 1}"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urllib.parse.urlsplit(page.url).path + "?" + urllib.parse.urlsplit(page.url).query == options[1]
+    assert watched.problems() == []
+
+
+def test_escape_closes_the_list_and_enter_goes_to_the_search_page(served_sample, page_factory):
+    watched = page_factory(served_sample.url_for(""))
+    page = watched.page
+    type_in_header_box(page, "archives")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Escape")
+    assert page.locator(LIVE_PANEL).count() == 0
+    assert page.get_attribute("#site-search-q", "aria-expanded") == "false"
+    assert page.get_attribute("#site-search-q", "aria-activedescendant") is None
+    assert page.input_value("#site-search-q") == "archives"
+    assert page.evaluate("document.activeElement.id") == "site-search-q"
+    page.keyboard.press("ArrowDown")  # reopens on the first result
+    assert page.locator(LIVE_PANEL).count() == 1
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == served_sample.url_for("search/?q=archives")
+    wait_for_results(page)
+    assert result_count(page) > 1
+
+
+@pytest.mark.parametrize("viewport, scheme", [("desktop", "light"), ("phone", "dark")])
+def test_the_open_list_passes_axe(served_sample, page_factory, viewport, scheme):
+    watched = page_factory(served_sample.url_for(""), viewport=viewport, color_scheme=scheme)
+    page = watched.page
+    type_in_header_box(page, "archives")
+    page.keyboard.press("ArrowDown")
     violations = run_axe(page)
     assert violations == [], format_violations(violations)

@@ -52,7 +52,7 @@ def check_render(source: str) -> None:
     assert not problems, (problems, source)
 
 
-@settings(max_examples=scaled(2000), **SETTINGS)
+@settings(max_examples=scaled(1500), **SETTINGS)
 @given(lines=body_lines, separator=st.sampled_from(["\n", "\n\n", "\r\n", " "]))
 def test_any_body_renders_safely(lines: list[str], separator: str) -> None:
     CASES["bodies rendered"] += 1

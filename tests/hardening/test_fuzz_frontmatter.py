@@ -140,7 +140,7 @@ def _check_loaded(site: Path, files: dict[str, bytes]) -> None:
     assert_well_formed(diagnostics, counts)
 
 
-@settings(max_examples=scaled(800), **SETTINGS)
+@settings(max_examples=scaled(600), **SETTINGS)
 @given(files=st.dictionaries(st.sampled_from(NAMES), article_bytes(), min_size=1, max_size=3))
 def test_any_front_matter_loads_without_a_crash(scratch: Path, files: dict[str, bytes]) -> None:
     CASES["front-matter files loaded in-process"] += len(files)

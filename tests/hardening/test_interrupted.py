@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import shutil
 import signal
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from archivist.write import commit
-from harness import CASES, FULL, REPO_ROOT
+from harness import CASES, FULL, REPO_ROOT, sample_settings
 
 BASE_URL = "https://example.org/archive/"
 KILLS = 24 if FULL else 6
@@ -28,11 +27,7 @@ def copy_sample(target: Path, cache: Path) -> Path:
     with its citation cache in a shared folder so each copy does not format every reference again."""
     target.mkdir(parents=True)
     shutil.copytree(REPO_ROOT / "content", target / "content")
-    settings = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    tables = re.findall(r"^\[([^\]]+)\]\s*$", settings, re.MULTILINE)
-    if tables[-1:] == ["tool.archivist"] and "citation_styles" not in settings:
-        settings = settings.rstrip() + '\ncitation_styles = ["apa"]\n'
-    (target / "pyproject.toml").write_text(settings, encoding="utf-8")
+    (target / "pyproject.toml").write_text(sample_settings(), encoding="utf-8")
     cache.mkdir(parents=True, exist_ok=True)
     (target / ".cache").symlink_to(cache, target_is_directory=True)
     return target

@@ -70,7 +70,7 @@ CASES_BY_NAME: dict[str, tuple[object, str | None]] = {
     "body-10000-nested-brackets": (HEADER + "[" * 10_000 + "x" + "](y)" * 10_000 + "\n", None),
     "body-10000-nested-emphasis": (HEADER + "*a " * 10_000 + "\n", None),
     "body-10000-nested-html": (HEADER + "<div>" * 10_000 + "x" + "</div>" * 10_000 + "\n", None),
-    "body-200000-undefined-footnotes": (HEADER + "[^x]" * 200_000 + "\n", "body.undefined-footnote"),
+    "body-100000-undefined-footnotes": (HEADER + "[^x]" * 100_000 + "\n", "body.undefined-footnote"),
     "body-20000-line-table": (HEADER + "|a|b|\n|-|-|\n" + "|x|y|\n" * 20_000, None),
     "body-3-mb-single-line": (HEADER + "x" * (3 * 2**20) + "\n", None),
 }

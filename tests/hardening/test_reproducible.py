@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import CASES, REPO_ROOT
+from harness import CASES, REPO_ROOT, sample_settings
 
 BASE_URL = "https://example.org/archive/"
 
@@ -30,8 +30,7 @@ def copy_tree(source: Path, target: Path, reverse: bool, mtime: float) -> None:
 def make_copy(target: Path, reverse: bool, mtime: float) -> Path:
     """The sample archive and its settings at `target`, with a cold citation cache of its own."""
     copy_tree(REPO_ROOT / "content", target / "content", reverse, mtime)
-    settings = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    (target / "pyproject.toml").write_text(settings, encoding="utf-8")
+    (target / "pyproject.toml").write_text(sample_settings(), encoding="utf-8")
     return target
 
 

@@ -169,3 +169,13 @@ def test_remote_images_fail_the_build(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert "error[body.remote-image]" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_very_long_names_build(tmp_path):
+    """Names, keywords and journals become folder names: a 300-letter one must still build."""
+    text = ("---\ntitle: T\ndate: 2021\nauthors: [{family: " + "a" * 300 + ", given: B}]\n"
+            "keywords: [" + "k" * 300 + "]\njournal: " + "j" * 300 + "\nvolume: '" + "v" * 300 + "'\n---\nx\n")
+    site = make_site(tmp_path / "site", {"a.md": text})
+    done = build(site, tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    assert all(len(p.name) <= 100 for p in (tmp_path / "out").rglob("*"))

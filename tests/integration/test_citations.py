@@ -446,13 +446,15 @@ def test_disk_cache_reuses_results_without_starting_node(tmp_path, monkeypatch):
         expected = first.bibliography(entry, APA, "en-US")
         expected_cite = first.citation(entry, APA, "en-US", "3")
     files = list(tmp_path.rglob("*.json"))
-    assert len(files) == 2
-    assert json.loads(files[0].read_text(encoding="utf-8")).keys() == {"html", "text"}
+    assert len(files) == 1  # one file per item, holding both results
+    stored = json.loads(files[0].read_text(encoding="utf-8"))
+    assert len(stored["entries"]) == 2
+    assert all(value.keys() == {"html", "text"} for value in stored["entries"].values())
 
     def no_worker(*args, **kwargs):
         raise AssertionError("the worker must not start when every result is cached")
 
-    monkeypatch.setattr("archivist.citations.engine.NodeWorker", no_worker)
+    monkeypatch.setattr("archivist.citations.pool.NodeWorker", no_worker)
     with CitationEngine(cache_dir=tmp_path) as second:
         assert second.bibliography(entry, APA, "en-US") == expected
         assert second.citation(entry, APA, "en-US", "3") == expected_cite

@@ -10,7 +10,15 @@ import pytest
 import rispy
 from pylatexenc.latex2text import LatexNodes2Text
 
-from archivist.citations.cache import CitationCache, cache_key
+from archivist.citations.cache import (
+    CACHE_FORMAT,
+    CitationCache,
+    cache_key,
+    canonical_json,
+    digest,
+    item_file_name,
+    setup_digest,
+)
 from archivist.citations.csl import csl_item, csl_name
 from archivist.citations.errors import UnknownStyleError
 from archivist.citations.exports import citation_key, to_bibtex, to_csl_json, to_ris
@@ -239,28 +247,54 @@ def test_locale_choice_order():
 
 # --- cache ------------------------------------------------------------------------------------
 
+def key_of(item: dict, style_bytes: bytes = b"s", locale_bytes: bytes = b"l", engine_version: str = "v",
+           request: dict | None = None) -> str:
+    setup = setup_digest(style_bytes, locale_bytes, engine_version)
+    return cache_key(canonical_json(item), setup, request or {"op": "bibliography"})
+
+
 def test_cache_key_depends_on_every_input_but_not_key_order():
     base = dict(item={"a": 1, "b": 2}, style_bytes=b"s", locale_bytes=b"l", engine_version="v",
                 request={"op": "bibliography"})
-    key = cache_key(**base)
-    assert key == cache_key(**dict(base, item={"b": 2, "a": 1}))
+    key = key_of(**base)
+    assert key == key_of(**dict(base, item={"b": 2, "a": 1}))
     for change in ({"item": {"a": 2, "b": 2}}, {"style_bytes": b"t"}, {"locale_bytes": b"m"},
                    {"engine_version": "w"}, {"request": {"op": "citation"}}):
-        assert cache_key(**dict(base, **change)) != key
+        assert key_of(**dict(base, **change)) != key
     # Length prefixes keep part boundaries apart.
-    assert cache_key(**dict(base, style_bytes=b"sl", locale_bytes=b"")) != key
+    assert key_of(**dict(base, style_bytes=b"sl", locale_bytes=b"")) != key
+    assert digest(b"ab", b"c") != digest(b"a", b"bc")
+
+
+def test_one_cache_file_per_item_named_after_its_id():
+    assert item_file_name({"id": "kim"}) == item_file_name({"id": "kim", "title": "edited"})
+    assert item_file_name({"id": "kim"}) != item_file_name({"id": "lee"})
+    assert len(item_file_name({"id": "../../etc/passwd"})) == 40  # a hash, never a path
 
 
 def test_cache_round_trip_and_corrupt_files(tmp_path):
     cache = CitationCache(tmp_path)
-    key = "ab" + "0" * 62
-    assert cache.get(key) is None
-    cache.put(key, {"html": "<i>x</i>", "text": "x"})
-    assert cache.get(key) == {"html": "<i>x</i>", "text": "x"}
-    assert cache.path_for(key) == tmp_path / "ab" / f"{key}.json"
-    cache.path_for(key).write_text("{not json", encoding="utf-8")
-    assert cache.get(key) is None
-    assert [p.name for p in (tmp_path / "ab").iterdir()] == [f"{key}.json"]  # no temp files left
+    name = "ab" + "0" * 38
+    entries = {"k1": {"html": "<i>x</i>", "text": "x"}, "k2": {"html": "y", "text": "y"}}
+    assert cache.read(name) == {}
+    cache.write(name, entries)
+    assert cache.read(name) == entries
+    assert cache.path_for(name) == tmp_path / "ab" / f"{name}.json"
+    cache.path_for(name).write_text("{not json", encoding="utf-8")
+    assert cache.read(name) == {}
+    assert [p.name for p in (tmp_path / "ab").iterdir()] == [f"{name}.json"]  # no temp files left
+
+
+def test_cache_ignores_other_formats_and_malformed_entries(tmp_path):
+    cache = CitationCache(tmp_path)
+    name = "cd" + "0" * 38
+    path = cache.path_for(name)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"html": "x", "text": "x"}), encoding="utf-8")  # the old one-result layout
+    assert cache.read(name) == {}
+    path.write_text(json.dumps({"format": CACHE_FORMAT, "entries": {
+        "good": {"html": "a", "text": "a"}, "bad": {"html": 1}, "worse": "x"}}), encoding="utf-8")
+    assert cache.read(name) == {"good": {"html": "a", "text": "a"}}
 
 
 # --- sanitising ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from hypothesis import given, strategies as st
 
 from archivist.config import SiteConfig
 from archivist.search import SearchIndexError, build_index, search_diagnostic, served_path
-from archivist.search_bundle import cbor_decode, cbor_encode, unpack
+from archivist.search_bundle import cbor_decode, cbor_encode, pack_json, trim_fragments, unpack, unpack_json
 
 BASE_URL = "https://example.org/archive/"
 
@@ -30,7 +30,7 @@ def article_html(slug: str, title: str, body: str, lang: str = "en", authors=("A
   <span data-pagefind-filter="journal">{journal}</span><span data-pagefind-filter="year">{year}</span>
   {filters}<span data-pagefind-sort="date">{year}-01-01</span>
 </div>
-<section data-pagefind-weight="2"><p>{body}</p></section>
+<section data-pagefind-weight="2"><h2 id="{slug}-text">Text</h2><p id="{slug}-p1">{body}</p></section>
 <section data-pagefind-ignore="all"><p>Cite as: nothing to index here</p></section>
 </article></body></html>""".encode("utf-8")
 
@@ -123,6 +123,27 @@ def test_ignored_parts_stay_out_of_the_text(bundle):
     assert "Toll registers" in texts
     assert "Cite as" not in texts
     assert "Home Articles" not in texts
+
+
+def test_fragments_keep_the_text_and_only_the_headings_anchors(bundle):
+    barges = next(f for f in fragments(bundle) if f["url"].endswith("/counting-barges/"))
+    assert "Toll registers record every barge." in barges["content"]
+    assert [(a["element"], a["id"]) for a in barges["anchors"]] == [("h2", "counting-barges-text")]
+
+
+def test_trimming_drops_paragraph_anchors_and_keeps_names_and_untouched_bytes():
+    heading = {"element": "h2", "id": "sources", "text": "Sources", "location": 3}
+    paragraph = {"element": "p", "id": "p-4", "text": "A long paragraph repeated in full.", "location": 4}
+    page = {"url": "/a/", "content": "Sources A long paragraph repeated in full.", "word_count": 7,
+            "filters": {}, "meta": {"title": "A"}, "anchors": [heading, paragraph]}
+    plain = {**page, "url": "/b/", "anchors": [heading]}
+    files = {"pagefind/fragment/en_1.pf_fragment": pack_json(page),
+             "pagefind/fragment/en_2.pf_fragment": pack_json(plain), "pagefind/pagefind.js": b"js"}
+    trimmed = trim_fragments(files)
+    assert sorted(trimmed) == sorted(files)
+    assert unpack_json(trimmed["pagefind/fragment/en_1.pf_fragment"]) == {**page, "anchors": [heading]}
+    assert trimmed["pagefind/fragment/en_2.pf_fragment"] == files["pagefind/fragment/en_2.pf_fragment"]
+    assert trimmed["pagefind/pagefind.js"] == b"js"
 
 
 def test_site_at_the_domain_root_gets_root_urls(tmp_path):
