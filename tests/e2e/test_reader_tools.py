@@ -464,3 +464,18 @@ def test_axe_finds_nothing_on_a_phone_with_the_tools_in_use(served_sample, page_
     page.click("[data-open-notes]")
     assert_accessible(page, "phone, notes panel")
     assert_no_overflow(page)
+
+
+@pytest.mark.parametrize("slug", ["waqf-deeds-urban-history", "hojeok-name-normalisation"])
+def test_right_to_left_and_korean_articles_fit_a_phone_at_every_text_size(served_sample, page_factory, slug):
+    watched = page_factory(article_url(served_sample, slug), viewport=PHONE)
+    page = watched.page
+    assert page.locator("[data-reader-tools]").is_visible()
+    for step in ("-2", "0", "2", "4"):
+        page.evaluate("s => localStorage.setItem('archivist.textSize', s)", step)
+        watched.goto(article_url(served_sample, slug))
+        assert_no_overflow(page)
+    page.locator(".passage-mark").first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#passage-panel").evaluate("d => d.open")
+    assert_accessible(page, f"{slug}: passage panel on a phone")
