@@ -6,6 +6,8 @@ import asyncio
 import base64
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Coroutine, TypeVar
 
 from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
@@ -14,6 +16,7 @@ from .config import SiteConfig
 from .search_bundle import BundleFormatError, canonicalise, trim_fragments
 from .diagnostics import Diagnostic, error
 
+T = TypeVar("T")
 BUNDLE_DIR = "pagefind"
 MAX_ANSWER_BYTES = 2**31  # the bundle comes back in one message; 10,000 long articles is ~0.5 GB
 # Pagefind's ready-made interfaces; the archive ships its own accessible one (static/search.js).
@@ -125,7 +128,7 @@ def build_index(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str,
     """
     ordered = sorted(pages, key=lambda page: page[0])
     try:
-        files = asyncio.run(_index_in_memory(ordered, config))
+        files = _run_apart(lambda: _index_in_memory(ordered, config))
     except SearchIndexError:
         raise
     except (ConnectionError, BrokenPipeError) as exc:
@@ -133,6 +136,17 @@ def build_index(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str,
     except (OSError, ValueError, RuntimeError, AssertionError, asyncio.TimeoutError) as exc:
         raise SearchIndexError(f"building the search index failed: {exc}") from exc
     return _keep_bundle(files)
+
+
+def _run_apart(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to the end, in a thread of its own when this one already runs an event loop
+    (a caller that is itself asynchronous, or a browser driver in the same test session)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 async def _index_in_memory(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str, bytes]:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,15 @@ def setup_digest(style_bytes: bytes, locale_bytes: bytes, engine_version: str) -
 
 
 def cache_key(item_json: bytes, setup: str, request: dict[str, Any]) -> str:
-    """The key of one result: the item (canonical JSON), the style setup and what was asked."""
-    return digest(item_json, setup.encode("ascii"), canonical_json(request))
+    """The key of one result: the item (canonical JSON), the style setup and what was asked
+    (a flat mapping of strings, such as {"op": "citation", "locator": "7", ...})."""
+    return digest(item_json, setup.encode("ascii"), _request_json(tuple(sorted(request.items()))))
+
+
+@lru_cache(maxsize=256)
+def _request_json(request: tuple[tuple[str, Any], ...]) -> bytes:
+    """Requests come in a few kinds shared by every item: encode each kind once."""
+    return canonical_json(dict(request))
 
 
 def item_file_name(item: dict[str, Any]) -> str:

@@ -48,6 +48,8 @@ class WorkerPool:
         by_worker: dict[int, list[int]] = {}
         for position, batch in enumerate(batches):
             by_worker.setdefault(self._assign(batch.spec), []).append(position)
+        for index in by_worker:
+            self._worker(index)  # started here, not in the threads below
         results: list[list[Any]] = [[] for _ in batches]
 
         def run(index: int) -> None:

@@ -93,11 +93,12 @@ function loadPagefind(live) {
       const bundle = new URL(form.dataset.pagefindBundle, window.location.href);
       const [module, languages] = await Promise.all([import(new URL("pagefind.js", bundle).href), indexedLanguages(bundle)]);
       if (!languages.length) throw new EmptyArchive();
+      // An instance of its own, so the search page's settings and this box's never mix.
       // Records carry their full served URL, so no prefix; no worker, which would be a second
       // copy of Pagefind's code to download (searching a few chunks is quick on the main thread).
-      await module.options({ baseUrl: "/", highlightParam: "highlight", noWorker: true });
-      await module.init();
-      return module;
+      const instance = module.createInstance({ baseUrl: "/", highlightParam: "highlight", noWorker: true });
+      await instance.init();
+      return instance;
     })();
     // After a failed download a later focus tries again; an empty archive stays empty.
     live.loading.catch((error) => { if (!(error instanceof EmptyArchive)) live.loading = null; });
