@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .collections import Author, Collections, Issue, Journal, Keyword, Volume, Year, initial_of
+from .collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
+from .naming import initial_of
 from .config import SiteConfig
 from .datafiles import load_site_data
 from .i18n import labels_for
