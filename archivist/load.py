@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Callable, Iterable
 
 from . import discover, frontmatter, schema
 from .config import SiteConfig
@@ -13,6 +13,8 @@ from .diagnostics import Diagnostic, error
 from .i18n import labels_for
 from .markdown import BodyContext, render_body, render_inline
 from .model import Article, ArticleMeta, SourceFile
+from .parallel_render import render_many
+from .render_cache import RenderCache, RenderedParts, article_key, bundle_files, site_fingerprint
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,39 @@ def load_articles(config: SiteConfig, drafts: bool = False) -> tuple[list[Articl
             parsed.append(item)
     problems.extend(duplicates(parsed))
     problems.extend(missing_pdfs(parsed))
-    resolver = _article_resolver(config, parsed)
-    articles = []
-    for item in parsed:
-        article, found = render(item, config, resolver)
-        articles.append(article)
-        problems.extend(found)
+    cache = RenderCache(config.cache_dir)
+    articles, found = render_all(parsed, config, cache)
+    problems.extend(found)
+    cache.prune(source.relpath for source in sources)
     return articles, problems
+
+
+def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | None = None,
+               workers: int | None = None) -> tuple[list[Article], list[Diagnostic]]:
+    """Render every article, reading unchanged ones from the cache and rendering the rest,
+    in worker processes when there are many; the result is the same as rendering them one by one."""
+    slugs = [item.meta.slug for item in parsed]
+    site = site_fingerprint(config.language, config.base_url, slugs)
+    keys = [_cache_key(site, item, config) for item in parsed]
+    found: list[RenderedParts | None] = [cache.get(item.source.relpath, key) if cache else None
+                                         for item, key in zip(parsed, keys)]
+    missing = [index for index, parts in enumerate(found) if parts is None]
+    fresh = render_many([parsed[index] for index in missing], config, slugs, workers)
+    for index, parts in zip(missing, fresh):
+        found[index] = parts
+        if cache is not None:
+            cache.put(parsed[index].source.relpath, keys[index], parts)
+    articles, problems = [], []
+    for item, parts in zip(parsed, found):
+        assert parts is not None
+        articles.append(_assemble(item, parts))
+        problems.extend(parts.problems)
+    return articles, problems
+
+
+def _cache_key(site: str, item: Parsed, config: SiteConfig) -> str:
+    labels = labels_for(item.meta.language, config.templates_dir / "i18n")
+    return article_key(site, item.source.relpath, item.source.text, labels, bundle_files(item.source.bundle_dir))
 
 
 def parse(source: SourceFile, site_language: str) -> tuple[Parsed | None, list[Diagnostic]]:
@@ -59,6 +87,17 @@ def parse(source: SourceFile, site_language: str) -> tuple[Parsed | None, list[D
 
 def render(item: Parsed, config: SiteConfig, resolve_article: Callable[[str], str | None]) -> tuple[Article, list[Diagnostic]]:
     """Render one article's title, abstract and body for its language."""
+    parts = render_parts(item, config, resolve_article)
+    return _assemble(item, parts), list(parts.problems)
+
+
+def _assemble(item: Parsed, parts: RenderedParts) -> Article:
+    return Article(source=item.source, meta=item.meta, body=parts.body, title_html=parts.title_html,
+                   abstract_html=parts.abstract_html, body_line=item.body_line)
+
+
+def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[str], str | None]) -> RenderedParts:
+    """The HTML of one article's title, abstract and body, with the problems found on the way."""
     meta = item.meta
     labels = labels_for(meta.language, config.templates_dir / "i18n")
     context = BodyContext(
@@ -77,9 +116,8 @@ def render(item: Parsed, config: SiteConfig, resolve_article: Callable[[str], st
         abstract, found = render_body(meta.abstract, abstract_context)
         abstract_html = _strip_paragraph_ids(abstract.html)
         problems = problems + found
-    article = Article(source=item.source, meta=meta, body=body, title_html=render_inline(meta.title, meta.language),
-                      abstract_html=abstract_html, body_line=item.body_line)
-    return article, problems
+    return RenderedParts(body=body, title_html=render_inline(meta.title, meta.language),
+                         abstract_html=abstract_html, problems=tuple(problems))
 
 
 def _strip_paragraph_ids(html: str) -> str:
@@ -124,8 +162,9 @@ def missing_pdfs(parsed: list[Parsed]) -> list[Diagnostic]:
     return problems
 
 
-def _article_resolver(config: SiteConfig, parsed: list[Parsed]) -> Callable[[str], str | None]:
-    known = {item.meta.slug for item in parsed}
+def article_resolver(config: SiteConfig, slugs: Iterable[str]) -> Callable[[str], str | None]:
+    """Turns the slug of an `article:` link into its URL, or None when no such article is loaded."""
+    known = set(slugs)
 
     def resolve(slug: str) -> str | None:
         return config.url_for(f"articles/{slug}/") if slug in known else None

@@ -1,0 +1,107 @@
+"""Render many articles' Markdown on every core: worker processes when there are enough, else in turn.
+
+Each article renders on its own (links resolve against the list of slugs, not against other
+articles' HTML), so splitting the work between processes gives the same parts as a serial run."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+
+from .config import SiteConfig
+from .render_cache import RenderedParts
+
+if TYPE_CHECKING:
+    from .load import Parsed
+
+PARALLEL_THRESHOLD = 50  # below this, starting processes costs more than it saves
+MAX_WORKERS = 8
+
+_worker_resolver: Callable[[str], str | None] | None = None
+_worker_config: SiteConfig | None = None
+
+
+def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str],
+                workers: int | None = None) -> list[RenderedParts]:
+    """The rendered parts of each item, in the order given."""
+    from .load import article_resolver, render_parts
+
+    slugs = tuple(slugs)
+    count = worker_count(len(items), workers)
+    if count < 2:
+        resolver = article_resolver(config, slugs)
+        return [render_parts(item, config, resolver) for item in items]
+    return _render_in_pool(items, config, slugs, count)
+
+
+def worker_count(items: int, requested: int | None = None) -> int:
+    """How many processes to use: one (serial) for a small batch, else the cores available."""
+    if requested is not None:
+        return max(1, min(requested, items))
+    if items <= PARALLEL_THRESHOLD:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, MAX_WORKERS, items))
+
+
+def _render_in_pool(items: Sequence[Parsed], config: SiteConfig, slugs: tuple[str, ...],
+                    count: int) -> list[RenderedParts]:
+    """Workers are forked where possible, so they start with every module already imported."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, min(16, len(items) // (count * 4)))
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=context,
+                               initializer=_start_worker, initargs=(config, slugs, os.getpid()))
+    try:
+        results = list(pool.map(_render_one, items, chunksize=chunk))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+def _start_worker(config: SiteConfig, slugs: tuple[str, ...], parent: int) -> None:
+    """Set up a worker once: it leaves Ctrl-C to the parent and dies with it."""
+    from .load import article_resolver
+
+    global _worker_config, _worker_resolver
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+    _worker_config = config
+    _worker_resolver = article_resolver(config, slugs)
+
+
+def _render_one(item: Parsed) -> RenderedParts:
+    from .load import render_parts
+
+    assert _worker_config is not None and _worker_resolver is not None
+    return render_parts(item, _worker_config, _worker_resolver)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A build killed outright must not leave workers waiting forever for work."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(1, signal.SIGKILL) == 0:  # PR_SET_PDEATHSIG
+                if os.getppid() != parent:  # the parent died before the request took hold
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)

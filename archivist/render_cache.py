@@ -1,0 +1,142 @@
+"""A disk cache of each article's rendered Markdown, keyed on everything that decides the HTML.
+
+Rendering the bodies is the largest share of a build; an article whose source, site settings,
+interface words, linkable slugs, bundle files and renderer code are all unchanged renders to the
+same bytes, so a warm build reads the result back instead. A file that cannot be read is a miss."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from . import __version__
+from .diagnostics import Diagnostic
+from .model import RenderedBody
+
+CACHE_FORMAT = b"render-cache-1"  # bump when the stored layout changes; older files then miss
+FOLDER = "render"
+
+
+@dataclass(frozen=True)
+class RenderedParts:
+    """What rendering one article produces besides the inputs it was given."""
+
+    body: RenderedBody
+    title_html: str
+    abstract_html: str
+    problems: tuple[Diagnostic, ...]
+
+
+def digest(*parts: bytes) -> str:
+    """sha256 of the parts, each length-prefixed so that no two different inputs collide."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "big"))
+        hasher.update(part)
+    return hasher.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The package version, the Markdown renderer's own source and the versions of what it calls."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    package = Path(__file__).resolve().parent
+    sources = sorted((package / "markdown").rglob("*.py"))
+    parts = [__version__.encode(), *(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes() for p in sources)]
+    for name in ("mistune", "nh3", "latex2mathml"):
+        try:
+            parts.append(f"{name}={version(name)}".encode())
+        except PackageNotFoundError:
+            parts.append(f"{name}=?".encode())
+    return digest(*parts)
+
+
+def site_fingerprint(language: str, base_url: str, slugs: Iterable[str]) -> str:
+    """The settings every article's rendering shares: site language, link prefix, linkable slugs."""
+    slug_list = "\n".join(sorted(set(slugs))).encode("utf-8")
+    return digest(code_fingerprint().encode(), language.encode(), base_url.encode(), slug_list)
+
+
+def article_key(site: str, relpath: str, text: str, labels: Mapping[str, str], assets: Iterable[str]) -> str:
+    """One article's key: the shared fingerprint plus its own source, words and bundle files."""
+    words = "\n".join(f"{k}\t{v}" for k, v in sorted(labels.items())).encode("utf-8")
+    files = "\n".join(sorted(assets)).encode("utf-8")
+    return digest(site.encode(), relpath.encode("utf-8"), text.encode("utf-8"), words, files)
+
+
+def bundle_files(bundle: Path | None) -> list[str]:
+    """The bundle-relative paths of the files an article's body may refer to."""
+    if bundle is None or not bundle.is_dir():
+        return []
+    root = bundle.resolve()
+    found = []
+    for path in bundle.rglob("*"):
+        if path.is_file() and path.resolve().is_relative_to(root):
+            found.append(path.relative_to(bundle).as_posix())
+    return found
+
+
+class RenderCache:
+    """One pickle per article under `<cache_dir>/render/`, named after its source path, written atomically."""
+
+    def __init__(self, cache_dir: Path):
+        self.folder = cache_dir / FOLDER
+
+    def file_for(self, relpath: str) -> Path:
+        return self.folder / (hashlib.sha256(relpath.encode("utf-8")).hexdigest()[:40] + ".pickle")
+
+    def get(self, relpath: str, key: str) -> RenderedParts | None:
+        """The stored parts when the file exists, is whole and was made for this very key."""
+        try:
+            with open(self.file_for(relpath), "rb") as handle:
+                stored = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a missing, truncated or foreign file is only a miss
+            return None
+        if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == CACHE_FORMAT and stored[1] == key):
+            return None
+        parts = stored[2]
+        return parts if isinstance(parts, RenderedParts) else None
+
+    def put(self, relpath: str, key: str, parts: RenderedParts) -> None:
+        """Store the parts; a cache that cannot be written only costs the next build time."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            data = pickle.dumps((CACHE_FORMAT, key, parts), protocol=pickle.HIGHEST_PROTOCOL)
+            _write_atomically(self.file_for(relpath), data)
+        except OSError:
+            pass
+
+    def prune(self, keep: Iterable[str]) -> None:
+        """Remove the files of articles that no longer exist, so the folder does not grow forever."""
+        wanted = {self.file_for(relpath).name for relpath in keep}
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:
+            if name.endswith(".pickle") and name not in wanted:
+                try:
+                    os.unlink(self.folder / name)
+                except OSError:
+                    pass
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pickle")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
