@@ -139,6 +139,9 @@ def run_build(args: argparse.Namespace) -> int:
         report = commit(output, result.files)
     except OutputRefused as exc:
         raise UsageError(str(exc)) from None
+    if args.verbose and not args.quiet:
+        for path in report.changed_paths:
+            print(f"  {'written' if (output / path).exists() else 'removed'}: {path}")
     if not args.quiet:
         seconds = time.perf_counter() - started
         print(f"built {result.article_count} articles into {output}: {report.written} files written, "

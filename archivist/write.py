@@ -26,6 +26,7 @@ class WriteReport:
     written: int
     unchanged: int
     removed: int
+    changed_paths: tuple[str, ...] = ()  # written or removed, sorted: what `build -v` lists
 
     @property
     def changed(self) -> bool:
@@ -56,7 +57,9 @@ def commit(output: Path, files: Mapping[str, bytes | Path]) -> WriteReport:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_in(staging, output)
-    return WriteReport(written=len(files) - len(unchanged), unchanged=len(unchanged), removed=len(removed))
+    changed = tuple(sorted((set(files) - unchanged) | removed))
+    return WriteReport(written=len(files) - len(unchanged), unchanged=len(unchanged), removed=len(removed),
+                       changed_paths=changed)
 
 
 def _check_paths(files: Mapping[str, object]) -> None:

@@ -27,6 +27,7 @@ def test_changed_and_stale_files(tmp_path):
     inode = (out / "index.html").stat().st_ino
     report = commit(out, {"index.html": b"home", "new.html": b"new"})
     assert (report.written, report.removed) == (1, 1)
+    assert report.changed_paths == ("new.html", "old.html")
     assert tree(out) == {MARKER: tree(out)[MARKER], "index.html": b"home", "new.html": b"new"}
     assert (out / "index.html").stat().st_ino == inode  # kept, not rewritten
     assert sorted(os.listdir(tmp_path)) == ["output"]  # no staging left behind
