@@ -128,6 +128,9 @@ class Preview:
         self.observer = Observer()
         self._threads: list[threading.Thread] = []
         self._build_lock = threading.Lock()
+        self._commit_lock = threading.Lock()  # the page rebuild and the search indexer both commit
+        self._search_files: dict[str, bytes] = {}  # the last index, kept until the next one is ready
+        self._generation = 0
         self._watched: set[Path] = set()
 
     def start(self) -> None:
@@ -183,13 +186,52 @@ class Preview:
         for diagnostic in diagnostics:
             print(diagnostic.format_text(), file=self.out, flush=True)
         try:
-            commit(self.folder, outcome.build.files)
+            with self._commit_lock:
+                self._generation += 1
+                commit(self.folder, {**outcome.build.files, **self._search_files})
         except Exception:  # a disk problem is shown like any other failure
             self._report_crash(traceback.format_exc())
             return
         print(f"rebuilt in {outcome.seconds:.2f} s: {outcome.rendered} page(s) rendered ({outcome.plan.reason})",
               file=self.out, flush=True)
         self.hub.publish(())
+        self._index_later(outcome.build.files, self._generation)
+
+    def _index_later(self, files: dict, generation: int) -> None:
+        """The search index follows the pages: it is rebuilt in the background after they are
+        served, and swapped in unless a newer rebuild has come since."""
+        config = self.builder.config
+        if config is None or not config.search:
+            return
+        indexer = threading.Thread(target=self._index, args=(config, files, generation),
+                                   name="archivist-search", daemon=True)
+        indexer.start()
+        self._threads.append(indexer)
+
+    def _index(self, config, files: dict, generation: int) -> None:
+        from .search import SearchIndexError, build_index
+
+        pages = sorted((path, data) for path, data in files.items()
+                       if path.startswith("articles/") and path.count("/") == 2 and path.endswith("/index.html")
+                       and isinstance(data, bytes))
+        try:
+            index = build_index(pages, config)
+        except SearchIndexError as exc:
+            print(f"search index not updated: {exc}", file=self.out, flush=True)
+            return
+        except Exception:  # the preview must outlive any bug the indexer meets
+            print(f"search index not updated:\n{traceback.format_exc()}", file=self.out, flush=True)
+            return
+        with self._commit_lock:
+            if generation != self._generation:
+                return  # pages changed meanwhile; the newer rebuild indexes them
+            self._search_files = index
+            try:
+                commit(self.folder, {**files, **index})
+            except Exception:
+                self._report_crash(traceback.format_exc())
+                return
+        print(f"search index updated ({len(pages)} articles)", file=self.out, flush=True)
 
     def _failed(self, diagnostics: list[Diagnostic], seconds: float) -> None:
         errors = [d.format_text() for d in normalise(diagnostics) if d.severity == "error"]

@@ -68,6 +68,11 @@ class LiveBuilder:
         """The citation style folders the settings name (watched like templates)."""
         return self._memory.config.csl_dirs if self._memory is not None else ("styles",)
 
+    @property
+    def config(self) -> SiteConfig | None:
+        """The settings of the last rebuild (with the preview's base URL), None before the first."""
+        return self._memory.config if self._memory is not None else None
+
     def forget(self) -> None:
         """Drop what was remembered, so the next rebuild starts from nothing (after a crash)."""
         self._memory = None

@@ -194,6 +194,18 @@ def test_edit_reloads_break_overlays_fix_clears(preview: RunningPreview):
     assert preview.process.poll() is None
 
 
+def test_search_index_follows_the_pages(preview: RunningPreview):
+    """Served pages come first; the Pagefind bundle is rebuilt after them, from the new text."""
+    preview.wait_line(lambda line: line.startswith("search index updated"))
+    status, before = raw_get(preview.url, "/pagefind/pagefind-entry.json")
+    assert status == 200 and b'"languages"' in before
+    preview.edit("content/articles/counting-ships.md", "kept a register of ships", "kept a register of ships, zanzibarine included,")
+    preview.wait_line(lambda line: line.startswith("search index updated"))
+    status, after = raw_get(preview.url, "/pagefind/pagefind-entry.json")
+    assert status == 200 and after != before  # the index hashes name the new word index
+    assert raw_get(preview.url, "/pagefind/pagefind.js")[0] == 200
+
+
 def _listen_for_reload(url: str) -> threading.Event:
     """Open the event stream as a page would, and set the event when a reload arrives."""
     page = urllib.request.urlopen(url, timeout=30).read().decode()
