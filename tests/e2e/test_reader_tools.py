@@ -170,7 +170,8 @@ def test_a_highlight_survives_a_reload_and_a_correction_of_the_article(sample_si
         assert "A corrected sentence" in page.inner_text("#p2")
         assert page.locator("#p5 mark.reader-mark[data-colour='green']").inner_text() == PHRASE
         assert stored_notes(page)[0]["start"] > before
-        assert watched.problems() == []
+        # a reload cancels images still loading lazily; that is the browser's doing, not the page's
+        assert [p for p in watched.problems() if "net::ERR_ABORTED" not in p] == []
 
 
 def rebuild_with_longer_second_paragraph(tmp_path: Path) -> Path:
