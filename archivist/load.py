@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -122,8 +123,6 @@ def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[st
 
 def _strip_paragraph_ids(html: str) -> str:
     """Abstract paragraphs must not take the ids p1, p2 that belong to the body's passages."""
-    import re
-
     return re.sub(r'<p id="p\d+">', "<p>", html)
 
 

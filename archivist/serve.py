@@ -20,7 +20,7 @@ from .diagnostics import ContentError, Diagnostic, has_errors, normalise
 from .serve_build import LiveBuilder, Outcome
 from .serve_http import Hub, make_server
 from .serve_state import theme_folders
-from .site import BuildOptions
+from .site import BuildOptions, search_files
 from .write import commit
 
 QUIET_SECONDS = 0.15  # editors save in bursts (temp file, rename, chmod): wait for them to settle
@@ -209,18 +209,14 @@ class Preview:
         self._threads.append(indexer)
 
     def _index(self, config, files: dict, generation: int) -> None:
-        from .search import SearchIndexError, build_index
-
-        pages = sorted((path, data) for path, data in files.items()
-                       if path.startswith("articles/") and path.count("/") == 2 and path.endswith("/index.html")
-                       and isinstance(data, bytes))
         try:
-            index = build_index(pages, config)
-        except SearchIndexError as exc:
-            print(f"search index not updated: {exc}", file=self.out, flush=True)
-            return
+            index, problems = search_files(config, files)
         except Exception:  # the preview must outlive any bug the indexer meets
             print(f"search index not updated:\n{traceback.format_exc()}", file=self.out, flush=True)
+            return
+        if problems:
+            for problem in problems:
+                print(f"search index not updated: {problem.format_text()}", file=self.out, flush=True)
             return
         with self._commit_lock:
             if generation != self._generation:
@@ -231,7 +227,7 @@ class Preview:
             except Exception:
                 self._report_crash(traceback.format_exc())
                 return
-        print(f"search index updated ({len(pages)} articles)", file=self.out, flush=True)
+        print("search index updated", file=self.out, flush=True)
 
     def _failed(self, diagnostics: list[Diagnostic], seconds: float) -> None:
         errors = [d.format_text() for d in normalise(diagnostics) if d.severity == "error"]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 from . import config as config_step, discover
 from .cite import cite_all
 from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .library import Entry, Library
-from .load import Parsed, duplicates, missing_pdfs, parse, render as render_article
+from .load import Parsed, article_resolver, duplicates, missing_pdfs, parse, render as render_article
 from .model import SourceFile
 from .jobs import OutputJob
 from .plan import plan as plan_pages
@@ -171,7 +170,7 @@ class LiveBuilder:
 
     def _render_articles(self, memory: _Memory, wanted: set[str]) -> None:
         """Render and cite the wanted articles, reusing every other article as it was."""
-        resolver = _resolver(memory)
+        resolver = article_resolver(memory.config, (i.meta.slug for i in memory.parsed.values() if i is not None))
         fresh = []
         for source in sorted(wanted):
             memory.entries.pop(source, None)
@@ -225,16 +224,6 @@ class LiveBuilder:
             diagnostics.extend(found)
         diagnostics.extend(memory.page_problems.values())
         return SiteBuild(files=dict(memory.files), diagnostics=diagnostics, article_count=len(memory.entries))
-
-
-def _resolver(memory: _Memory) -> Callable[[str], str | None]:
-    known = {item.meta.slug for item in memory.parsed.values() if item is not None}
-    config = memory.config
-
-    def resolve(slug: str) -> str | None:
-        return config.url_for(f"articles/{slug}/") if slug in known else None
-
-    return resolve
 
 
 def _article_files(entry: Entry) -> dict[str, bytes | Path]:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -19,6 +20,9 @@ from .library import Entry, Library
 from .load import load_articles
 from .plan import bundle_assets, plan
 from .render import Renderer, static_files
+
+
+ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.html")
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def build_site(config: SiteConfig, options: BuildOptions) -> SiteBuild:
     result.diagnostics.extend(problems)
     result.files.update(article_files(library.entries))
     if options.search and config.search and not options.check_only:
-        files, problems = search_files(config, library, result.files)
+        files, problems = search_files(config, result.files)
         result.files.update(files)
         result.diagnostics.extend(problems)
     return result
@@ -96,13 +100,13 @@ def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Pat
     return files, problems
 
 
-def search_files(config: SiteConfig, library: Library,
-                 files: dict[str, bytes | Path]) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """The Pagefind bundle, indexed from the article pages already rendered in memory."""
+def search_files(config: SiteConfig, files: dict[str, bytes | Path]) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """The Pagefind bundle, indexed from the article pages already rendered in memory
+    (`articles/<slug>/index.html`); `build` and `serve` both index through here."""
     from .search import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
 
-    paths = [f"{entry.article.url_path}index.html" for entry in library.entries]
-    pages = [(path, files[path]) for path in paths if path in files]
+    pages = sorted((path, data) for path, data in files.items()
+                   if ARTICLE_PAGE.fullmatch(path) and isinstance(data, bytes))
     try:
         return build_index(pages, config), []
     except SearchIndexError as exc:
