@@ -407,9 +407,10 @@ def test_the_contents_mark_the_section_being_read(served_sample, page_factory):
     watched = open_article(page_factory, served_sample)
     page = watched.page
     for heading in ("exempt-cargoes", "what-the-series-shows", "conclusion"):
-        page.evaluate("id => document.getElementById(id).scrollIntoView({block: 'start'})", heading)
-        page.wait_for_function("id => document.querySelector(`.toc a[href='#${id}']`)"
-                               ".getAttribute('aria-current') === 'location'", arg=heading)
+        # scrolled again on every poll: lazily loaded figures above may still shift the layout
+        page.wait_for_function("id => { document.getElementById(id).scrollIntoView({block: 'start'});"
+                               " return document.querySelector(`.toc a[href='#${id}']`)"
+                               ".getAttribute('aria-current') === 'location'; }", arg=heading, polling=250)
         assert page.locator(".toc a[aria-current]").count() == 1
     phone = open_article(page_factory, served_sample, viewport=PHONE)
     assert phone.page.locator("#toc-details").evaluate("d => d.open") is False
