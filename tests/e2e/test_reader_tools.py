@@ -113,7 +113,12 @@ def test_the_passage_panel_gives_the_link_and_citeproc_pinpoints(sample_site, se
     watched = open_article(page_factory, served_sample, **CLIPBOARD)
     page = watched.page
     assert page.locator("#article-body p[tabindex]").count() == 0, "paragraphs must not be tab stops"
-    page.hover("#p7")
+    # figures above load lazily and can move #p7 from under the pointer: hover again until it holds
+    for _attempt in range(20):
+        page.hover("#p7")
+        if page.locator("#p7 .passage-mark").evaluate("m => getComputedStyle(m).opacity") == "1":
+            break
+        page.wait_for_timeout(250)
     assert page.locator("#p7 .passage-mark").evaluate("m => getComputedStyle(m).opacity") == "1"
     page.click("#p7 .passage-mark")
     panel = page.locator("#passage-panel")
