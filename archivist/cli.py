@@ -11,8 +11,9 @@ from typing import Sequence
 
 from . import __version__, config as config_step
 from .diagnostics import ContentError, Diagnostic, has_errors, normalise
+from .builder import build_into
 from .site import BuildOptions, build_site
-from .write import OutputRefused, commit
+from .write import OutputRefused
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -58,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--no-search", action="store_true", help="skip the search index")
+    build.add_argument("--full", action="store_true",
+                       help="render every page, ignoring what the previous build into this folder left")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument("-v", "--verbose", action="store_true", help="print every file written")
     build.set_defaults(run=run_build, format="text")
@@ -126,25 +129,26 @@ def _load_config(args: argparse.Namespace) -> config_step.SiteConfig:
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     config = _load_config(args)
-    result = build_site(config, BuildOptions(drafts=args.drafts, search=not args.no_search))
-    diagnostics = normalise(result.diagnostics)
-    _print(diagnostics, "text")
-    if has_errors(diagnostics, strict=args.strict):
-        print(f"build failed: {_summary(diagnostics)}; output left as it was", file=sys.stderr)
-        return EXIT_CONTENT
     output = Path(args.output)
     if not output.is_absolute():
         output = Path(args.site) / output
+    options = BuildOptions(drafts=args.drafts, search=not args.no_search)
     try:
-        report = commit(output, result.files)
+        outcome = build_into(config, options, output, strict=args.strict, full=args.full)
     except OutputRefused as exc:
         raise UsageError(str(exc)) from None
+    _print(outcome.diagnostics, "text")
+    report = outcome.report
+    if report is None or has_errors(outcome.diagnostics, strict=args.strict):
+        print(f"build failed: {_summary(outcome.diagnostics)}; output left as it was", file=sys.stderr)
+        return EXIT_CONTENT
     if args.verbose and not args.quiet:
         for path in report.changed_paths:
             print(f"  {'written' if (output / path).exists() else 'removed'}: {path}")
     if not args.quiet:
         seconds = time.perf_counter() - started
-        print(f"built {result.article_count} articles into {output}: {report.written} files written, "
+        done = "nothing changed since the last build" if outcome.skipped else f"{outcome.rendered} pages rendered"
+        print(f"built {outcome.article_count} articles into {output}: {done}; {report.written} files written, "
               f"{report.unchanged} unchanged, {report.removed} removed in {seconds:.2f} s")
     return EXIT_OK
 

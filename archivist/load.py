@@ -28,22 +28,38 @@ class Parsed:
     body_line: int
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """Every article file of a site, what its front-matter gave (None: invalid, or a draft left out)
+    and the articles that were published from them."""
+
+    sources: list[SourceFile]
+    parsed: dict[str, Parsed | None]
+    articles: list[Article]
+
+
 def load_articles(config: SiteConfig, drafts: bool = False) -> tuple[list[Article], list[Diagnostic]]:
     """All publishable articles, rendered, with every diagnostic of every file."""
+    loaded, problems = load_site_articles(config, drafts)
+    return loaded.articles, problems
+
+
+def load_site_articles(config: SiteConfig, drafts: bool = False) -> tuple[Loaded, list[Diagnostic]]:
+    """Like `load_articles`, keeping the files and their parsed front-matter for rebuild planning."""
     sources, problems = discover.scan(config.root)
-    parsed = []
+    parsed: dict[str, Parsed | None] = {}
     for source in sources:
         item, found = parse(source, config.language)
         problems.extend(found)
-        if item is not None and (drafts or not item.meta.draft):
-            parsed.append(item)
-    problems.extend(duplicates(parsed))
-    problems.extend(missing_pdfs(parsed))
+        parsed[source.relpath] = item if item is not None and (drafts or not item.meta.draft) else None
+    published = [item for item in parsed.values() if item is not None]
+    problems.extend(duplicates(published))
+    problems.extend(missing_pdfs(published))
     cache = RenderCache(config.cache_dir)
-    articles, found = render_all(parsed, config, cache)
+    articles, found = render_all(published, config, cache)
     problems.extend(found)
     cache.prune(source.relpath for source in sources)
-    return articles, problems
+    return Loaded(sources, parsed, articles), problems
 
 
 def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | None = None,

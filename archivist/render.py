@@ -23,6 +23,7 @@ class Renderer:
 
     def __init__(self, config: SiteConfig, static_files: Mapping[str, Path]):
         self.config = config
+        self._remembered: dict[Any, Any] = {}
         self.env = make_environment(config.templates_dir)
         self.env.globals.update(self._globals(static_files))
 
@@ -45,7 +46,23 @@ class Renderer:
             "labels_for": lambda lang: labels_for(lang, config.templates_dir / "i18n"),
             "text_direction": text_direction,
             "licenses": LICENSES,
+            "once": self._once,
         }
+
+    def forget(self) -> None:
+        """Drop what `once` remembered: a renderer kept between rebuilds must not show old summaries."""
+        self._remembered.clear()
+
+    def _once(self, key: Any, function: Any, *args: Any) -> Any:
+        """`function(*args)` the first time `key` is seen in this build, the remembered result after.
+
+        An article's summary is the same on every listing and related-articles block that shows
+        it; rendering it once per build instead of once per page saves most of the listing time.
+        The key must name everything the result depends on besides the build's own settings.
+        """
+        if key not in self._remembered:
+            self._remembered[key] = function(*args)
+        return self._remembered[key]
 
     def render(self, job: OutputJob) -> tuple[bytes | None, Diagnostic | None]:
         """The page's bytes, or a diagnostic naming the template file and line that failed."""

@@ -17,7 +17,7 @@ from .jobs import OutputJob
 from .plan import plan as plan_pages
 from .rebuild import RebuildPlan, SiteState, plan_rebuild
 from .render import Renderer, static_files
-from .serve_state import digest, settings_digest, take_state
+from .serve_state import digest, settings_digest, take_state, with_pages
 from .site import BuildOptions, SiteBuild, article_files, assemble_library, site_wide_files
 
 
@@ -132,7 +132,7 @@ class LiveBuilder:
         for entry in memory.entries.values():
             memory.files.update(_article_files(entry))
         self._site_wide(memory)
-        memory.state = _with_pages(state, jobs, memory.entries)
+        memory.state = with_pages(state, jobs, memory.entries)
         return memory
 
     def _update(self, memory: _Memory, parsed: dict, scan_problems: list[Diagnostic], state: SiteState,
@@ -148,12 +148,13 @@ class LiveBuilder:
             self._drop_article_files(memory, source)
         self._render_articles(memory, redo)
         jobs = self._plan(memory)
-        new_state = _with_pages(state, jobs, memory.entries)
+        new_state = with_pages(state, jobs, memory.entries)
         final = plan_rebuild(memory.state, new_state)
         for gone in set(memory.jobs) - set(jobs):
             memory.files.pop(gone, None)
             memory.page_problems.pop(gone, None)
         to_render = final.outputs | (set(jobs) - set(memory.jobs))
+        memory.renderer.forget()
         for path in sorted(to_render):
             self._render_page(memory, jobs[path])
         for source in redo:
@@ -229,25 +230,3 @@ class LiveBuilder:
 def _article_files(entry: Entry) -> dict[str, bytes | Path]:
     """The files that travel with one article: its citation exports and its bundle's assets."""
     return article_files([entry])
-
-
-def _with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: dict[str, Entry]) -> SiteState:
-    """Record which article each page belongs to and which articles each page shows."""
-    owners = {entry.article.url_path: source for source, entry in entries.items()}
-    pages = {}
-    for path in jobs:
-        segments = path.split("/")
-        folders = ("/".join(segments[:n]) + "/" for n in range(1, len(segments)))
-        owner = next((owners[f] for f in folders if f in owners), None)
-        if owner is not None:
-            pages[path] = owner
-    everything = tuple(sorted(entries))
-    outputs = {path: everything if path in pages and _sees_whole_library(job) else tuple(job.sources)
-               for path, job in jobs.items()}
-    return replace(state, outputs=outputs, pages=pages)
-
-
-def _sees_whole_library(job: OutputJob) -> bool:
-    """An article page handed the collections (related articles, its journal's issues) declares only
-    its own file, yet may show any other article's title: read it as showing them all."""
-    return any(key in job.context for key in ("collections", "related", "library"))

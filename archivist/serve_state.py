@@ -11,6 +11,8 @@ from typing import Iterable, Mapping
 from urllib.parse import unquote
 
 from . import __version__
+from .jobs import OutputJob
+from .library import Entry
 from .load import Parsed
 from .model import SourceFile
 from .rebuild import SiteState
@@ -97,3 +99,25 @@ def take_state(root: Path, sources: list[SourceFile], parsed: Mapping[str, Parse
         slugs=slugs,
         links=links,
     )
+
+
+def with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: dict[str, Entry]) -> SiteState:
+    """Record which article each page belongs to and which articles each page shows."""
+    owners = {entry.article.url_path: source for source, entry in entries.items()}
+    pages = {}
+    for path in jobs:
+        segments = path.split("/")
+        folders = ("/".join(segments[:n]) + "/" for n in range(1, len(segments)))
+        owner = next((owners[f] for f in folders if f in owners), None)
+        if owner is not None:
+            pages[path] = owner
+    everything = tuple(sorted(entries))
+    outputs = {path: everything if path in pages and sees_whole_library(job) else tuple(job.sources)
+               for path, job in jobs.items()}
+    return replace(state, outputs=outputs, pages=pages)
+
+
+def sees_whole_library(job: OutputJob) -> bool:
+    """An article page handed the collections (related articles, its journal's issues) declares only
+    its own file, yet may show any other article's title: read it as showing them all."""
+    return any(key in job.context for key in ("collections", "related", "library"))

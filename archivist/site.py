@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from . import library as library_step
 from .cite import cite_all, export_files
@@ -17,9 +17,13 @@ from .diagnostics import Diagnostic
 from .harvest import harvest
 from .jobs import OutputJob
 from .library import Entry, Library
-from .load import load_articles
+from .load import Loaded, load_site_articles
+from .parallel_pages import render_all_pages
 from .plan import bundle_assets, plan
+from .rebuild import SiteState, plan_rebuild
 from .render import Renderer, static_files
+from .spool import Spool
+from .serve_state import settings_digest, take_state, with_pages
 
 
 ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.html")
@@ -39,21 +43,43 @@ class SiteBuild:
     files: dict[str, bytes | Path] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     article_count: int = 0
+    state: SiteState | None = None  # what the next build compares, when asked for
+    rendered: int = 0  # pages rendered; the others were kept from the previous output
 
 
-def build_site(config: SiteConfig, options: BuildOptions) -> SiteBuild:
-    """Run every step up to rendering (and the search index); the caller decides whether to write."""
+@dataclass(frozen=True)
+class Previous:
+    """A previous build the new one may build upon: what it depended on, and its pages on disk."""
+
+    state: SiteState
+    pages: Mapping[str, Path]
+
+
+def build_site(config: SiteConfig, options: BuildOptions, previous: Previous | None = None,
+               keep_state: bool = False, spool: Spool | None = None) -> SiteBuild:
+    """Run every step up to rendering (and the search index); the caller decides whether to write.
+
+    With `previous`, only the pages the rebuild planner names are rendered and every other page is
+    the previous build's file; `keep_state` records this build's state for the next one; with a
+    `spool`, rendered pages are written there instead of being held in memory.
+    """
     result = SiteBuild()
-    articles, problems = load_articles(config, drafts=options.drafts)
+    loaded, problems = load_site_articles(config, drafts=options.drafts)
     result.diagnostics.extend(problems)
-    result.article_count = len(articles)
-    entries, problems = cite_all(config, articles)
+    result.article_count = len(loaded.articles)
+    entries, problems = cite_all(config, loaded.articles)
     result.diagnostics.extend(problems)
     library, problems = assemble_library(config, entries)
     result.diagnostics.extend(problems)
     statics = static_files(config)
-    pages, problems = render_pages(Renderer(config, statics), plan(config, library))
+    jobs = {job.path: job for job in plan(config, library)}
+    if keep_state or previous is not None:
+        result.state = page_state(config, options, loaded, jobs, entries)
+    chosen, kept = choose_pages(jobs, previous, result.state)
+    pages, problems = render_pages(Renderer(config, statics), chosen, spool)
     result.files.update(pages)
+    result.files.update(kept)
+    result.rendered = len(pages)
     result.diagnostics.extend(problems)
     files, problems = site_wide_files(config, library, statics)
     result.files.update(files)
@@ -66,21 +92,44 @@ def build_site(config: SiteConfig, options: BuildOptions) -> SiteBuild:
     return result
 
 
+def page_state(config: SiteConfig, options: BuildOptions, loaded: Loaded, jobs: dict[str, OutputJob],
+               entries: Iterable[Entry]) -> SiteState:
+    """What this build depended on, in the form the rebuild planner compares."""
+    settings = settings_digest(config.root, options, config.base_url)
+    state = take_state(config.root, loaded.sources, loaded.parsed, settings, config.csl_dirs)
+    return with_pages(state, jobs, {entry.article.source.relpath: entry for entry in entries})
+
+
+def choose_pages(jobs: dict[str, OutputJob], previous: Previous | None, state: SiteState | None
+                 ) -> tuple[list[OutputJob], dict[str, Path]]:
+    """The jobs to render, and the pages kept from the previous build instead (same path, same bytes)."""
+    if previous is None or state is None:
+        return list(jobs.values()), {}
+    decision = plan_rebuild(previous.state, state)
+    if decision.full:
+        return list(jobs.values()), {}
+    kept = {path: previous.pages[path] for path in jobs
+            if path not in decision.outputs and path in previous.pages}
+    return [job for path, job in jobs.items() if path not in kept], kept
+
+
 def assemble_library(config: SiteConfig, entries: Iterable[Entry]) -> tuple[Library, list[Diagnostic]]:
     """The library with the site's data files (authors, journals) read alongside."""
     site_data, problems = load_site_data(config.content_dir)
     return library_step.assemble(list(entries), site_data), problems
 
 
-def render_pages(renderer: Renderer, jobs: Iterable[OutputJob]) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Render each planned page; a template failure is a diagnostic, and the page is left out."""
-    pages: dict[str, bytes] = {}
+def render_pages(renderer: Renderer, jobs: Iterable[OutputJob], spool: Spool | None = None
+                 ) -> tuple[dict[str, bytes | Path], list[Diagnostic]]:
+    """Render each planned page (on every core when there are many; into the spool when there is
+    one); a template failure is a diagnostic, and the page is left out."""
+    jobs = list(jobs)
+    pages: dict[str, bytes | Path] = {}
     problems: list[Diagnostic] = []
-    for job in jobs:
-        data, problem = renderer.render(job)
+    for job, (data, problem) in zip(jobs, render_all_pages(renderer, jobs, spool=spool)):
         if problem:
             problems.append(problem)
-        else:
+        elif data is not None:
             pages[job.path] = data
     return pages, problems
 
@@ -105,9 +154,11 @@ def search_files(config: SiteConfig, files: dict[str, bytes | Path]) -> tuple[di
     (`articles/<slug>/index.html`); `build` and `serve` both index through here."""
     from .search import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
 
-    pages = sorted((path, data) for path, data in files.items()
-                   if ARTICLE_PAGE.fullmatch(path) and isinstance(data, bytes))
     try:
+        pages = sorted((path, data if isinstance(data, bytes) else data.read_bytes())
+                       for path, data in files.items() if ARTICLE_PAGE.fullmatch(path))
         return build_index(pages, config), []
+    except OSError as exc:
+        return {}, [search_diagnostic(SearchIndexError(f"a page kept from the previous build cannot be read ({exc})"))]
     except SearchIndexError as exc:
         return {}, [search_diagnostic(exc)]

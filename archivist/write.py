@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Mapping
 
+from .spool import SpooledFile
+
 MARKER = ".archivist-output"
 MARKER_TEXT = b"This folder is built by Archivist and replaced whole by each build.\n"
 RENAME_EXCHANGE = 2
@@ -98,7 +100,10 @@ def _existing_files(output: Path) -> dict[str, Path]:
 def _same(existing: Path, data: bytes | Path) -> bool:
     try:
         if isinstance(data, Path):
-            return existing.stat().st_size == data.stat().st_size and existing.read_bytes() == data.read_bytes()
+            before, source = existing.stat(), data.stat()
+            if os.path.samestat(before, source):
+                return True  # a page kept from the previous build: the very same file
+            return before.st_size == source.st_size and existing.read_bytes() == data.read_bytes()
         return existing.stat().st_size == len(data) and existing.read_bytes() == data
     except OSError:
         return False
@@ -112,6 +117,8 @@ def _fill(staging: Path, files: Mapping[str, bytes | Path], output: Path, unchan
         target.parent.mkdir(parents=True, exist_ok=True)
         if path in unchanged:
             _link_or_copy(output / path, target)
+        elif isinstance(data, SpooledFile):
+            _link_or_copy(data, target)  # the build's own file: nothing else will ever write to it
         elif isinstance(data, Path):
             shutil.copyfile(data, target)
         else:

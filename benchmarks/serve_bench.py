@@ -99,6 +99,49 @@ def measure(root: Path, rounds: int, label: str) -> None:
               f"(min {min(times):.3f}, max {max(times):.3f})")
 
 
+def edit_to_serve(site: Path, article: Path, runs: int = 3, search_timeout: float = 120.0) -> dict:
+    """Medians over `runs` body edits of `article` in a running `serve` of `site`: seconds until the
+    page was told to reload (the rebuilt page is being served), and until the search index served
+    had changed too. The article is restored afterwards."""
+    original = article.read_text(encoding="utf-8")
+    started = time.perf_counter()
+    preview = Preview(site, port=0, out=open("/dev/null", "w"))
+    preview.start()
+    first_build = time.perf_counter() - started
+    entry = f"{preview.url}pagefind/pagefind-entry.json"
+    served, searchable = [], []
+    try:
+        _wait_for_change(entry, "", search_timeout)  # the first index is made in the background
+        for n in range(runs):
+            before = _fetch(entry)
+            change_started = time.perf_counter()
+            served.append(timed(preview, lambda n=n: _append(article, BODY_MARK.format(n=n))))
+            _wait_for_change(entry, before, search_timeout)
+            searchable.append(time.perf_counter() - change_started)
+    finally:
+        preview.stop()
+        article.write_text(original, encoding="utf-8")
+    return {"first_build_s": round(first_build, 3), "runs": runs,
+            "served_s": round(statistics.median(served), 3), "searchable_s": round(statistics.median(searchable), 3)}
+
+
+def _fetch(url: str) -> str:
+    try:
+        return urllib.request.urlopen(url, timeout=60).read().decode()
+    except OSError:
+        return ""
+
+
+def _wait_for_change(url: str, before: str, timeout: float) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        now = _fetch(url)
+        if now and now != before:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"{url} did not change within {timeout:.0f} s")
+
+
 def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 

@@ -1,0 +1,63 @@
+"""Build a site into its output folder: nothing when nothing changed, else only the pages that did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic, has_errors, normalise
+from .incremental import (BuildRecord, build_fingerprint, forget_record, input_stats, output_stats, read_record,
+                          record_path, write_record)
+from .serve_state import settings_digest
+from .site import BuildOptions, Previous, build_site
+from .spool import Spool
+from .write import WriteReport, commit
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """What `build` did: its diagnostics, and what it wrote (None when content errors stopped it)."""
+
+    diagnostics: list[Diagnostic]
+    article_count: int
+    report: WriteReport | None
+    rendered: int  # pages rendered; 0 when nothing had changed
+    skipped: bool = False  # True when inputs and output were exactly as the last build left them
+
+
+def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: bool = False,
+               full: bool = False) -> BuildOutcome:
+    """Build and commit, reusing the previous build into `output` where that is safe.
+
+    The input files' sizes and times are taken before anything is read, so an edit made while
+    the build runs is seen by the next one. `full` ignores the previous build entirely.
+    """
+    fingerprint = build_fingerprint(settings_digest(config.root, options, config.base_url), output)
+    where = record_path(config, output)
+    record = None if full else read_record(where, fingerprint)
+    inputs = input_stats(config)
+    present = output_stats(output)
+    if record is not None and record.outputs == present and record.inputs == inputs:
+        return _unchanged(record)
+    previous = None
+    if record is not None and record.outputs == present:
+        previous = Previous(record.state, {path: output / path for path in present})
+    with Spool(config.cache_dir) as spool:
+        result = build_site(config, options, previous=previous, keep_state=True, spool=spool)
+        diagnostics = normalise(result.diagnostics)
+        if has_errors(diagnostics, strict=strict):
+            return BuildOutcome(diagnostics, result.article_count, None, result.rendered)
+        forget_record(where)  # from here until the new record is written, the old one is wrong
+        report = commit(output, result.files)
+    assert result.state is not None
+    warnings = tuple(d for d in diagnostics if d.severity != "error")
+    write_record(where, BuildRecord(fingerprint, inputs, result.state, output_stats(output),
+                                    result.article_count, warnings))
+    return BuildOutcome(diagnostics, result.article_count, report, result.rendered)
+
+
+def _unchanged(record: BuildRecord) -> BuildOutcome:
+    """Nothing to do: the last build's warnings still stand, and every file is in place."""
+    report = WriteReport(written=0, unchanged=len(record.outputs), removed=0)
+    return BuildOutcome(list(record.diagnostics), record.article_count, report, 0, skipped=True)

@@ -1,0 +1,81 @@
+"""Render many pages through the templates on every core: forked workers when there are enough pages.
+
+A page's bytes depend only on its job and the build's settings, so which process renders it does
+not change them. Workers are forked after the templates are compiled, so they share the compiled
+templates and the whole library with the parent instead of receiving copies; only page numbers
+go to them and only bytes come back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from typing import Sequence
+
+from .diagnostics import Diagnostic
+from .jobs import OutputJob
+from .parallel_render import PARALLEL_THRESHOLD, _die_with_parent, worker_count
+from .render import Renderer
+from .spool import Spool, SpooledFile
+
+Rendered = tuple[bytes | SpooledFile | None, Diagnostic | None]
+
+_renderer: Renderer | None = None  # set in the parent just before forking; workers inherit them
+_jobs: Sequence[OutputJob] = ()
+_spool: Spool | None = None
+
+
+def render_all_pages(renderer: Renderer, jobs: Sequence[OutputJob], workers: int | None = None,
+                     spool: Spool | None = None) -> list[Rendered]:
+    """Each job's bytes (or, with a spool, the file they were written to) or diagnostic, in order."""
+    count = worker_count(len(jobs), workers) if len(jobs) > PARALLEL_THRESHOLD or workers else 1
+    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_render(renderer, job, spool) for job in jobs]
+    for name in sorted({job.template for job in jobs}):
+        _compile(renderer, name)
+    return _render_forked(renderer, jobs, count, spool)
+
+
+def _render(renderer: Renderer, job: OutputJob, spool: Spool | None) -> Rendered:
+    data, problem = renderer.render(job)
+    if data is None or spool is None:
+        return data, problem
+    return spool.put(job.path, data), problem
+
+
+def _compile(renderer: Renderer, name: str) -> None:
+    """Load a template in the parent so forked workers need not compile it each; a broken one is
+    left for `render` to report against the page that uses it."""
+    try:
+        renderer.env.get_template(name)
+    except Exception:  # noqa: BLE001 - reported by render() with file and line
+        pass
+
+
+def _render_forked(renderer: Renderer, jobs: Sequence[OutputJob], count: int, spool: Spool | None) -> list[Rendered]:
+    global _renderer, _jobs, _spool
+    import os
+
+    _renderer, _jobs, _spool = renderer, jobs, spool
+    chunk = max(1, min(32, len(jobs) // (count * 4)))
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start_worker, initargs=(os.getpid(),))
+    try:
+        return list(pool.map(_render_one, range(len(jobs)), chunksize=chunk))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        _renderer, _jobs, _spool = None, (), None
+
+
+def _start_worker(parent: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+
+
+def _render_one(index: int) -> Rendered:
+    assert _renderer is not None
+    return _render(_renderer, _jobs[index], _spool)

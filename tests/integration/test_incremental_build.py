@@ -1,0 +1,166 @@
+"""`build` after a previous build: nothing to do, only the changed pages, or everything; always the
+same files as a build from nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archivist import cli, incremental
+
+REPO = Path(__file__).resolve().parents[2]
+ARTICLE = "content/articles/age-at-marriage-from-listings.md"
+SETTINGS = """[tool.archivist]
+title = "Incremental Test Archive"
+base_url = "https://example.org/archive/"
+language = "en-US"
+publisher = "Test Society"
+citation_styles = ["apa"]
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A copy of the sample archive's articles with one citation style, so each build is quick."""
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    (root / "pyproject.toml").write_text(SETTINGS, encoding="utf-8")
+    return root
+
+
+def build(site: Path, capsys, *extra: str, output: str = "output") -> str:
+    code = cli.main(["--site", str(site), "build", "--no-search", "--output", output, *extra])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err + printed.out
+    return printed.out
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rendered(summary: str) -> int:
+    """The page count from '... : 12 pages rendered; ...'."""
+    return int(summary.split(": ")[1].split(" pages rendered")[0])
+
+
+def assert_same_as_full_build(site: Path, capsys) -> None:
+    build(site, capsys, "--full", output="full")
+    assert tree(site / "output") == tree(site / "full")
+
+
+def test_a_build_with_nothing_changed_does_nothing(site, capsys):
+    first = build(site, capsys)
+    before = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*")}
+    again = build(site, capsys)
+    assert rendered(first) > 50
+    assert "nothing changed since the last build; 0 files written" in again
+    assert {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*")} == before
+
+
+def test_a_body_edit_renders_only_that_article_page(site, capsys):
+    build(site, capsys)
+    path = site / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nA closing paragraph added later.\n", encoding="utf-8")
+    summary = build(site, capsys)
+    assert rendered(summary) == 1, summary
+    page = (site / "output/articles/age-at-marriage-from-listings/index.html").read_text(encoding="utf-8")
+    assert "A closing paragraph added later." in page
+    assert_same_as_full_build(site, capsys)
+
+
+def test_a_title_edit_renders_the_pages_that_list_the_article(site, capsys):
+    first = build(site, capsys)
+    path = site / ARTICLE
+    text = path.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    path.write_text(text.replace(title, 'title: "Marriage Ages Reconsidered"'), encoding="utf-8")
+    summary = build(site, capsys)
+    assert 1 < rendered(summary) < rendered(first)
+    assert "Marriage Ages Reconsidered" in (site / "output/index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(site, capsys)
+
+
+def test_removing_and_adding_articles_matches_a_full_build(site, capsys):
+    build(site, capsys)
+    article = site / "content/articles/iron-gall-ink-as-evidence.md"  # no other article links to it
+    article.rename(site / "moved-away.md")
+    build(site, capsys)
+    assert not (site / "output/articles/iron-gall-ink-as-evidence").exists()
+    assert_same_as_full_build(site, capsys)
+    (site / "moved-away.md").rename(article)
+    build(site, capsys)
+    assert (site / "output/articles/iron-gall-ink-as-evidence/index.html").is_file()
+    assert_same_as_full_build(site, capsys)
+
+
+def test_a_template_change_renders_everything(site, capsys):
+    first = build(site, capsys)
+    (site / "templates").mkdir()
+    (site / "templates/base.html").write_text(
+        '{% extends "!builtin/base.html" %}{% block title %}Changed — {{ super() }}{% endblock %}', encoding="utf-8")
+    summary = build(site, capsys)
+    assert rendered(summary) == rendered(first)
+    assert_same_as_full_build(site, capsys)
+
+
+def test_an_output_changed_by_hand_is_rebuilt_whole(site, capsys):
+    first = build(site, capsys)
+    page = site / "output/articles/age-at-marriage-from-listings/index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"edited by hand")
+    summary = build(site, capsys)
+    assert rendered(summary) == rendered(first)
+    assert page.read_bytes() == original
+
+
+def test_a_damaged_record_costs_only_time(site, capsys):
+    first = build(site, capsys)
+    for record in (site / ".cache/archivist/builds").iterdir():
+        record.write_bytes(b"build-record-1\nnot a pickle")
+    summary = build(site, capsys)
+    assert rendered(summary) == rendered(first) and "0 files written" in summary
+
+
+def test_a_new_version_of_archivist_renders_everything(site, capsys, monkeypatch):
+    first = build(site, capsys)
+    monkeypatch.setattr(incremental, "package_fingerprint", lambda: "another version")
+    assert rendered(build(site, capsys)) == rendered(first)
+
+
+def test_a_failed_build_keeps_the_output_and_the_next_good_one_catches_up(site, capsys):
+    build(site, capsys)
+    before = tree(site / "output")
+    path = site / ARTICLE
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("title:", "titel:", 1), encoding="utf-8")
+    assert cli.main(["--site", str(site), "build", "--no-search"]) == cli.EXIT_CONTENT
+    assert "titel" in capsys.readouterr().err
+    assert tree(site / "output") == before
+    path.write_text(good + "\nOne more paragraph.\n", encoding="utf-8")
+    assert rendered(build(site, capsys)) == 1
+    assert_same_as_full_build(site, capsys)
+
+
+def test_warnings_are_repeated_when_nothing_changed(site, capsys):
+    path = site / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nSee [this](javascript:alert(1)).\n", encoding="utf-8")
+    build(site, capsys)
+    again = build(site, capsys)
+    assert "nothing changed since the last build" in again
+    assert cli.main(["--site", str(site), "build", "--no-search", "--strict"]) == cli.EXIT_CONTENT
+    printed = capsys.readouterr()
+    assert "warning[body.unsafe-url]" in printed.err, printed
+
+
+def test_warnings_are_printed_again(site, capsys):
+    path = site / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nSee [this](javascript:alert(1)).\n", encoding="utf-8")
+    cli.main(["--site", str(site), "build", "--no-search"])
+    first = capsys.readouterr().err
+    cli.main(["--site", str(site), "build", "--no-search"])
+    second = capsys.readouterr().err
+    assert "warning[body.unsafe-url]" in first
+    assert first.splitlines()[0] == second.splitlines()[0]
