@@ -16,6 +16,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+from . import frontmatter_fast
 from .diagnostics import Diagnostic, error
 
 MAX_DEPTH = 20  # front-matter is shallow; deeper nesting is an attack or a typo
@@ -92,7 +93,22 @@ def split(text: str) -> FrontMatter:
 
 
 def _parse_yaml(text: str, line_offset: int) -> tuple[dict[str, Any], dict[str, int]]:
-    loader = _Loader(text)
+    """libyaml reads the common case several times faster; the pure-Python reader below stays the
+    reference for everything else, so results and diagnostics do not depend on which one ran."""
+    fast = frontmatter_fast.read(text, line_offset, MAX_DEPTH, SCALAR_TAGS)
+    return fast if fast is not None else _parse_yaml_pure(text, line_offset)
+
+
+def _parse_yaml_pure(text: str, line_offset: int) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        loader = _Loader(text)  # the reader refuses control characters here, before any parsing
+    except yaml.reader.ReaderError as exc:
+        before = text[: max(0, exc.position)]
+        line = before.count("\n") + 1 + line_offset
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        raise FrontMatterError(line, "yaml.syntax", f"YAML cannot contain the control character "
+                               f"U+{exc.character:04X}" if isinstance(exc.character, int)
+                               else "YAML cannot contain this character", column) from None
     try:
         node = loader.get_single_node()
     except FrontMatterError as exc:

@@ -21,7 +21,7 @@ from .serve_build import LiveBuilder, Outcome
 from .serve_http import Hub, make_server
 from .serve_state import theme_folders
 from .site import BuildOptions, search_files
-from .write import commit
+from .write import CommitMemory, commit
 
 QUIET_SECONDS = 0.15  # editors save in bursts (temp file, rename, chmod): wait for them to settle
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
@@ -130,6 +130,7 @@ class Preview:
         self._build_lock = threading.Lock()
         self._commit_lock = threading.Lock()  # the page rebuild and the search indexer both commit
         self._search_files: dict[str, bytes] = {}  # the last index, kept until the next one is ready
+        self._written = CommitMemory()  # what the last commit put in the preview folder
         self._generation = 0
         self._watched: set[Path] = set()
 
@@ -188,7 +189,7 @@ class Preview:
         try:
             with self._commit_lock:
                 self._generation += 1
-                commit(self.folder, {**outcome.build.files, **self._search_files})
+                commit(self.folder, {**outcome.build.files, **self._search_files}, self._written)
         except Exception:  # a disk problem is shown like any other failure
             self._report_crash(traceback.format_exc())
             return
@@ -223,7 +224,7 @@ class Preview:
                 return  # pages changed meanwhile; the newer rebuild indexes them
             self._search_files = index
             try:
-                commit(self.folder, {**files, **index})
+                commit(self.folder, {**files, **index}, self._written)
             except Exception:
                 self._report_crash(traceback.format_exc())
                 return

@@ -62,3 +62,36 @@ def test_leftovers_of_a_killed_build_are_cleared(tmp_path):
 def test_paths_outside_the_output_are_refused(tmp_path, path):
     with pytest.raises(ValueError):
         commit(tmp_path / "out", {path: b"x"})
+
+
+def test_a_commit_memory_skips_reading_what_it_wrote_and_notices_new_data(tmp_path, monkeypatch):
+    from archivist import write
+
+    out = tmp_path / "out"
+    memory = write.CommitMemory()
+    page, other = b"<p>one</p>", b"<p>two</p>"
+    commit(out, {"a.html": page, "b.html": other}, memory)
+    reads = []
+    monkeypatch.setattr(write, "_same", lambda existing, data: reads.append(existing.name) or False)
+    report = commit(out, {"a.html": page, "b.html": b"<p>three</p>"}, memory)
+    assert reads == ["b.html"]  # a.html is the very object written last time: not read again
+    assert (report.written, report.unchanged) == (1, 2)
+    assert (out / "b.html").read_bytes() == b"<p>three</p>"
+    assert (out / "a.html").read_bytes() == page
+
+
+def test_a_failed_commit_leaves_the_memory_empty(tmp_path, monkeypatch):
+    from archivist import write
+
+    out = tmp_path / "out"
+    memory = write.CommitMemory()
+    page = b"<p>one</p>"
+    commit(out, {"a.html": page}, memory)
+
+    def broken(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(write, "_fill", broken)
+    with pytest.raises(OSError):
+        commit(out, {"a.html": page, "b.html": b"new"}, memory)
+    assert not memory.same("a.html", page)
