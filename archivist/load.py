@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 
 from . import discover, frontmatter, schema
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error
+from .facts import ArticleFacts, article_facts
 from .i18n import labels_for
 from .markdown import BodyContext, render_body, render_inline
 from .model import Article, ArticleMeta, SourceFile
@@ -30,12 +31,10 @@ class Parsed:
 
 @dataclass(frozen=True)
 class Loaded:
-    """Every article file of a site, what its front-matter gave (None: invalid, or a draft left out)
-    and the articles that were published from them."""
+    """The published articles of a site, and the facts of every article file a rebuild compares."""
 
-    sources: list[SourceFile]
-    parsed: dict[str, Parsed | None]
     articles: list[Article]
+    facts: ArticleFacts
 
 
 def load_articles(config: SiteConfig, drafts: bool = False) -> tuple[list[Article], list[Diagnostic]]:
@@ -45,7 +44,8 @@ def load_articles(config: SiteConfig, drafts: bool = False) -> tuple[list[Articl
 
 
 def load_site_articles(config: SiteConfig, drafts: bool = False) -> tuple[Loaded, list[Diagnostic]]:
-    """Like `load_articles`, keeping the files and their parsed front-matter for rebuild planning."""
+    """Like `load_articles`, with the facts for rebuild planning; the articles keep no source text
+    (their Markdown is rendered by then), which on a large archive saves hundreds of megabytes."""
     sources, problems = discover.scan(config.root)
     parsed: dict[str, Parsed | None] = {}
     for source in sources:
@@ -55,11 +55,13 @@ def load_site_articles(config: SiteConfig, drafts: bool = False) -> tuple[Loaded
     published = [item for item in parsed.values() if item is not None]
     problems.extend(duplicates(published))
     problems.extend(missing_pdfs(published))
+    facts = article_facts(parsed, {source.relpath: source.text for source in sources})
     cache = RenderCache(config.cache_dir)
     articles, found = render_all(published, config, cache)
     problems.extend(found)
     cache.prune(source.relpath for source in sources)
-    return Loaded(sources, parsed, articles), problems
+    del sources, parsed, published
+    return Loaded([replace(a, source=replace(a.source, text="")) for a in articles], facts), problems
 
 
 def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | None = None,

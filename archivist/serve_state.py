@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping
-from urllib.parse import unquote
 
 from . import __version__
 from .jobs import OutputJob
 from .library import Entry
+from .facts import ArticleFacts, article_facts
 from .load import Parsed
 from .model import SourceFile
 from .rebuild import SiteState
@@ -20,7 +19,6 @@ from .render import STATIC_DIR
 from .templating import BUILTIN_TEMPLATES
 
 PACKAGE_LOCALES = Path(__file__).parent / "i18n"
-ARTICLE_LINK = re.compile(r"article:([^)\s#\"'>]+)")
 
 
 def digest(data: bytes) -> str:
@@ -67,37 +65,21 @@ def _key(path: Path, root: Path) -> str:
         return path.as_posix()  # a built-in file, outside the site
 
 
-def listing_digest(item: Parsed | None) -> str:
-    """What listings may show of an article: its validated front-matter and whether it has a body.
-
-    '' stands for an article that is not published (invalid front-matter, or a draft left out).
-    """
-    if item is None:
-        return ""
-    meta = replace(item.meta, lines={})
-    return digest(repr((meta, bool(item.body.strip()))).encode())
-
-
-def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str]
-                  ) -> tuple[dict[str, str], dict[str, str], dict[str, frozenset[str]]]:
-    """Per article: a hash of what listings show, its slug when published, and the slugs it links to."""
-    listed = {source: listing_digest(item) for source, item in parsed.items()}
-    slugs = {source: item.meta.slug for source, item in parsed.items() if item is not None}
-    links = {source: frozenset(unquote(m) for m in ARTICLE_LINK.findall(text)) for source, text in texts.items()}
-    return listed, slugs, links
-
-
 def take_state(root: Path, sources: list[SourceFile], parsed: Mapping[str, Parsed | None], settings: str,
                csl_dirs: Iterable[str]) -> SiteState:
     """The state of the files on disk; the pages are filled in after planning."""
-    listed, slugs, links = article_facts(parsed, {s.relpath: s.text for s in sources})
+    return state_from_facts(root, article_facts(parsed, {s.relpath: s.text for s in sources}), settings, csl_dirs)
+
+
+def state_from_facts(root: Path, facts: ArticleFacts, settings: str, csl_dirs: Iterable[str]) -> SiteState:
+    """The state, from article facts taken while the files were read (a build keeps no texts)."""
     return SiteState(
         settings=settings,
         templates=hash_tree(theme_folders(root, csl_dirs), root),
         sources=hash_tree([root / "content"], root),
-        listed=listed,
-        slugs=slugs,
-        links=links,
+        listed=facts.listed,
+        slugs=facts.slugs,
+        links=facts.links,
     )
 
 

@@ -23,7 +23,7 @@ from .plan import bundle_assets, plan
 from .rebuild import SiteState, plan_rebuild
 from .render import Renderer, static_files
 from .spool import Spool
-from .serve_state import settings_digest, take_state, with_pages
+from .serve_state import settings_digest, state_from_facts, with_pages
 
 
 ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.html")
@@ -96,7 +96,7 @@ def page_state(config: SiteConfig, options: BuildOptions, loaded: Loaded, jobs: 
                entries: Iterable[Entry]) -> SiteState:
     """What this build depended on, in the form the rebuild planner compares."""
     settings = settings_digest(config.root, options, config.base_url)
-    state = take_state(config.root, loaded.sources, loaded.parsed, settings, config.csl_dirs)
+    state = state_from_facts(config.root, loaded.facts, settings, config.csl_dirs)
     return with_pages(state, jobs, {entry.article.source.relpath: entry for entry in entries})
 
 

@@ -1,0 +1,47 @@
+"""What the rebuild planner needs to know of each article file, taken while the file is at hand.
+
+A build keeps no article's source text after rendering it (on a large archive the texts alone
+would take hundreds of megabytes), so these few facts are taken on the way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Mapping
+from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    from .load import Parsed
+
+ARTICLE_LINK = re.compile(r"article:([^)\s#\"'>]+)")
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """Per article file: a hash of what listings show, its slug when published, the slugs it links to."""
+
+    listed: Mapping[str, str]
+    slugs: Mapping[str, str]
+    links: Mapping[str, frozenset[str]]
+
+
+def listing_digest(item: Parsed | None) -> str:
+    """What listings may show of an article: its validated front-matter and whether it has a body.
+
+    '' stands for an article that is not published (invalid front-matter, or a draft left out).
+    """
+    if item is None:
+        return ""
+    meta = replace(item.meta, lines={})
+    return hashlib.blake2b(repr((meta, bool(item.body.strip()))).encode(), digest_size=16).hexdigest()
+
+
+def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str]) -> ArticleFacts:
+    """The facts of every article file, from its parsed front-matter and its text."""
+    return ArticleFacts(
+        listed={source: listing_digest(item) for source, item in parsed.items()},
+        slugs={source: item.meta.slug for source, item in parsed.items() if item is not None},
+        links={source: frozenset(unquote(m) for m in ARTICLE_LINK.findall(text)) for source, text in texts.items()},
+    )
