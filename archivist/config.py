@@ -37,6 +37,7 @@ class SiteConfig:
     feed_size: int = 20
     dictionary_url: str = "https://en.wiktionary.org/wiki/{word}"
     search: bool = True
+    search_shard_size: int = 1000
     doi_prefix: str = ""
     depositor_name: str = ""
     depositor_email: str = ""
@@ -143,6 +144,7 @@ SETTINGS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "feed_size": (_positive_int, "a positive whole number"),
     "dictionary_url": (_dictionary_url, "an http(s) URL containing '{word}'"),
     "search": (_boolean, "true or false"),
+    "search_shard_size": (_positive_int, "a positive whole number (articles per search index shard)"),
     "doi_prefix": (_doi_prefix, "a DOI prefix such as '10.12345'"),
     "depositor_name": (_string, "a string"),
     "depositor_email": (_string, "a string"),

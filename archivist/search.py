@@ -13,11 +13,16 @@ from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
 
 from .config import SiteConfig
-from .search_bundle import BundleFormatError, canonicalise, trim_fragments
 from .diagnostics import Diagnostic, error
+from .search_bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
+from .search_cache import ShardCache, cache_key
+from .search_order import order_file
+from .search_shards import BUNDLE_DIR, Shard, join_bundles, plan_shards
 
 T = TypeVar("T")
-BUNDLE_DIR = "pagefind"
+SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
+CACHE_FOLDER = "search"
+PAGEFIND_BYTES_PER_PAGE = 2_300_000  # peak of a Pagefind process per 6,000-word article, measured
 MAX_ANSWER_BYTES = 2**31  # the bundle comes back in one message; 10,000 long articles is ~0.5 GB
 # Pagefind's ready-made interfaces; the archive ships its own accessible one (static/search.js).
 UNUSED_BUNDLE_FILES = (
@@ -119,23 +124,73 @@ def served_path(site_path: str) -> str:
     return site_path[: -len("index.html")] if site_path.endswith("index.html") else site_path
 
 
-def build_index(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str, bytes]:
+def build_index(pages: list[tuple[str, bytes]], config: SiteConfig, *, shard_size: int = SHARD_SIZE,
+                workers: int | None = None) -> dict[str, bytes]:
     """The search bundle for these pages, as {'pagefind/…': bytes}.
 
     Result URLs are the pages' served URLs (with the site's sub-path), so the search page must
-    tell Pagefind `baseUrl: "/"`. Pages are added in site-path order so the bundle's bytes
-    depend only on the pages, not on the order the caller rendered them in.
+    tell Pagefind `baseUrl: "/"`. The pages are split into shards of about `shard_size` (see
+    search_shards); a shard whose pages, options and Pagefind are unchanged comes from the
+    cache under config.cache_dir, the others are indexed, up to `workers` Pagefind processes at
+    once (default: one per CPU). The bytes depend only on the pages, not on their order.
     """
-    ordered = sorted(pages, key=lambda page: page[0])
+    shards = plan_shards(pages, shard_size)
+    options = index_options(config)
+    cache = ShardCache(config.cache_dir / CACHE_FOLDER)
+    keys = {shard.number: _shard_key(shard, options, config) for shard in shards}
+    bundles = {shard.number: cache.load(keys[shard.number]) for shard in shards}
+    missing = [shard for shard in shards if bundles[shard.number] is None]
+    for shard, files in _index_shards(missing, config, workers or default_workers(missing)):
+        bundles[shard.number] = files
+        cache.store(keys[shard.number], files)
+    cache.prune(set(keys.values()))
+    joined = [(shard, bundles[shard.number]) for shard in shards]
     try:
-        files = _run_apart(lambda: _index_in_memory(ordered, config))
+        order = order_file(joined) if len(joined) > 1 else None
+    except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
+        raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
+    return join_bundles(joined, order)
+
+
+def default_workers(shards: list[Shard]) -> int:
+    """One Pagefind process per core, as long as that many fit in the memory available: Pagefind
+    holds a shard's whole index while it works, about PAGEFIND_BYTES_PER_PAGE for each long page."""
+    cores = os.cpu_count() or 1
+    if not shards:
+        return 1
+    largest = max(len(shard.pages) for shard in shards)
+    return max(1, min(cores, int(_available_memory() * 0.6 // max(1, largest * PAGEFIND_BYTES_PER_PAGE))))
+
+
+def _available_memory() -> int:
+    """MemAvailable from /proc/meminfo; where that cannot be read, assume room for one process per core."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 2**62
+
+
+def _shard_key(shard: Shard, options: IndexConfig, config: SiteConfig) -> str:
+    place = f"{shard.number}/{shard.count}/{'primary' if shard.primary else 'merged'}"
+    return cache_key(((config.url_for(served_path(path)), html) for path, html in shard.pages), dict(options), place)
+
+
+def _index_shards(shards: list[Shard], config: SiteConfig, workers: int) -> list[tuple[Shard, dict[str, bytes]]]:
+    """Each shard's bundle (paths relative to pagefind/), indexed `workers` at a time."""
+    if not shards:
+        return []
+    try:
+        return _run_apart(lambda: _index_all(shards, config, workers))
     except SearchIndexError:
         raise
     except (ConnectionError, BrokenPipeError) as exc:
         raise SearchIndexError(f"the Pagefind process stopped answering ({exc})") from exc
     except (OSError, ValueError, RuntimeError, AssertionError, asyncio.TimeoutError) as exc:
         raise SearchIndexError(f"building the search index failed: {exc}") from exc
-    return _keep_bundle(files)
 
 
 def _run_apart(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -147,6 +202,23 @@ def _run_apart(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return asyncio.run(make_coroutine())
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(lambda: asyncio.run(make_coroutine())).result()
+
+
+async def _index_all(shards: list[Shard], config: SiteConfig, workers: int) -> list[tuple[Shard, dict[str, bytes]]]:
+    """One Pagefind process per shard (each holds only its shard's index), `workers` at once."""
+    slots = asyncio.Semaphore(max(1, workers))
+
+    async def one(shard: Shard) -> tuple[Shard, dict[str, bytes]]:
+        async with slots:
+            files = await _index_in_memory(list(shard.pages), config)
+        return shard, _keep_bundle(files, shard.tag)
+
+    tasks = [asyncio.ensure_future(one(shard)) for shard in shards]
+    try:
+        return list(await asyncio.gather(*tasks))
+    finally:
+        for task in tasks:
+            task.cancel()  # after a failure, stop the shards still waiting for a slot
 
 
 async def _index_in_memory(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str, bytes]:
@@ -184,16 +256,19 @@ async def _close(service: PagefindService) -> None:
         pass
 
 
-def _keep_bundle(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The files the site publishes, under pagefind/, in a reproducible form."""
+def _keep_bundle(files: dict[str, bytes], tag: str = "") -> dict[str, bytes]:
+    """The files a shard publishes (paths relative to its folder), in a reproducible form, its
+    page ids carrying `tag` when there is one."""
     kept = {f"{BUNDLE_DIR}/{path.lstrip('/')}": data for path, data in sorted(files.items())
             if path.lstrip("/") not in UNUSED_BUNDLE_FILES}
     if f"{BUNDLE_DIR}/pagefind-entry.json" not in kept:
         raise SearchIndexError(f"Pagefind returned no index (files: {', '.join(sorted(files)[:5])})")
     try:
-        return canonicalise(trim_fragments(kept))
+        trimmed = trim_fragments(kept)
+        bundle = canonicalise(tag_pages(trimmed, tag) if tag else trimmed)
     except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
         raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
+    return {path[len(BUNDLE_DIR) + 1:]: data for path, data in bundle.items()}
 
 
 def bundle_languages(files: dict[str, bytes]) -> list[str]:

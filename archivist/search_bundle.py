@@ -30,6 +30,7 @@ META_FILE = re.compile(r"^pagefind/pagefind\.(?P<hash>[^/]+)\.pf_meta$")
 FRAGMENT_FILE = re.compile(r"^pagefind/fragment/[^/]+\.pf_fragment$")
 ENTRY_FILE = "pagefind/pagefind-entry.json"
 HEADING_ELEMENTS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+META_PAGES_FIELD = 1
 META_FILTERS_FIELD = 3  # [version, pages, index chunks, filters, sorts, meta fields]
 META_SORTS_FIELD = 4
 
@@ -195,6 +196,27 @@ def trim_fragments(files: dict[str, bytes]) -> dict[str, bytes]:
         kept = [a for a in anchors if isinstance(a, dict) and a.get("element") in HEADING_ELEMENTS]
         if len(kept) < len(anchors):
             out[path] = pack_json({**fragment, "anchors": kept})
+    return out
+
+
+def tag_pages(files: dict[str, bytes], tag: str) -> dict[str, bytes]:
+    """The same bundle with `tag` in every page id ('en_1a2b3c4' -> 'en_s3-1a2b3c4').
+
+    A page's id is its fragment's name, and the only thing a merged search tells about which
+    index a result came from; the index chunks and filters refer to pages by number, so only
+    the metadata's page list and the fragments' names change. Run before canonicalise(),
+    which renames the metadata after its new bytes."""
+    out = dict(files)
+    for path in sorted(p for p in files if META_FILE.match(p)):
+        meta = unpack(files[path])
+        for page in meta[META_PAGES_FIELD]:
+            language, _, digest = str(page[0]).rpartition("_")
+            old, page[0] = page[0], f"{language}_{tag}-{digest}"
+            fragment = out.pop(f"pagefind/fragment/{old}.pf_fragment", None)
+            if fragment is None:
+                raise BundleFormatError(f"no fragment for page {old}")
+            out[f"pagefind/fragment/{page[0]}.pf_fragment"] = fragment
+        out[path] = pack(meta)
     return out
 
 

@@ -157,7 +157,7 @@ def search_files(config: SiteConfig, files: dict[str, bytes | Path]) -> tuple[di
     try:
         pages = sorted((path, data if isinstance(data, bytes) else data.read_bytes())
                        for path, data in files.items() if ARTICLE_PAGE.fullmatch(path))
-        return build_index(pages, config), []
+        return build_index(pages, config, shard_size=config.search_shard_size), []
     except OSError as exc:
         return {}, [search_diagnostic(SearchIndexError(f"a page kept from the previous build cannot be read ({exc})"))]
     except SearchIndexError as exc:

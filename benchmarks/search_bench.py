@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/search_bench.py                 # sample + 1,000 generated articles
     .venv/bin/python benchmarks/search_bench.py --n 10000       # the design goal: <= 300 KB a query
     .venv/bin/python benchmarks/search_bench.py --n 0           # the sample only
+    .venv/bin/python benchmarks/search_bench.py --shard-size 250 # the index in shards of ~250 articles
 
 Each archive goes through the real pipeline (build_site, the search page template, build_index),
 is served under /bench/ and searched in Chromium through the real search page; the bytes are the
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import re
+import resource
 import shutil
 import sys
 import tempfile
@@ -30,7 +33,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(Path(__file__).resolve().par
 from archivist import config as config_step  # noqa: E402
 from archivist.plan import OutputJob  # noqa: E402
 from archivist.render import Renderer, static_files  # noqa: E402
-from archivist.search import build_index  # noqa: E402
+from archivist.search import SHARD_SIZE, build_index  # noqa: E402
 from archivist.site import BuildOptions, build_site  # noqa: E402
 from archivist.write import commit  # noqa: E402
 
@@ -39,9 +42,14 @@ GOAL_BYTES = 300 * 1024
 COMPRESSED_BY_SERVER = (".html", ".css", ".js", ".json", ".svg", ".xml")
 
 
-def build(site_root: Path, output: Path) -> dict[str, float]:
-    """Build a site with its search page and index; return timings and index size."""
+def build(site_root: Path, output: Path, shard_size: int = SHARD_SIZE) -> dict[str, float]:
+    """Build a site with its search page and index; return timings and index size.
+
+    The index is built from an empty cache, then once more after one article changes (what
+    `serve` does after an edit: only that article's shard is indexed again)."""
     config = config_step.load(site_root).with_base_url(BASE_URL)
+    if site_root.resolve() != ROOT:  # a generated archive starts cold; the sample keeps its cache
+        shutil.rmtree(config.cache_dir / "search", ignore_errors=True)
     started = time.perf_counter()
     result = build_site(config, BuildOptions(search=False))
     rendered = time.perf_counter()
@@ -49,21 +57,35 @@ def build(site_root: Path, output: Path) -> dict[str, float]:
     if problem is not None:
         raise SystemExit(problem.format_text())
     result.files["search/index.html"] = page
-    articles = [(path, data) for path, data in result.files.items()
-                if re.fullmatch(r"articles/[^/]+/index\.html", path) and isinstance(data, bytes)]
-    bundle = build_index(articles, config)
+    articles = sorted((path, data) for path, data in result.files.items()
+                      if re.fullmatch(r"articles/[^/]+/index\.html", path) and isinstance(data, bytes))
+    cpu = time.process_time() + children_cpu()
+    bundle = build_index(articles, config, shard_size=shard_size)
     indexed = time.perf_counter()
+    cpu = time.process_time() + children_cpu() - cpu
+    edited = [(articles[0][0], articles[0][1].replace(b"</article>", b"<p>an edit</p></article>", 1))] + articles[1:]
+    build_index(edited, config, shard_size=shard_size)
+    reindexed = time.perf_counter()
     result.files.update(bundle)
     commit(output, result.files)
     return {
         "articles": len(articles),
+        "shards": 1 + len(json.loads(bundle["pagefind/pagefind-entry.json"]).get("archivist_shards", {}).get("bundles", [])),
         "render_s": rendered - started,
         "index_s": indexed - rendered,
+        "index_cpu_ms_per_page": 1000 * cpu / max(1, len(articles)),
+        "reindex_one_s": reindexed - indexed,
+        "pagefind_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "bundle_bytes": sum(len(data) for data in bundle.values()),
         "bundle_files": len(bundle),
         "index_bytes": sum(len(d) for p, d in bundle.items() if p.endswith((".pf_index", ".pf_meta", ".pf_filter",
                                                                           ".pf_fragment"))),
     }
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def kind(path: str) -> str:
@@ -135,7 +157,9 @@ def report(name: str, stats: dict[str, float], received: Counter, on_wire: Count
     search_bytes = sum(v for k, v in received.items() if k != "page, css, site js")
     wire_bytes = sum(v for k, v in on_wire.items() if k != "page, css, site js")
     print(f"\n== {name}: {stats['articles']} articles, query {query!r} -> {results} results shown")
-    print(f"   render {stats['render_s']:.1f} s, index {stats['index_s']:.1f} s")
+    print(f"   render {stats['render_s']:.1f} s, index {stats['index_s']:.1f} s in {stats['shards']} shard(s) "
+          f"({stats['index_cpu_ms_per_page']:.0f} ms CPU a page), after one edit {stats['reindex_one_s']:.1f} s; "
+          f"largest Pagefind process {stats['pagefind_peak_mb']:.0f} MB")
     print(f"   bundle: {stats['bundle_files']} files, {stats['bundle_bytes'] / 1024:.0f} KB "
           f"({stats['index_bytes'] / 1024:.0f} KB of index data)")
     print(f"   {'':22} {'served':>8}    {'on the wire':>11}")
@@ -159,20 +183,21 @@ def with_templates(site: Path, templates: Path | None, scratch: Path) -> Path:
     return copy
 
 
-def run_sample(scratch: Path, templates: Path | None) -> None:
+def run_sample(scratch: Path, templates: Path | None, shard_size: int) -> None:
     output = scratch / "sample-out"
-    stats = build(with_templates(ROOT, templates, scratch), output)
+    stats = build(with_templates(ROOT, templates, scratch), output, shard_size)
     for where, (received, on_wire, results) in measure_query(output, "archives").items():
         report(f"sample archive, {where}", stats, received, on_wire, results, "archives")
 
 
-def run_generated(scratch: Path, n: int, templates: Path | None) -> None:
+def run_generated(scratch: Path, n: int, templates: Path | None, shard_size: int) -> None:
     import corpus
 
     site = scratch / f"generated-{n}"
-    corpus.generate(site, n)
-    output = scratch / f"generated-{n}-out"
-    stats = build(with_templates(site, templates, scratch), output)
+    if not site.exists():
+        corpus.generate(site, n)
+    output = scratch / f"generated-{n}-{shard_size}-out"
+    stats = build(with_templates(site, templates, scratch), output, shard_size)
     query = generated_query(site)
     for where, (received, on_wire, results) in measure_query(output, query).items():
         report(f"generated archive (n={n}), {where}", stats, received, on_wire, results, query)
@@ -191,12 +216,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000, help="generated articles (0: sample only)")
     parser.add_argument("--no-sample", action="store_true", help="skip the sample archive")
     parser.add_argument("--templates", type=Path, help="site templates to use for every archive measured")
+    parser.add_argument("--shard-size", type=int, nargs="+", default=[SHARD_SIZE],
+                        help="articles per search shard (several: measure each)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="search-bench-") as scratch:
-        if not args.no_sample:
-            run_sample(Path(scratch), args.templates)
-        if args.n > 0:
-            run_generated(Path(scratch), args.n, args.templates)
+        for shard_size in args.shard_size:
+            if not args.no_sample:
+                run_sample(Path(scratch), args.templates, shard_size)
+            if args.n > 0:
+                run_generated(Path(scratch), args.n, args.templates, shard_size)
     return 0
 
 

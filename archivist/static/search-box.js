@@ -91,13 +91,17 @@ function loadPagefind(live) {
   if (!live.loading) {
     live.loading = (async () => {
       const bundle = new URL(form.dataset.pagefindBundle, window.location.href);
-      const [module, languages] = await Promise.all([import(new URL("pagefind.js", bundle).href), indexedLanguages(bundle)]);
-      if (!languages.length) throw new EmptyArchive();
+      const [module, entry] = await Promise.all([import(new URL("pagefind.js", bundle).href), bundleEntry(bundle)]);
+      if (!Object.keys(entry.languages || {}).length) throw new EmptyArchive();
       // An instance of its own, so the search page's settings and this box's never mix.
       // Records carry their full served URL, so no prefix; no worker, which would be a second
       // copy of Pagefind's code to download (searching a few chunks is quick on the main thread).
-      const instance = module.createInstance({ baseUrl: "/", highlightParam: "highlight", noWorker: true });
+      const settings = { baseUrl: "/", highlightParam: "highlight" };
+      const instance = module.createInstance({ ...settings, noWorker: true });
       await instance.init();
+      // A large archive's index comes in shards, which the entry lists; Pagefind merges them.
+      const shards = entry.archivist_shards?.bundles || [];
+      await Promise.all(shards.map((folder) => instance.mergeIndex(new URL(folder, bundle).pathname, settings)));
       return instance;
     })();
     // After a failed download a later focus tries again; an empty archive stays empty.
@@ -120,10 +124,10 @@ function warmUp(live) {
 class EmptyArchive extends Error {}
 
 /* Pagefind fails to start on a bundle without an index, so look before starting it. */
-async function indexedLanguages(bundle) {
+async function bundleEntry(bundle) {
   const response = await fetch(new URL("pagefind-entry.json", bundle), { cache: "no-cache" });
   if (!response.ok) throw new Error(`pagefind-entry.json: HTTP ${response.status}`);
-  return Object.keys((await response.json()).languages || {});
+  return response.json();
 }
 
 function onTyping(live) {

@@ -72,23 +72,66 @@ function remember(push) {
 /* Thrown when the bundle holds no index at all: an archive with no articles yet. */
 class EmptyArchive extends Error {}
 
+/* A large archive's index is split into shards (see archivist/search_shards.py): the bundle's
+   entry file lists them, and Pagefind merges them into one search. */
+let shards = null;
+
 async function loadPagefind() {
   const bundle = new URL(app.dataset.bundle, window.location.href);
-  const [module, languages] = await Promise.all([import(new URL("pagefind.js", bundle).href), indexedLanguages(bundle)]);
-  if (!languages.length) throw new EmptyArchive();
+  const [module, entry] = await Promise.all([import(new URL("pagefind.js", bundle).href), bundleEntry(bundle)]);
+  if (!Object.keys(entry.languages || {}).length) throw new EmptyArchive();
   // Records carry their full served URL (with the site's sub-path), so no prefix is added.
+  const settings = { baseUrl: "/", excerptLength: 24, highlightParam: "highlight" };
   // No worker: it would be a second copy of Pagefind's code to download, and searching the
   // few chunks a query needs is quick on the main thread.
-  await module.options({ baseUrl: "/", excerptLength: 24, highlightParam: "highlight", noWorker: true });
+  await module.options({ ...settings, noWorker: true });
   await module.init();
+  const listed = entry.archivist_shards;
+  shards = listed ? { bundles: listed.bundles || [], orderFile: listed.order, bundle, order: null } : null;
+  await Promise.all((shards?.bundles || []).map((folder) => module.mergeIndex(new URL(folder, bundle).pathname, settings)));
   return module;
 }
 
 /* Pagefind fails to start on a bundle without an index, so look before starting it. */
-async function indexedLanguages(bundle) {
+async function bundleEntry(bundle) {
   const response = await fetch(new URL("pagefind-entry.json", bundle), { cache: "no-cache" });
   if (!response.ok) throw new Error(`pagefind-entry.json: HTTP ${response.status}`);
-  return Object.keys((await response.json()).languages || {});
+  return response.json();
+}
+
+/* In a sorted search each shard scores a result by its page's place in that shard's own sort
+   order, and the merged search interleaves the shards by that score. The bundle's order table
+   maps (shard, place) to the page's place in the whole archive; the shard is in the page id. */
+async function inGlobalOrder(results, sort) {
+  const [key, direction] = Object.entries(sort)[0] || [];
+  if (!key || !shards?.orderFile) return results;
+  const table = (await orderTable())[key];
+  if (!table) return results;
+  const ranked = results.map((result) => [globalRank(table, result), result]);
+  if (ranked.some(([rank]) => rank === undefined)) return results;
+  ranked.sort((a, b) => (direction === "asc" ? a[0] - b[0] : b[0] - a[0]));
+  return ranked.map(([, result]) => result);
+}
+
+function globalRank(table, result) {
+  const shard = /_s(\d+)-[^_]*$/.exec(result.id);
+  return shard ? table[Number(shard[1])]?.[Math.round(Math.abs(result.score))] : undefined;
+}
+
+/* Fetched on the first sorted search only; stored as gaps between ranks, which only grow. */
+function orderTable() {
+  if (!shards.order) {
+    shards.order = fetch(new URL(shards.orderFile, shards.bundle)).then((response) => {
+      if (!response.ok) throw new Error(`${shards.orderFile}: HTTP ${response.status}`);
+      return response.json();
+    }).then((tables) => Object.fromEntries(Object.entries(tables).map(([key, perShard]) => [key, perShard.map(ranksFromGaps)])));
+  }
+  return shards.order;
+}
+
+function ranksFromGaps(gaps) {
+  let rank = -1;
+  return gaps.map((gap) => (rank += gap));
 }
 
 function pagefindFilters(filters) {
@@ -117,7 +160,9 @@ async function runSearch() {
   const options = { filters: pagefindFilters(state.filters), sort: SORTS[state.sort] || {} };
   const outcome = await pagefind.search(state.q.trim() || null, options);
   if (number !== searchNumber || outcome === null) return; // a newer search has started
-  found = outcome.results;
+  const results = await inGlobalOrder(outcome.results, options.sort);
+  if (number !== searchNumber) return;
+  found = results;
   shown = 0;
   resultList.replaceChildren();
   renderFacets(outcome.filters, outcome.totalFilters);

@@ -14,7 +14,7 @@ def test_suite_runs_and_reports_every_requested_scenario(tmp_path: Path) -> None
     results_file = tmp_path / "results.json"
     done = subprocess.run(
         [sys.executable, str(REPO_ROOT / "benchmarks" / "run.py"), "--n", "5", "--runs", "1", "--no-peers",
-         "--only", "cold,warm,edit,bare", "--workdir", str(tmp_path / "work"), "--json", str(results_file)],
+         "--only", "cold,warm,edit,bare,serve", "--workdir", str(tmp_path / "work"), "--json", str(results_file)],
         capture_output=True, text=True, timeout=900,
     )
     assert done.returncode == 0, done.stderr[-2000:]
@@ -25,6 +25,9 @@ def test_suite_runs_and_reports_every_requested_scenario(tmp_path: Path) -> None
         assert entry["median"]["wall"] > 0 and entry["median"]["cpu"] > 0, name
         assert entry["median"]["max_rss"] > 0, name
     assert result["output_files"] > 5 and result["bytes_per_article"] > 0
+    serve = result["edit_to_serve"]
+    assert isinstance(serve, dict), serve
+    assert 0 < serve["served_s"] <= serve["searchable_s"], serve
     assert "cold" in done.stdout and "warm" in done.stdout
 
 

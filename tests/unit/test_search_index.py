@@ -152,16 +152,22 @@ def test_site_at_the_domain_root_gets_root_urls(tmp_path):
     assert [f["url"] for f in fragments(files)] == ["/articles/counting-barges/"]
 
 
-def test_a_missing_binary_is_a_search_index_error(config, monkeypatch, tmp_path):
+@pytest.fixture
+def uncached(tmp_path: Path) -> SiteConfig:
+    """A site whose search cache is empty, so every shard is indexed."""
+    return SiteConfig(root=tmp_path, base_url=BASE_URL)
+
+
+def test_a_missing_binary_is_a_search_index_error(uncached, monkeypatch, tmp_path):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     with pytest.raises(SearchIndexError, match="no-such-pagefind"):
-        build_index(PAGES, config)
+        build_index(PAGES, uncached)
 
 
-def test_a_binary_that_dies_is_a_search_index_error_not_a_hang(config, monkeypatch):
+def test_a_binary_that_dies_is_a_search_index_error_not_a_hang(uncached, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
     with pytest.raises(SearchIndexError, match="stopped answering"):
-        build_index(PAGES, config)
+        build_index(PAGES, uncached)
 
 
 def test_a_page_that_is_not_utf8_is_named(config):

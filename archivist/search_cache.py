@@ -1,0 +1,103 @@
+"""Keep each search shard's finished bundle on disk, so an unchanged shard is never indexed again.
+
+An entry is named by a hash of everything its bytes follow from (the shard's pages' URLs and
+HTML, the index options, Pagefind's version, the shard's place, this code's format), never by
+dates. Entries are written whole or not at all (temporary file, then rename); one that cannot
+be read, written or pruned costs only the time to index its shard again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable
+
+FORMAT = b"archivist-search-shard 1\n"  # change when what a cached bundle holds changes
+SUFFIX = ".shard"
+
+
+def pagefind_version() -> str:
+    try:
+        return f"{metadata.version('pagefind')}/{metadata.version('pagefind_bin')}"
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def cache_key(pages: Iterable[tuple[str, bytes]], options: dict[str, Any], place: str) -> str:
+    """The name of a shard's entry. `pages` are (URL, HTML) pairs; `place` says where the shard
+    sits (its number, the number of shards, whether it is the primary)."""
+    digest = hashlib.sha256(FORMAT)
+    digest.update(pagefind_version().encode() + b"\0")
+    digest.update(json.dumps(options, sort_keys=True).encode() + b"\0" + place.encode() + b"\0")
+    for url, html in pages:
+        digest.update(url.encode("utf-8") + b"\0" + hashlib.sha256(html).digest())
+    return digest.hexdigest()[:40]
+
+
+def encode(files: dict[str, bytes]) -> bytes:
+    """A bundle as one blob: the format line, a JSON list of [path, size], a newline, the bytes."""
+    ordered = sorted(files.items())
+    header = json.dumps([[path, len(data)] for path, data in ordered], separators=(",", ":"))
+    return FORMAT + header.encode("utf-8") + b"\n" + b"".join(data for _, data in ordered)
+
+
+def decode(blob: bytes) -> dict[str, bytes] | None:
+    """The bundle in a blob, or None when the blob is not one this code wrote whole."""
+    if not blob.startswith(FORMAT):
+        return None
+    header_end = blob.find(b"\n", len(FORMAT))
+    files: dict[str, bytes] = {}
+    at = header_end + 1
+    try:
+        for path, size in json.loads(blob[len(FORMAT):header_end]):
+            files[str(path)] = blob[at:at + size]
+            at += size
+    except (ValueError, TypeError):
+        return None
+    return files if header_end > 0 and at == len(blob) else None
+
+
+class ShardCache:
+    """Finished shard bundles under one folder, one file per entry."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}{SUFFIX}"
+
+    def load(self, key: str) -> dict[str, bytes] | None:
+        try:
+            return decode(self._path(key).read_bytes())
+        except OSError:
+            return None
+
+    def store(self, key: str, files: dict[str, bytes]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=SUFFIX)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(encode(files))
+                os.replace(temporary, self._path(key))
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # the next build indexes this shard again
+
+    def prune(self, keep: set[str]) -> None:
+        """Remove the entries of shards that no longer exist (and stray temporary files)."""
+        try:
+            stale = [p for p in self.folder.iterdir() if p.name.endswith(SUFFIX) and p.stem not in keep]
+        except OSError:
+            return
+        for path in stale:
+            try:
+                path.unlink()
+            except OSError:
+                pass

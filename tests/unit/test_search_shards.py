@@ -1,0 +1,208 @@
+"""Sharded search index: stable shard assignment, the per-shard cache, and the global sort table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import archivist.search as search
+from archivist.config import SiteConfig
+from archivist.search import build_index
+from archivist.search_bundle import unpack, unpack_json
+from archivist.search_cache import ShardCache, decode, encode
+from archivist.search_order import sort_values
+from archivist.search_shards import plan_shards, shard_count, shard_of
+
+BASE_URL = "https://example.org/archive/"
+SHARD_SIZE = 3  # 12 pages -> 4 shards
+
+
+def page(slug: str, date: str, words: str, journal: str = "Ledger") -> tuple[str, bytes]:
+    html = f"""<!DOCTYPE html><html lang="en"><head><title>{slug}</title></head><body>
+<article data-pagefind-body><h1 data-pagefind-meta="title">{slug}</h1>
+<div hidden data-pagefind-ignore><span data-pagefind-filter="journal">{journal}</span>
+<span data-pagefind-sort="date">{date}</span></div><p>{words}</p></article></body></html>"""
+    return f"articles/{slug}/index.html", html.encode("utf-8")
+
+
+# Dates repeat on purpose: ties are ordered by site path, as in one index.
+PAGES = [page(f"article-{i:02d}", f"20{10 + i % 5}-0{1 + i % 3}-01", f"common words number{i}",
+              journal="Ledger" if i % 2 else "Letter") for i in range(12)]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> SiteConfig:
+    return SiteConfig(root=tmp_path, base_url=BASE_URL)
+
+
+@pytest.fixture
+def indexed(monkeypatch) -> list[list[str]]:
+    """The site paths each Pagefind run indexed, one list per run."""
+    runs: list[list[str]] = []
+    real = search._index_in_memory
+
+    async def counting(pages, config):
+        runs.append([path for path, _ in pages])
+        return await real(pages, config)
+
+    monkeypatch.setattr(search, "_index_in_memory", counting)
+    return runs
+
+
+def cache_entries(config: SiteConfig) -> set[str]:
+    return {p.name for p in (config.cache_dir / "search").iterdir()}
+
+
+# ---------- assignment
+
+
+def test_shard_count_is_the_least_power_of_two_that_fits():
+    assert [shard_count(n, 1000) for n in (0, 1, 1000, 1001, 2500, 4001, 10_000)] == [1, 1, 1, 2, 4, 8, 16]
+
+
+def test_doubling_the_shards_splits_each_one_in_two():
+    paths = [f"articles/a{i}/index.html" for i in range(500)]
+    for count in (1, 2, 4, 8):
+        for path in paths:
+            assert shard_of(path, 2 * count) in (shard_of(path, count), shard_of(path, count) + count)
+
+
+def test_adding_articles_moves_no_other_article():
+    before = {path: shard.number for shard in plan_shards(PAGES[:11], SHARD_SIZE) for path, _ in shard.pages}
+    grown = PAGES[:11] + [page("article-new", "2020-01-01", "new")]  # still 4 shards
+    after = {path: shard.number for shard in plan_shards(grown, SHARD_SIZE) for path, _ in shard.pages}
+    assert {path: after[path] for path in before} == before
+    assert len(set(before.values())) >= 3
+
+
+def test_every_page_is_in_exactly_one_shard_and_the_first_is_primary():
+    shards = plan_shards(list(reversed(PAGES)), SHARD_SIZE)
+    listed = [path for shard in shards for path, _ in shard.pages]
+    assert sorted(listed) == sorted(path for path, _ in PAGES)
+    assert [shard.primary for shard in shards] == [True] + [False] * (len(shards) - 1)
+    assert all(list(shard.pages) == sorted(shard.pages) for shard in shards)
+
+
+# ---------- the joined bundle
+
+
+def test_one_shard_is_exactly_a_single_pagefind_bundle(config):
+    files = build_index(PAGES, config)
+    entry = json.loads(files["pagefind/pagefind-entry.json"])
+    assert "archivist_shards" not in entry
+    assert not any(path.startswith("pagefind/shard-") or "/order." in path for path in files)
+    assert all("_s" not in path.rsplit("/", 1)[-1] for path in files if path.endswith(".pf_fragment"))
+
+
+def test_shards_are_listed_and_hold_only_index_data(config):
+    files = build_index(PAGES, config, shard_size=SHARD_SIZE)
+    entry = json.loads(files["pagefind/pagefind-entry.json"])
+    bundles = entry["archivist_shards"]["bundles"]
+    assert len(bundles) >= 3
+    for folder in bundles:
+        inside = [p[len(f"pagefind/{folder}"):] for p in files if p.startswith(f"pagefind/{folder}")]
+        assert "pagefind-entry.json" in inside
+        assert not [p for p in inside if p.endswith((".js", ".pagefind"))], inside
+    pages = sum(json.loads(files[f"pagefind/{f}pagefind-entry.json"])["languages"]["en"]["page_count"]
+                for f in ["", *bundles])
+    assert pages == len(PAGES)
+
+
+def test_page_ids_name_their_shard_and_their_fragment(config):
+    files = build_index(PAGES, config, shard_size=SHARD_SIZE)
+    bundles = json.loads(files["pagefind/pagefind-entry.json"])["archivist_shards"]["bundles"]
+    for folder in ["", *bundles]:
+        meta = unpack(next(d for p, d in files.items() if p.startswith(f"pagefind/{folder}pagefind.")
+                           and p.endswith(".pf_meta") and p.count("/") == 1 + folder.count("/")))
+        for page_id, _words in meta[1]:
+            number = int(page_id.split("_s", 1)[1].split("-", 1)[0])
+            assert (folder or "") == ("" if folder == "" else f"shard-{number:03d}/")
+            assert f"pagefind/{folder}fragment/{page_id}.pf_fragment" in files
+
+
+def test_the_order_table_gives_every_page_its_global_date_rank(config):
+    files = build_index(PAGES, config, shard_size=SHARD_SIZE)
+    entry = json.loads(files["pagefind/pagefind-entry.json"])
+    table = json.loads(files[f"pagefind/{entry['archivist_shards']['order']}"])["date"]
+    expected = sorted(PAGES, key=lambda p: (sort_values(p[1])["date"], p[0]))
+    for shard in plan_shards(PAGES, SHARD_SIZE):
+        ranks, rank = [], -1
+        for gap in table[shard.number]:
+            rank += gap
+            ranks.append(rank)
+        # the shard's pages in date order are exactly the pages at those global ranks
+        local = sorted(shard.pages, key=lambda p: (sort_values(p[1])["date"], p[0]))
+        assert [expected[r][0] for r in ranks] == [path for path, _ in local]
+
+
+# ---------- the cache
+
+
+def test_a_second_build_indexes_nothing_and_gives_the_same_bytes(config, indexed):
+    first = build_index(PAGES, config, shard_size=SHARD_SIZE)
+    assert sorted(path for run in indexed for path in run) == sorted(path for path, _ in PAGES)
+    assert len(indexed) == len(plan_shards(PAGES, SHARD_SIZE))
+    indexed.clear()
+    assert build_index(PAGES, config, shard_size=SHARD_SIZE) == first
+    assert indexed == []
+
+
+def test_changing_one_article_reindexes_only_its_shard_and_prunes_the_old_entry(config, indexed):
+    build_index(PAGES, config, shard_size=SHARD_SIZE)
+    before = cache_entries(config)
+    indexed.clear()
+    changed = list(PAGES)
+    changed[5] = page("article-05", "2011-01-01", "rewritten text")
+    build_index(changed, config, shard_size=SHARD_SIZE)
+    shard = next(s for s in plan_shards(changed, SHARD_SIZE) if any(p == PAGES[5][0] for p, _ in s.pages))
+    assert indexed == [[path for path, _ in shard.pages]]
+    after = cache_entries(config)
+    assert len(after) == len(before) and len(after - before) == 1
+
+
+def test_the_same_pages_give_the_same_bytes_from_a_fresh_cache(tmp_path):
+    one = build_index(PAGES, SiteConfig(root=tmp_path / "a", base_url=BASE_URL), shard_size=SHARD_SIZE)
+    two = build_index(list(reversed(PAGES)), SiteConfig(root=tmp_path / "b", base_url=BASE_URL), shard_size=SHARD_SIZE)
+    assert one == two
+
+
+def test_a_damaged_cache_entry_is_indexed_again(config, indexed):
+    first = build_index(PAGES, config, shard_size=SHARD_SIZE)
+    victim = sorted((config.cache_dir / "search").iterdir())[0]
+    victim.write_bytes(victim.read_bytes()[:-10])
+    indexed.clear()
+    assert build_index(PAGES, config, shard_size=SHARD_SIZE) == first
+    assert len(indexed) == 1
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(config, indexed):
+    config.cache_dir.mkdir(parents=True)
+    (config.cache_dir / "search").write_text("a file where the folder should be")
+    first = build_index(PAGES, config, shard_size=SHARD_SIZE)
+    runs = len(indexed)
+    assert build_index(PAGES, config, shard_size=SHARD_SIZE) == first
+    assert len(indexed) == 2 * runs
+
+
+def test_the_base_url_is_part_of_the_key(tmp_path, indexed):
+    build_index(PAGES, SiteConfig(root=tmp_path, base_url=BASE_URL), shard_size=SHARD_SIZE)
+    indexed.clear()
+    files = build_index(PAGES, SiteConfig(root=tmp_path, base_url="https://other.org/"), shard_size=SHARD_SIZE)
+    assert indexed
+    urls = [unpack_json(d)["url"] for p, d in files.items() if p.endswith(".pf_fragment")]
+    assert all(url.startswith("/articles/") for url in urls)
+
+
+def test_cache_blobs_round_trip_and_refuse_truncation(tmp_path):
+    files = {"a.json": b"{}", "fragment/x.pf_fragment": bytes(range(256))}
+    blob = encode(files)
+    assert decode(blob) == files
+    assert decode(blob[:-1]) is None
+    assert decode(b"other" + blob) is None
+    cache = ShardCache(tmp_path / "c")
+    cache.store("k1", files)
+    cache.store("k2", {})
+    cache.prune({"k2"})
+    assert cache.load("k1") is None and cache.load("k2") == {}
