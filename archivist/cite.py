@@ -10,6 +10,7 @@ from .citations.csl import csl_item
 from .citations.engine import PINPOINT_SENTINEL, CitationEngine, FormattedCitation, ItemCitations
 from .citations.errors import CitationError
 from .citations.exports import to_bibtex, to_csl_json, to_ris
+from .citations.pool import default_workers
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error
 from .library import Entry
@@ -28,12 +29,16 @@ class StyleBlock:
     text: str
 
 
-def cite_all(config: SiteConfig, articles: Iterable[Article], workers: int = 1) -> tuple[list[Entry], list[Diagnostic]]:
+def cite_all(config: SiteConfig, articles: Iterable[Article],
+             workers: int | None = None) -> tuple[list[Entry], list[Diagnostic]]:
     """Entries for every article; a style that cannot be used is reported once, against the settings.
 
     Every article's citations are looked up in the cache first; what is missing goes to Node
-    in one request per style, so a cold build costs a few round trips, not a few per article.
+    in requests of a bounded number of items, spread over `workers` Node processes (by default
+    one per core, see default_workers): a cold build costs a few round trips per hundred
+    articles, not a few per article, and its memory does not grow with the archive.
     """
+    workers = default_workers() if workers is None else workers
     articles = list(articles)
     items = [csl_item(a.meta, config.absolute_url(a.url_path), config.language) for a in articles]
     if not config.citation_styles:

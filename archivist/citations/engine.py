@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from archivist.citations.cache import CitationCache, Entries, cache_key, canonical_json, item_file_name, setup_digest
 from archivist.citations.nodeproc import engine_version, find_citeproc
-from archivist.citations.pool import Batch, StyleSpec, WorkerPool
+from archivist.citations.pool import CHUNK_JOBS, Batch, StyleSpec, WorkerPool
 from archivist.citations.sanitize import SANITIZER_VERSION, clean_html, html_to_text
 from archivist.citations.styles import Style, StyleLibrary, choose_locale, locales_for
 
@@ -57,13 +57,14 @@ class CitationEngine:
     """citeproc-js behind a small API; Node starts only for results the disk cache lacks."""
 
     def __init__(self, style_dirs: Sequence[Path] = (), locale_override: str | None = None,
-                 cache_dir: Path | None = None, node_modules: Path | None = None, workers: int = 1):
+                 cache_dir: Path | None = None, node_modules: Path | None = None, workers: int = 1,
+                 chunk_size: int = CHUNK_JOBS):
         self._library = StyleLibrary(style_dirs)
         self._locale_override = locale_override
         self._cache = CitationCache(cache_dir) if cache_dir is not None else None
         citeproc = find_citeproc(node_modules)
         self._version = f"{engine_version(citeproc)}+sanitizer-{SANITIZER_VERSION}"
-        self._pool = WorkerPool(citeproc, workers)
+        self._pool = WorkerPool(citeproc, workers, chunk_size)
         self._styles: dict[str, Style] = {}
         self._setups: dict[tuple[str, str], _Setup] = {}
 
@@ -93,7 +94,7 @@ class CitationEngine:
     def cite_items(self, items: Sequence[dict[str, Any]], langs: Sequence[str],
                    style_ids: Sequence[str]) -> list[dict[str, ItemCitations]]:
         """Every item's entry and pinpoint template in every style, each item formatted alone;
-        what the cache lacks goes to Node in one request per style."""
+        what the cache lacks goes to Node in requests of at most `chunk_size` items."""
         asks = [_Ask(n, self._setup(style_id, lang), request)
                 for n, lang in enumerate(langs) for style_id in style_ids for request in (BIBLIOGRAPHY, PINPOINT)]
         found = iter(self._resolve(items, asks, keep_others=False))
@@ -161,7 +162,7 @@ class CitationEngine:
 
     def _format(self, items: Sequence[dict[str, Any]], asks: list[_Ask]) -> list[FormattedCitation]:
         """One job per item and setup (its entry and citations share one registration), one
-        batch per setup."""
+        batch per setup, which the pool sends in chunks."""
         batches: dict[str, Batch] = {}
         job_index: dict[tuple[int, str], int] = {}
         slots = []

@@ -1,7 +1,8 @@
-"""Spreads citation styles over a few Node workers, started only when a style has work to do."""
+"""Spreads citation work over a few Node workers: styles, and chunks of one style, run at once."""
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,19 @@ from typing import Any, Sequence
 
 from archivist.citations.errors import CitationEngineError
 from archivist.citations.nodeproc import NodeWorker
+from archivist.citations.schedule import Chunk, ChunkPlan, split
+
+MAX_WORKERS = 4  # each worker holds its own copy of the styles it builds: more costs memory, not time
+CHUNK_JOBS = 100  # items per request: about a second of Node's work, a few hundred KiB of JSON each way
+# A second worker builds a style only when this many chunks of it are still waiting: building
+# costs about one chunk's time and 5-150 MiB, and sharing saves half of what is left minus that.
+SHARE_FROM_CHUNKS = 5
+
+
+def default_workers() -> int:
+    """One Node worker per core this process may use, at most MAX_WORKERS."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, MAX_WORKERS))
 
 
 @dataclass(frozen=True)
@@ -25,43 +39,51 @@ class StyleSpec:
 
 @dataclass(frozen=True)
 class Batch:
-    """Every job one style must format in this run: one request, one reply."""
+    """Every job one style must format in this run; sent to Node in chunks of a bounded size."""
 
     spec: StyleSpec
     jobs: list[dict[str, Any]] = field(hash=False)
 
 
 class WorkerPool:
-    """Up to `size` Node processes; each style lives in one of them, so it is built once."""
+    """Up to `size` Node processes. A style is built in a worker when it first gets work there and
+    stays built; a style with much work left is built in a second worker too, so that one style
+    can keep every worker busy. Each job's result depends only on the job, never on the worker."""
 
-    def __init__(self, citeproc_dir: Path, size: int = 1):
+    def __init__(self, citeproc_dir: Path, size: int = 1, chunk_size: int = CHUNK_JOBS,
+                 share_from: int | None = None):
         self._citeproc = citeproc_dir
         self._size = max(1, size)
+        self._chunk_size = max(1, chunk_size)
+        self._share_from = share_from if share_from is not None else SHARE_FROM_CHUNKS * self._chunk_size
         self._workers: list[NodeWorker | None] = [None] * self._size
         self._loaded: list[set[str]] = [set() for _ in range(self._size)]
-        self._home: dict[str, int] = {}  # style key -> worker index
-        self._load: list[int] = [0] * self._size  # weight of the styles each worker holds
         self.started = 0  # Node processes started so far
 
     def format(self, batches: Sequence[Batch]) -> list[list[Any]]:
-        """Each batch's results, in order; batches held by different workers run at once."""
-        by_worker: dict[int, list[int]] = {}
-        for position, batch in enumerate(batches):
-            by_worker.setdefault(self._assign(batch.spec), []).append(position)
-        for index in by_worker:
-            self._worker(index)  # started here, not in the threads below
-        results: list[list[Any]] = [[] for _ in batches]
+        """Each batch's results, in job order, whichever workers formatted which chunks."""
+        chunks = [split(position, batch.jobs, self._chunk_size) for position, batch in enumerate(batches)]
+        plan = ChunkPlan([batch.spec.key for batch in batches], chunks, self._loaded, self._share_from)
+        firsts = {index: chunk for index in range(self._size) if (chunk := plan.next_for(index)) is not None}
+        for index in firsts:
+            self._worker(index)  # started here, in order, not in the threads below
+        results: list[list[Any]] = [[None] * len(batch.jobs) for batch in batches]
+        failures: list[tuple[int, int, Exception]] = []
 
-        def run(index: int) -> None:
-            for position in by_worker[index]:
-                results[position] = self._request(index, batches[position])
+        def run(index: int, chunk: Chunk | None) -> None:
+            while chunk is not None:
+                try:
+                    reply = self._request(index, batches[chunk.batch].spec, chunk.jobs)
+                except Exception as exc:  # re-raised below, once every worker has stopped
+                    failures.append((chunk.batch, chunk.start, exc))
+                    plan.failed(chunk)
+                    return
+                results[chunk.batch][chunk.start:chunk.start + len(chunk.jobs)] = reply
+                chunk = plan.next_for(index)
 
-        if len(by_worker) == 1:
-            run(next(iter(by_worker)))
-        else:
-            with ThreadPoolExecutor(len(by_worker)) as threads:
-                for done in [threads.submit(run, index) for index in sorted(by_worker)]:
-                    done.result()
+        self._run_all(run, firsts)
+        if failures:
+            raise min(failures, key=lambda failure: failure[:2])[2]  # the first in job order, whatever the timing
         return results
 
     def close(self) -> None:
@@ -71,18 +93,18 @@ class WorkerPool:
             self._workers[index] = None
             self._loaded[index].clear()
 
-    def _assign(self, spec: StyleSpec) -> int:
-        """The worker already holding the style, else the one with the lightest styles."""
-        if spec.key not in self._home:
-            index = min(range(self._size), key=lambda i: self._load[i])
-            self._home[spec.key] = index
-            self._load[index] += spec.weight
-        return self._home[spec.key]
+    @staticmethod
+    def _run_all(run: Any, firsts: dict[int, Chunk]) -> None:
+        if len(firsts) == 1:
+            run(*next(iter(firsts.items())))
+        elif firsts:
+            with ThreadPoolExecutor(len(firsts)) as threads:
+                for done in [threads.submit(run, index, chunk) for index, chunk in firsts.items()]:
+                    done.result()
 
-    def _request(self, index: int, batch: Batch) -> list[Any]:
+    def _request(self, index: int, spec: StyleSpec, jobs: list[dict[str, Any]]) -> list[Any]:
         worker = self._worker(index)
-        spec = batch.spec
-        fields: dict[str, Any] = {"key": spec.key, "jobs": batch.jobs}
+        fields: dict[str, Any] = {"key": spec.key, "jobs": jobs}
         if spec.key not in self._loaded[index]:
             fields["style"] = {"style": spec.xml, "locales": spec.locales, "lang": spec.lang}
         self._loaded[index].discard(spec.key)  # known good again only after a reply
@@ -90,6 +112,8 @@ class WorkerPool:
             result = worker.request("format", **fields)
         except CitationEngineError as exc:
             raise CitationEngineError(f"cannot format with citation style '{spec.style_id}': {exc}") from exc
+        if not isinstance(result, list) or len(result) != len(jobs):
+            raise CitationEngineError(f"citation style '{spec.style_id}': the worker answered {len(jobs)} jobs wrongly")
         self._loaded[index].add(spec.key)
         return result
 
