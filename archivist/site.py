@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,12 +64,22 @@ def build_site(config: SiteConfig, options: BuildOptions, previous: Previous | N
     the previous build's file; `keep_state` records this build's state for the next one; with a
     `spool`, rendered pages are written there instead of being held in memory.
     """
+    try:
+        return _build(config, options, previous, keep_state, spool)
+    finally:
+        gc.unfreeze()  # what `_settle` set aside may be collected again once the build is over
+
+
+def _build(config: SiteConfig, options: BuildOptions, previous: Previous | None, keep_state: bool,
+           spool: Spool | None) -> SiteBuild:
     result = SiteBuild()
     loaded, problems = load_site_articles(config, drafts=options.drafts)
     result.diagnostics.extend(problems)
     result.article_count = len(loaded.articles)
+    _settle()
     entries, problems = cite_all(config, loaded.articles)
     result.diagnostics.extend(problems)
+    _settle()
     library, problems = assemble_library(config, entries)
     result.diagnostics.extend(problems)
     statics = static_files(config)
@@ -90,6 +101,17 @@ def build_site(config: SiteConfig, options: BuildOptions, previous: Previous | N
         result.files.update(files)
         result.diagnostics.extend(problems)
     return result
+
+
+def _settle() -> None:
+    """Tell the cycle collector that what exists now lives until the build ends.
+
+    A large archive's articles and citations are millions of objects that stay until the end;
+    without this every later collection walks all of them again, which made the citation step's
+    own Python time grow faster than the archive. They are still freed normally at the end.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def page_state(config: SiteConfig, options: BuildOptions, loaded: Loaded, jobs: dict[str, OutputJob],
