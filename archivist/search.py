@@ -6,6 +6,7 @@ import asyncio
 import base64
 import json
 import os
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Coroutine, TypeVar
 
@@ -17,7 +18,7 @@ from .diagnostics import Diagnostic, error
 from .search_bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
 from .search_cache import ShardCache, cache_key
 from .search_order import order_file
-from .search_shards import BUNDLE_DIR, Shard, join_bundles, plan_shards
+from .search_shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
 
 T = TypeVar("T")
 SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
@@ -124,7 +125,7 @@ def served_path(site_path: str) -> str:
     return site_path[: -len("index.html")] if site_path.endswith("index.html") else site_path
 
 
-def build_index(pages: list[tuple[str, bytes]], config: SiteConfig, *, shard_size: int = SHARD_SIZE,
+def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, shard_size: int = SHARD_SIZE,
                 workers: int | None = None) -> dict[str, bytes]:
     """The search bundle for these pages, as {'pagefind/…': bytes}.
 
@@ -176,7 +177,10 @@ def _available_memory() -> int:
 
 def _shard_key(shard: Shard, options: IndexConfig, config: SiteConfig) -> str:
     place = f"{shard.number}/{shard.count}/{'primary' if shard.primary else 'merged'}"
-    return cache_key(((config.url_for(served_path(path)), html) for path, html in shard.pages), dict(options), place)
+    try:
+        return cache_key(((config.url_for(served_path(path)), html) for path, html in shard.pages), dict(options), place)
+    except OSError as exc:
+        raise SearchIndexError(f"a rendered page cannot be read ({exc})") from exc
 
 
 def _index_shards(shards: list[Shard], config: SiteConfig, workers: int) -> list[tuple[Shard, dict[str, bytes]]]:
@@ -221,7 +225,7 @@ async def _index_all(shards: list[Shard], config: SiteConfig, workers: int) -> l
             task.cancel()  # after a failure, stop the shards still waiting for a slot
 
 
-async def _index_in_memory(pages: list[tuple[str, bytes]], config: SiteConfig) -> dict[str, bytes]:
+async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteConfig) -> dict[str, bytes]:
     """The bundle as Pagefind hands it over in memory.
 
     Not write_files(): Pagefind 1.5.2 answers before its last disk writes have finished, so
@@ -237,9 +241,11 @@ async def _index_in_memory(pages: list[tuple[str, bytes]], config: SiteConfig) -
         await _close(service)
 
 
-async def _add_page(index: PagefindIndex, site_path: str, html: bytes, config: SiteConfig) -> None:
+async def _add_page(index: PagefindIndex, site_path: str, html: bytes | Path, config: SiteConfig) -> None:
     try:
-        text = html.decode("utf-8")
+        text = page_bytes(html).decode("utf-8")
+    except OSError as exc:
+        raise SearchIndexError(f"the rendered page cannot be read ({exc})", site_path) from exc
     except UnicodeDecodeError as exc:
         raise SearchIndexError(f"not UTF-8 HTML ({exc})", site_path) from exc
     try:

@@ -16,6 +16,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
+from .search_shards import page_bytes
+
 FORMAT = b"archivist-search-shard 1\n"  # change when what a cached bundle holds changes
 SUFFIX = ".shard"
 
@@ -27,14 +29,14 @@ def pagefind_version() -> str:
         return "unknown"
 
 
-def cache_key(pages: Iterable[tuple[str, bytes]], options: dict[str, Any], place: str) -> str:
+def cache_key(pages: Iterable[tuple[str, bytes | Path]], options: dict[str, Any], place: str) -> str:
     """The name of a shard's entry. `pages` are (URL, HTML) pairs; `place` says where the shard
     sits (its number, the number of shards, whether it is the primary)."""
     digest = hashlib.sha256(FORMAT)
     digest.update(pagefind_version().encode() + b"\0")
     digest.update(json.dumps(options, sort_keys=True).encode() + b"\0" + place.encode() + b"\0")
     for url, html in pages:
-        digest.update(url.encode("utf-8") + b"\0" + hashlib.sha256(html).digest())
+        digest.update(url.encode("utf-8") + b"\0" + hashlib.sha256(page_bytes(html)).digest())
     return digest.hexdigest()[:40]
 
 

@@ -20,7 +20,7 @@ import json
 import re
 
 from .search_bundle import BundleFormatError, unpack
-from .search_shards import Shard
+from .search_shards import Shard, page_bytes
 
 SORT_ELEMENT = re.compile(rb'data-pagefind-sort="([^"\[:]+)"[^>]*>([^<]*)<')
 META_FILE = re.compile(r"^pagefind\.[^/]+\.pf_meta$")
@@ -50,7 +50,7 @@ def order_file(bundles: list[tuple[Shard, dict[str, bytes]]]) -> tuple[str, byte
 
     The JSON maps each sort key to, per shard number, the global ranks of the shard's sort
     positions, delta-encoded (each rank minus the one before; ranks only grow)."""
-    values = {path: sort_values(page) for shard, _ in bundles for path, page in shard.pages}
+    values = {path: sort_values(page_bytes(page)) for shard, _ in bundles for path, page in shard.pages}
     local = {shard.number: _local_orders(shard, files) for shard, files in bundles}
     keys = sorted({key for orders in local.values() for key in orders})
     tables = {}

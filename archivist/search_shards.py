@@ -17,6 +17,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
@@ -32,7 +33,7 @@ class Shard:
     number: int
     count: int
     primary: bool
-    pages: tuple[tuple[str, bytes], ...]  # (site path, HTML), in site-path order
+    pages: tuple[tuple[str, bytes | Path], ...]  # (site path, HTML or the file holding it), in site-path order
 
     @property
     def folder(self) -> str:
@@ -44,6 +45,11 @@ class Shard:
         """What the shard's page ids carry so the browser can tell the shards' results apart
         ('' when there is one shard: then the bundle is exactly Pagefind's own)."""
         return "" if self.count == 1 else f"s{self.number}"
+
+
+def page_bytes(page: bytes | Path) -> bytes:
+    """A page's HTML; a large build passes the rendered files rather than holding every page in memory."""
+    return page if isinstance(page, bytes) else page.read_bytes()
 
 
 def shard_count(page_count: int, shard_size: int) -> int:
@@ -64,11 +70,11 @@ def shard_of(site_path: str, count: int) -> int:
     return int.from_bytes(digest[:8], "big") % count
 
 
-def plan_shards(pages: list[tuple[str, bytes]], shard_size: int) -> list[Shard]:
+def plan_shards(pages: list[tuple[str, bytes | Path]], shard_size: int) -> list[Shard]:
     """The non-empty shards of these pages (one, possibly empty, when there are none)."""
     ordered = sorted(pages, key=lambda page: page[0])
     count = shard_count(len(ordered), shard_size)
-    groups: dict[int, list[tuple[str, bytes]]] = {}
+    groups: dict[int, list[tuple[str, bytes | Path]]] = {}
     for page in ordered:
         groups.setdefault(shard_of(page[0], count), []).append(page)
     if not groups:

@@ -172,15 +172,13 @@ def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Pat
 
 
 def search_files(config: SiteConfig, files: dict[str, bytes | Path]) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """The Pagefind bundle, indexed from the article pages already rendered in memory
-    (`articles/<slug>/index.html`); `build` and `serve` both index through here."""
+    """The Pagefind bundle, indexed from the article pages already rendered
+    (`articles/<slug>/index.html`, in memory or as the files a large build spooled them to, which
+    are read one at a time); `build` and `serve` both index through here."""
     from .search import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
 
+    pages = sorted((path, data) for path, data in files.items() if ARTICLE_PAGE.fullmatch(path))
     try:
-        pages = sorted((path, data if isinstance(data, bytes) else data.read_bytes())
-                       for path, data in files.items() if ARTICLE_PAGE.fullmatch(path))
         return build_index(pages, config, shard_size=config.search_shard_size), []
-    except OSError as exc:
-        return {}, [search_diagnostic(SearchIndexError(f"a page kept from the previous build cannot be read ({exc})"))]
     except SearchIndexError as exc:
         return {}, [search_diagnostic(exc)]

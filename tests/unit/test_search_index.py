@@ -193,3 +193,17 @@ cbor_values = st.recursive(
 @given(cbor_values)
 def test_cbor_round_trips(value):
     assert cbor_decode(cbor_encode(value)) == value
+
+
+def test_pages_given_as_files_index_to_the_same_bytes(uncached, bundle, tmp_path):
+    files = []
+    for number, (site_path, html) in enumerate(PAGES):
+        stored = tmp_path / f"page-{number}.html"
+        stored.write_bytes(html)
+        files.append((site_path, stored))
+    assert build_index(files, uncached) == bundle
+
+
+def test_a_page_file_that_vanished_is_a_search_index_error(uncached, tmp_path):
+    with pytest.raises(SearchIndexError, match="cannot be read"):
+        build_index([("articles/gone/index.html", tmp_path / "gone.html")], uncached)
