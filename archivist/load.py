@@ -14,9 +14,13 @@ from .diagnostics import Diagnostic, error
 from .facts import ArticleFacts, article_facts
 from .i18n import labels_for
 from .markdown import BodyContext, render_body, render_inline
+from .markdown.image_size import intrinsic_size
 from .model import Article, ArticleMeta, SourceFile
 from .parallel_render import render_many
 from .render_cache import RenderCache, RenderedParts, article_key, bundle_files, site_fingerprint
+
+
+IMAGE_HEADER_BYTES = 65536  # enough for any header this reads, including an SVG's root element
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[st
         labels=labels,
         resolve_article=resolve_article,
         asset_exists=_asset_checker(item.source.bundle_dir),
+        asset_size=_asset_sizer(item.source.bundle_dir),
     )
     body, problems = render_body(item.body, context)
     abstract_html = ""
@@ -187,6 +192,22 @@ def article_resolver(config: SiteConfig, slugs: Iterable[str]) -> Callable[[str]
         return config.url_for(f"articles/{slug}/") if slug in known else None
 
     return resolve
+
+
+def _asset_sizer(bundle: Path | None) -> Callable[[str], tuple[int, int] | None]:
+    """An image's intrinsic size, read from the start of its file in the bundle."""
+    exists = _asset_checker(bundle)
+
+    def size(relative: str) -> tuple[int, int] | None:
+        if bundle is None or not exists(relative):
+            return None
+        try:
+            with open(bundle.joinpath(*PurePosixPath(relative).parts), "rb") as image:
+                return intrinsic_size(image.read(IMAGE_HEADER_BYTES))
+        except OSError:
+            return None
+
+    return size
 
 
 def _asset_checker(bundle: Path | None) -> Callable[[str], bool]:

@@ -19,7 +19,7 @@ from . import __version__
 from .diagnostics import Diagnostic
 from .model import RenderedBody
 
-CACHE_FORMAT = b"render-cache-1"  # bump when the stored layout changes; older files then miss
+CACHE_FORMAT = b"render-cache-2"  # bump when the stored layout changes; older files then miss
 FOLDER = "render"
 
 
@@ -72,14 +72,17 @@ def article_key(site: str, relpath: str, text: str, labels: Mapping[str, str], a
 
 
 def bundle_files(bundle: Path | None) -> list[str]:
-    """The bundle-relative paths of the files an article's body may refer to."""
+    """Each file an article's body may refer to, as 'path<TAB>size<TAB>mtime': an image whose
+    bytes change may change its width and height in the HTML, so its size and time are part of
+    the key."""
     if bundle is None or not bundle.is_dir():
         return []
     root = bundle.resolve()
     found = []
     for path in bundle.rglob("*"):
         if path.is_file() and path.resolve().is_relative_to(root):
-            found.append(path.relative_to(bundle).as_posix())
+            stat = path.stat()
+            found.append(f"{path.relative_to(bundle).as_posix()}\t{stat.st_size}\t{stat.st_mtime_ns}")
     return found
 
 

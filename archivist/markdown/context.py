@@ -32,6 +32,7 @@ class BodyContext:
     labels: Mapping[str, str]  # interface words: notes, back_to_text, table, figure, external
     resolve_article: Callable[[str], str | None]  # slug -> href, None when there is no such article
     asset_exists: Callable[[str], bool]  # bundle-relative path -> whether the bundle has it
+    asset_size: Callable[[str], tuple[int, int] | None] = lambda _path: None  # an image's width, height
 
     def label(self, key: str) -> str:
         """An interface word, falling back to English so a partial mapping still renders."""

@@ -9,7 +9,7 @@ from mistune.directives._base import BaseDirective, DirectivePlugin
 from mistune.util import escape, escape_url
 
 from .context import Session, Token, add_hook, set_render
-from .images import check_image, image_needles, img_tag
+from .images import check_image, image_needles, image_size, img_tag
 from .text import plain_text
 
 KNOWN_OPTIONS = frozenset({"alt", "credit"})
@@ -66,10 +66,12 @@ def number_figure(tok: Token, session: Session) -> None:
     for name in tok.pop("_unknown", []):
         session.warning("body.figure-option", f"unknown figure option ':{name}:'", f":{name}:")
     attrs["src"] = check_image(attrs["url"], attrs["alt"], session, *needles)
+    attrs["size"] = image_size(attrs["src"], session) if attrs["src"] else None
 
 
-def render_figure(renderer: Any, text: str, url: str, alt: str, id: str, label: str, src: str | None = None) -> str:
-    image = img_tag(src, alt) + "\n" if src else ""
+def render_figure(renderer: Any, text: str, url: str, alt: str, id: str, label: str, src: str | None = None,
+                  size: tuple[int, int] | None = None) -> str:
+    image = img_tag(src, alt, size=size) + "\n" if src else ""
     caption = f'<span class="figure-label">{escape(label)}.</span> {text}'.rstrip()
     return f'<figure id="{id}">\n{image}<figcaption>{caption}</figcaption>\n</figure>\n'
 

@@ -56,16 +56,27 @@ def check_image_token(tok: Token, session: Session) -> None:
         tok["type"] = "dropped_image"
         tok["children"] = [{"type": "text", "raw": alt}]
         tok.pop("attrs")
+        return
+    attrs["size"] = image_size(src, session)
 
 
-def img_tag(src: str, alt: str, title: str | None = None) -> str:
-    """The <img> element, lazy so long articles load their figures as readers reach them."""
+def image_size(src: str, session: Session) -> tuple[int, int] | None:
+    """The bundle image's intrinsic width and height, when its file tells."""
+    path = bundle_path(src)
+    return session.ctx.asset_size(path) if path is not None else None
+
+
+def img_tag(src: str, alt: str, title: str | None = None, size: tuple[int, int] | None = None) -> str:
+    """The <img> element, lazy so long articles load their figures as readers reach them, with
+    its intrinsic size so the page keeps its layout while they load."""
     title_attr = f' title="{escape(title)}"' if title else ""
-    return f'<img src="{escape(src)}" alt="{escape(alt)}"{title_attr} loading="lazy" decoding="async">'
+    size_attrs = f' width="{size[0]}" height="{size[1]}"' if size else ""
+    return f'<img src="{escape(src)}" alt="{escape(alt)}"{title_attr}{size_attrs} loading="lazy" decoding="async">'
 
 
-def render_image(renderer: Any, text: str, url: str, alt: str = "", title: str | None = None) -> str:
-    return img_tag(url, alt, title)
+def render_image(renderer: Any, text: str, url: str, alt: str = "", title: str | None = None,
+                 size: tuple[int, int] | None = None) -> str:
+    return img_tag(url, alt, title, size)
 
 
 def render_dropped_image(renderer: Any, text: str) -> str:
