@@ -137,7 +137,7 @@ def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, sh
     """
     shards = plan_shards(pages, shard_size)
     options = index_options(config)
-    cache = ShardCache(config.cache_dir / CACHE_FOLDER)
+    cache = ShardCache(config.cache_dir / CACHE_FOLDER / f"size-{shard_size}")  # build and preview use their own sizes
     keys = {shard.number: _shard_key(shard, options, config) for shard in shards}
     bundles = {shard.number: cache.load(keys[shard.number]) for shard in shards}
     missing = [shard for shard in shards if bundles[shard.number] is None]

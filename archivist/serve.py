@@ -23,6 +23,9 @@ from .serve_state import theme_folders
 from .site import BuildOptions, search_files
 from .write import CommitMemory, commit
 
+# The preview re-indexes the shard of each article saved; small shards keep that to a few seconds,
+# and locally it does not matter that a query downloads one small index file per shard.
+PREVIEW_SHARD_SIZE = 100
 QUIET_SECONDS = 0.15  # editors save in bursts (temp file, rename, chmod): wait for them to settle
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
 IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})  # reading a file must not trigger a build
@@ -211,7 +214,7 @@ class Preview:
 
     def _index(self, config, files: dict, generation: int) -> None:
         try:
-            index, problems = search_files(config, files)
+            index, problems = search_files(config, files, shard_size=PREVIEW_SHARD_SIZE)
         except Exception:  # the preview must outlive any bug the indexer meets
             print(f"search index not updated:\n{traceback.format_exc()}", file=self.out, flush=True)
             return

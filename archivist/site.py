@@ -171,7 +171,8 @@ def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Pat
     return files, problems
 
 
-def search_files(config: SiteConfig, files: dict[str, bytes | Path]) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size: int | None = None
+                 ) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """The Pagefind bundle, indexed from the article pages already rendered
     (`articles/<slug>/index.html`, in memory or as the files a large build spooled them to, which
     are read one at a time); `build` and `serve` both index through here."""
@@ -179,6 +180,6 @@ def search_files(config: SiteConfig, files: dict[str, bytes | Path]) -> tuple[di
 
     pages = sorted((path, data) for path, data in files.items() if ARTICLE_PAGE.fullmatch(path))
     try:
-        return build_index(pages, config, shard_size=config.search_shard_size), []
+        return build_index(pages, config, shard_size=shard_size or config.search_shard_size), []
     except SearchIndexError as exc:
         return {}, [search_diagnostic(exc)]

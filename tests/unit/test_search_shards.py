@@ -51,8 +51,12 @@ def indexed(monkeypatch) -> list[list[str]]:
     return runs
 
 
+def cache_folder(config: SiteConfig) -> Path:
+    return config.cache_dir / "search" / f"size-{SHARD_SIZE}"
+
+
 def cache_entries(config: SiteConfig) -> set[str]:
-    return {p.name for p in (config.cache_dir / "search").iterdir()}
+    return {p.name for p in cache_folder(config).iterdir()}
 
 
 # ---------- assignment
@@ -170,7 +174,7 @@ def test_the_same_pages_give_the_same_bytes_from_a_fresh_cache(tmp_path):
 
 def test_a_damaged_cache_entry_is_indexed_again(config, indexed):
     first = build_index(PAGES, config, shard_size=SHARD_SIZE)
-    victim = sorted((config.cache_dir / "search").iterdir())[0]
+    victim = sorted(cache_folder(config).iterdir())[0]
     victim.write_bytes(victim.read_bytes()[:-10])
     indexed.clear()
     assert build_index(PAGES, config, shard_size=SHARD_SIZE) == first
@@ -178,8 +182,8 @@ def test_a_damaged_cache_entry_is_indexed_again(config, indexed):
 
 
 def test_a_cache_that_cannot_be_written_only_costs_time(config, indexed):
-    config.cache_dir.mkdir(parents=True)
-    (config.cache_dir / "search").write_text("a file where the folder should be")
+    cache_folder(config).parent.mkdir(parents=True)
+    cache_folder(config).write_text("a file where the folder should be")
     first = build_index(PAGES, config, shard_size=SHARD_SIZE)
     runs = len(indexed)
     assert build_index(PAGES, config, shard_size=SHARD_SIZE) == first
@@ -206,3 +210,11 @@ def test_cache_blobs_round_trip_and_refuse_truncation(tmp_path):
     cache.store("k2", {})
     cache.prune({"k2"})
     assert cache.load("k1") is None and cache.load("k2") == {}
+
+
+def test_build_and_preview_shard_sizes_keep_their_own_cache(config, indexed):
+    build_index(PAGES, config, shard_size=SHARD_SIZE)
+    build_index(PAGES, config, shard_size=1)
+    indexed.clear()
+    build_index(PAGES, config, shard_size=SHARD_SIZE)
+    assert indexed == []  # the preview's small shards did not prune the build's
