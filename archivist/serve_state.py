@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from . import __version__
+from .fingerprint import PACKAGE_LOCALES, digest, settings_digest, theme_folders  # noqa: F401 (re-exported)
 from .jobs import OutputJob
 from .library import Entry
 from .facts import ArticleFacts, article_facts
 from .load import Parsed
 from .model import SourceFile
 from .rebuild import SiteState
-from .render import STATIC_DIR
-from .templating import BUILTIN_TEMPLATES
-
-PACKAGE_LOCALES = Path(__file__).parent / "i18n"
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def settings_digest(root: Path, options: object, base_url: str) -> str:
-    """Settings, build options, the preview's base URL and the package version: any change means all."""
-    try:
-        settings = (root / "pyproject.toml").read_bytes()
-    except OSError:
-        settings = b""
-    return digest(settings + repr((options, base_url, __version__)).encode())
-
-
-def theme_folders(root: Path, csl_dirs: Iterable[str]) -> list[Path]:
-    """Folders whose files reach every page: templates, static files, locales and citation styles."""
-    return [root / "templates", *(root / d for d in csl_dirs), BUILTIN_TEMPLATES, STATIC_DIR, PACKAGE_LOCALES]
-
 
 def hash_tree(folders: Iterable[Path], relative_to: Path) -> dict[str, str]:
     """Every non-hidden file under the folders -> hash of its bytes, keyed by a stable path."""

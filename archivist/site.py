@@ -19,6 +19,7 @@ from .harvest import harvest
 from .jobs import OutputJob
 from .library import Entry, Library
 from .load import Loaded, load_site_articles
+from .options import BuildOptions
 from .parallel_pages import render_all_pages
 from .plan import bundle_assets, plan
 from .rebuild import SiteState, plan_rebuild
@@ -28,13 +29,6 @@ from .serve_state import settings_digest, state_from_facts, with_pages
 
 
 ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.html")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    drafts: bool = False
-    search: bool = True
-    check_only: bool = False
 
 
 @dataclass

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from .diagnostics import Diagnostic, error
 
-BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+from .fingerprint import BUILTIN_TEMPLATES  # noqa: E402
 BUILTIN_PREFIX = "!builtin/"
 
 

@@ -1,23 +1,36 @@
-"""Citations: an article's CSL-JSON item, its formatted references and its export files."""
+"""Citations: an article's CSL-JSON item, its formatted references and its export files.
 
-from archivist.citations.csl import csl_item, csl_name
-from archivist.citations.engine import PINPOINT_SENTINEL, CitationEngine, FormattedCitation, ItemCitations
-from archivist.citations.errors import CitationEngineError, CitationError, UnknownStyleError
-from archivist.citations.exports import to_bibtex, to_csl_json, to_ris
-from archivist.citations.styles import DEFAULT_STYLES
+The names below are loaded when first used, so that importing one light module of the package
+(its errors, or the lookup of the citation engine) does not load the engine and its XML parser.
+"""
 
-__all__ = [
-    "DEFAULT_STYLES",
-    "PINPOINT_SENTINEL",
-    "CitationEngine",
-    "CitationEngineError",
-    "CitationError",
-    "FormattedCitation",
-    "ItemCitations",
-    "UnknownStyleError",
-    "csl_item",
-    "csl_name",
-    "to_bibtex",
-    "to_csl_json",
-    "to_ris",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOMES = {
+    "DEFAULT_STYLES": "styles",
+    "PINPOINT_SENTINEL": "engine",
+    "CitationEngine": "engine",
+    "CitationEngineError": "errors",
+    "CitationError": "errors",
+    "FormattedCitation": "engine",
+    "ItemCitations": "engine",
+    "UnknownStyleError": "errors",
+    "csl_item": "csl",
+    "csl_name": "csl",
+    "to_bibtex": "exports",
+    "to_csl_json": "exports",
+    "to_ris": "exports",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+    globals()[name] = value
+    return value
