@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
@@ -392,10 +393,12 @@ def group_keywords(entries: tuple[Entry, ...]) -> tuple[Keyword, ...]:
     """Keywords compared without case; each shown as its newest article spells it."""
     found: dict[str, list[Entry]] = defaultdict(list)
     first: dict[str, tuple[str, str]] = {}
+    holders: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
         for label in entry.article.meta.keywords:
             key = name_key(label)
-            if all(e.slug != entry.slug for e in found[key]):
+            if entry.slug not in holders[key]:
+                holders[key].add(entry.slug)
                 found[key].append(entry)
             first.setdefault(key, (label, entry.article.meta.language))
     order = sorted(found, key=lambda k: (fold(first[k][0]), k))
@@ -404,24 +407,27 @@ def group_keywords(entries: tuple[Entry, ...]) -> tuple[Keyword, ...]:
 
 
 def relate(entries: tuple[Entry, ...], bylines: Mapping[str, tuple[Author, ...]]) -> dict[str, tuple[Entry, ...]]:
-    """For each entry, the others sharing most authors (worth 2) and keywords (worth 1); ties by slug."""
-    tags: dict[str, set[tuple[str, str]]] = {}
-    holders: dict[tuple[str, str], list[Entry]] = defaultdict(list)
-    for entry in entries:
+    """For each entry, the others sharing most authors (worth 2) and keywords (worth 1); ties by slug.
+
+    Shared marks are counted with Counter.update over lists of entry numbers, which runs in C: a
+    keyword held by a tenth of a large archive makes this step quadratic in the number of articles,
+    and counting in Python made it the slowest part of planning at a few thousand articles.
+    """
+    slugs = [entry.slug for entry in entries]
+    weighted: dict[tuple[str, str], list[int]] = defaultdict(list)  # mark -> holders, authors listed twice
+    marks_of: list[set[tuple[str, str]]] = []
+    for number, entry in enumerate(entries):
         marks = {("author", a.slug) for a in bylines.get(entry.slug, ())}
         marks |= {("keyword", name_key(k)) for k in entry.article.meta.keywords}
-        tags[entry.slug] = marks
+        marks_of.append(marks)
         for mark in marks:
-            holders[mark].append(entry)
+            weighted[mark].extend((number, number) if mark[0] == "author" else (number,))
     related = {}
-    for entry in entries:
-        scores: dict[str, int] = defaultdict(int)
-        others: dict[str, Entry] = {}
-        for mark in tags[entry.slug]:
-            for other in holders[mark]:
-                if other.slug != entry.slug:
-                    scores[other.slug] += 2 if mark[0] == "author" else 1
-                    others[other.slug] = other
-        best = sorted(scores, key=lambda slug: (-scores[slug], slug))[:RELATED_COUNT]
-        related[entry.slug] = tuple(others[slug] for slug in best)
+    for number, entry in enumerate(entries):
+        scores: Counter[int] = Counter()
+        for mark in marks_of[number]:
+            scores.update(weighted[mark])
+        candidates = ((other, score) for other, score in scores.items() if slugs[other] != slugs[number])
+        best = heapq.nsmallest(RELATED_COUNT, candidates, key=lambda found: (-found[1], slugs[found[0]]))
+        related[entry.slug] = tuple(entries[other] for other, _score in best)
     return related
