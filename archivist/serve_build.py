@@ -50,6 +50,7 @@ class _Memory:
     statics: dict[str, Path] = field(default_factory=dict)
     data_problems: list[Diagnostic] = field(default_factory=list)  # authors.yaml, journals.yaml
     site_problems: list[Diagnostic] = field(default_factory=list)  # feeds, OAI, Crossref
+    library: Library | None = None  # assembled by _plan for the current rebuild
 
 
 class LiveBuilder:
@@ -188,10 +189,14 @@ class LiveBuilder:
             memory.entries[entry.article.source.relpath] = entry
 
     def _library(self, memory: _Memory) -> Library:
-        library, memory.data_problems = assemble_library(memory.config, memory.entries.values())
-        return library
+        """The library of this rebuild, assembled once: its collections are the costly part of
+        planning and are shared by the pages, the feeds and the harvest files."""
+        if memory.library is None:
+            memory.library, memory.data_problems = assemble_library(memory.config, memory.entries.values())
+        return memory.library
 
     def _plan(self, memory: _Memory) -> dict[str, OutputJob]:
+        memory.library = None  # the entries may have changed since the last rebuild
         return {job.path: job for job in plan_pages(memory.config, self._library(memory))}
 
     def _site_wide(self, memory: _Memory) -> None:
