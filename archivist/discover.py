@@ -12,8 +12,16 @@ from .model import SourceFile
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024  # a long monograph is ~1 MB of Markdown; beyond this is a mistake
 
 
-def scan(site_root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
-    """Every `*.md` below content/articles, in a stable order, with read problems as diagnostics."""
+FileKey = tuple[int, int, int]  # size, modification time in ns, inode
+
+
+def scan(site_root: Path, known: dict[str, tuple[FileKey, SourceFile]] | None = None
+         ) -> tuple[list[SourceFile], list[Diagnostic]]:
+    """Every `*.md` below content/articles, in a stable order, with read problems as diagnostics.
+
+    `known` (kept by `serve` between rebuilds) maps a path to the file's size, time and inode
+    when it was last read, and what was read: a file whose three are unchanged is not read again.
+    """
     articles_dir = site_root / "content" / "articles"
     if not articles_dir.is_dir():
         return [], [error("content/articles", 1, "content.missing",
@@ -22,12 +30,29 @@ def scan(site_root: Path) -> tuple[list[SourceFile], list[Diagnostic]]:
     problems: list[Diagnostic] = []
     for path in _markdown_files(articles_dir):
         relpath = path.relative_to(site_root).as_posix()
+        key = _plain_file_key(path) if known is not None else None
+        if key is not None and known is not None and relpath in known and known[relpath][0] == key:
+            sources.append(known[relpath][1])
+            continue
         source, problem = _read(path, relpath, articles_dir)
         if source:
             sources.append(source)
+            if key is not None and known is not None:
+                known[relpath] = (key, source)
         if problem:
             problems.append(problem)
     return sources, problems
+
+
+def _plain_file_key(path: Path) -> FileKey | None:
+    """Size, time and inode of a regular file that is not a link; None for anything else."""
+    try:
+        found = path.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return found.st_size, found.st_mtime_ns, found.st_ino
 
 
 def _markdown_files(folder: Path) -> list[Path]:

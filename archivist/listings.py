@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
 from .naming import initial_of
@@ -45,6 +45,7 @@ class Pagination:
 
 
 _LAST_ATTACHED: list[tuple[Library, Library]] = []  # (as given, with data): one build's worth
+_LAST_LISTINGS: list[tuple[SiteConfig, Library, tuple[OutputJob, ...]]] = []  # the last plan_listings answer
 
 
 def with_site_data(config: SiteConfig, library: Library) -> Library:
@@ -63,7 +64,17 @@ def with_site_data(config: SiteConfig, library: Library) -> Library:
 
 
 def plan_listings(config: SiteConfig, library: Library) -> list[OutputJob]:
-    """Every listing page, in a stable order."""
+    """Every listing page, in a stable order. The pages and the sitemap both ask for them, so the
+    last answer is kept for the same settings and library objects."""
+    last = _LAST_LISTINGS[0] if _LAST_LISTINGS else None
+    if last is not None and last[0] is config and last[1] is library:
+        return list(last[2])
+    jobs = _plan_listings(config, library)
+    _LAST_LISTINGS[:] = [(config, library, tuple(jobs))]
+    return jobs
+
+
+def _plan_listings(config: SiteConfig, library: Library) -> list[OutputJob]:
     library = with_site_data(config, library)
     groups = library.collections
     jobs = list(_article_pages(config, library, groups))
@@ -84,8 +95,8 @@ def _home(config: SiteConfig) -> Crumb:
     return Crumb(_labels(config)["home"], "")
 
 
-def _labels(config: SiteConfig) -> dict[str, str]:
-    return dict(labels_for(config.language, config.templates_dir / "i18n"))
+def _labels(config: SiteConfig) -> Mapping[str, str]:
+    return labels_for(config.language, config.templates_dir / "i18n")
 
 
 def _trail(config: SiteConfig, *steps: tuple[str, str] | Crumb) -> tuple[Crumb, ...]:

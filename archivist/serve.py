@@ -21,7 +21,8 @@ from .serve_build import LiveBuilder, Outcome
 from .serve_http import Hub, make_server
 from .serve_state import theme_folders
 from .site import BuildOptions, search_files
-from .write import CommitMemory, commit
+from .write import CommitMemory
+from .write_in_place import update_in_place
 
 # The preview re-indexes the shard of each article saved; small shards keep that to a few seconds,
 # and locally it does not matter that a query downloads one small index file per shard.
@@ -192,7 +193,7 @@ class Preview:
         try:
             with self._commit_lock:
                 self._generation += 1
-                commit(self.folder, {**outcome.build.files, **self._search_files}, self._written)
+                update_in_place(self.folder, {**outcome.build.files, **self._search_files}, self._written)
         except Exception:  # a disk problem is shown like any other failure
             self._report_crash(traceback.format_exc())
             return
@@ -227,7 +228,7 @@ class Preview:
                 return  # pages changed meanwhile; the newer rebuild indexes them
             self._search_files = index
             try:
-                commit(self.folder, {**files, **index}, self._written)
+                update_in_place(self.folder, {**files, **index}, self._written)
             except Exception:
                 self._report_crash(traceback.format_exc())
                 return

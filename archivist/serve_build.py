@@ -62,6 +62,9 @@ class LiveBuilder:
         # Front-matter validation is the slow part of looking at every file: keep each file's
         # result for as long as its text and the site language stay the same.
         self._parsed: dict[str, tuple[tuple[str, str], tuple[Parsed | None, list[Diagnostic]]]] = {}
+        # Files unchanged on disk (same size, time and inode) are neither read nor hashed again.
+        self._read: dict = {}
+        self._hashes: dict = {}
 
     @property
     def style_dirs(self) -> tuple[str, ...]:
@@ -81,11 +84,11 @@ class LiveBuilder:
         """Bring the site up to date; None when nothing that matters changed. May raise ContentError."""
         started = time.perf_counter()
         config = self._load_config()
-        sources, scan_problems = discover.scan(self.root)
+        sources, scan_problems = discover.scan(self.root, self._read)
         parsed = {s.relpath: self._parse(s, config) for s in sources}
         settings = settings_digest(self.root, self.options, self.base_url or "")
         items = {path: item for path, (item, _found) in parsed.items()}
-        state = take_state(self.root, sources, items, settings, config.csl_dirs)
+        state = take_state(self.root, sources, items, settings, config.csl_dirs, self._hashes)
         memory = None if force_full else self._memory
         first = plan_rebuild(memory.state if memory else None, state)
         if first.nothing:

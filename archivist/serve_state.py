@@ -15,8 +15,12 @@ from .load import Parsed
 from .model import SourceFile
 from .rebuild import SiteState
 
-def hash_tree(folders: Iterable[Path], relative_to: Path) -> dict[str, str]:
-    """Every non-hidden file under the folders -> hash of its bytes, keyed by a stable path."""
+def hash_tree(folders: Iterable[Path], relative_to: Path,
+              known: dict[str, tuple[tuple[int, int, int], str]] | None = None) -> dict[str, str]:
+    """Every non-hidden file under the folders -> hash of its bytes, keyed by a stable path.
+
+    With `known` (kept by `serve`), a file whose size, time and inode are unchanged keeps its hash
+    without being read again."""
     hashes: dict[str, str] = {}
     for folder in folders:
         if not folder.is_dir():
@@ -28,10 +32,23 @@ def hash_tree(folders: Iterable[Path], relative_to: Path) -> dict[str, str]:
                     continue
                 path = Path(dirpath) / name
                 try:
-                    hashes[_key(path, relative_to)] = digest(path.read_bytes())
+                    hashes[_key(path, relative_to)] = _file_digest(path, known)
                 except OSError:
                     continue
     return hashes
+
+
+def _file_digest(path: Path, known: dict[str, tuple[tuple[int, int, int], str]] | None) -> str:
+    if known is None:
+        return digest(path.read_bytes())
+    found = path.stat()
+    key = (found.st_size, found.st_mtime_ns, found.st_ino)
+    name = str(path)
+    if name in known and known[name][0] == key:
+        return known[name][1]
+    value = digest(path.read_bytes())
+    known[name] = (key, value)
+    return value
 
 
 def _key(path: Path, root: Path) -> str:
@@ -42,17 +59,19 @@ def _key(path: Path, root: Path) -> str:
 
 
 def take_state(root: Path, sources: list[SourceFile], parsed: Mapping[str, Parsed | None], settings: str,
-               csl_dirs: Iterable[str]) -> SiteState:
+               csl_dirs: Iterable[str], known: dict | None = None) -> SiteState:
     """The state of the files on disk; the pages are filled in after planning."""
-    return state_from_facts(root, article_facts(parsed, {s.relpath: s.text for s in sources}), settings, csl_dirs)
+    facts = article_facts(parsed, {s.relpath: s.text for s in sources})
+    return state_from_facts(root, facts, settings, csl_dirs, known)
 
 
-def state_from_facts(root: Path, facts: ArticleFacts, settings: str, csl_dirs: Iterable[str]) -> SiteState:
+def state_from_facts(root: Path, facts: ArticleFacts, settings: str, csl_dirs: Iterable[str],
+                     known: dict | None = None) -> SiteState:
     """The state, from article facts taken while the files were read (a build keeps no texts)."""
     return SiteState(
         settings=settings,
-        templates=hash_tree(theme_folders(root, csl_dirs), root),
-        sources=hash_tree([root / "content"], root),
+        templates=hash_tree(theme_folders(root, csl_dirs), root, known),
+        sources=hash_tree([root / "content"], root, known),
         listed=facts.listed,
         slugs=facts.slugs,
         links=facts.links,

@@ -45,6 +45,11 @@ class CommitMemory:
     def __init__(self) -> None:
         self._last: dict[str, bytes | Path] = {}
 
+    @property
+    def last(self) -> Mapping[str, bytes | Path]:
+        """What the last complete commit wrote (empty when that is not known)."""
+        return self._last
+
     def same(self, path: str, data: bytes | Path) -> bool:
         return self._last.get(path) is data
 
@@ -63,7 +68,7 @@ def commit(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemory
     in with one atomic rename: a build killed at any moment leaves the old site or the new one.
     """
     files = {MARKER: MARKER_TEXT, **files}
-    _check_paths(files)
+    check_paths(files)
     output = output.absolute()
     _refuse_foreign(output)
     _remove_leftovers(output)
@@ -92,7 +97,8 @@ def commit(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemory
                        changed_paths=changed)
 
 
-def _check_paths(files: Mapping[str, object]) -> None:
+def check_paths(files: Mapping[str, object]) -> None:
+    """Every site path stays inside the output folder."""
     for path in files:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:

@@ -95,3 +95,46 @@ def test_a_failed_commit_leaves_the_memory_empty(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         commit(out, {"a.html": page, "b.html": b"new"}, memory)
     assert not memory.same("a.html", page)
+
+
+def test_the_preview_folder_is_updated_file_by_file(tmp_path):
+    from archivist.write import CommitMemory
+    from archivist.write_in_place import update_in_place
+
+    out = tmp_path / "preview"
+    memory = CommitMemory()
+    home, old_page = b"<p>home</p>", b"<p>old</p>"
+    update_in_place(out, {"index.html": home, "articles/old/index.html": old_page}, memory)
+    home_inode = (out / "index.html").stat().st_ino
+    report = update_in_place(out, {"index.html": home, "articles/new/index.html": b"<p>new</p>"}, memory)
+    assert report.changed_paths == ("articles/new/index.html", "articles/old/index.html")
+    assert (report.written, report.removed) == (1, 1)
+    assert (out / "index.html").stat().st_ino == home_inode  # untouched
+    assert not (out / "articles" / "old").exists()  # the emptied folder goes too
+    assert tree(out) == {MARKER: tree(out)[MARKER], "index.html": home, "articles/new/index.html": b"<p>new</p>"}
+    assert not [p for p in out.rglob(".*new-*")]
+
+
+def test_a_failed_update_is_followed_by_a_whole_commit(tmp_path, monkeypatch):
+    from archivist import write_in_place
+    from archivist.write import CommitMemory
+
+    out = tmp_path / "preview"
+    memory = CommitMemory()
+    write_in_place.update_in_place(out, {"a.html": b"a", "b.html": b"b"}, memory)
+    real = write_in_place._replace
+    calls = []
+
+    def failing(output, path, data):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real(output, path, data)
+
+    monkeypatch.setattr(write_in_place, "_replace", failing)
+    with pytest.raises(OSError):
+        write_in_place.update_in_place(out, {"a.html": b"a2", "b.html": b"b2"}, memory)
+    monkeypatch.setattr(write_in_place, "_replace", real)
+    assert not memory.last
+    write_in_place.update_in_place(out, {"a.html": b"a3", "b.html": b"b3"}, memory)
+    assert tree(out) == {MARKER: tree(out)[MARKER], "a.html": b"a3", "b.html": b"b3"}
