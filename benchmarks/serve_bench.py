@@ -118,7 +118,9 @@ def edit_to_serve(site: Path, article: Path, runs: int = 3, search_timeout: floa
         for n in range(runs):
             before = _index_signature(bundle)
             change_started = time.perf_counter()
-            served.append(timed(preview, lambda n=n: _append(article, BODY_MARK.format(n=n))))
+            # A word no earlier run added, so no cache (rendered Markdown, search shards) can answer.
+            mark = BODY_MARK.format(n=f"{n} {time.time_ns()}")
+            served.append(timed(preview, lambda mark=mark: _append(article, mark)))
             _wait_for_change(bundle, before, search_timeout)
             searchable.append(time.perf_counter() - change_started)
     finally:
