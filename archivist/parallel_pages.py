@@ -9,13 +9,11 @@ go to them and only bytes come back.
 from __future__ import annotations
 
 import multiprocessing
-import signal
-from concurrent.futures import ProcessPoolExecutor
 from typing import Sequence
 
 from .diagnostics import Diagnostic
 from .jobs import OutputJob
-from .parallel_render import PARALLEL_THRESHOLD, _die_with_parent, worker_count
+from .parallel_render import PARALLEL_THRESHOLD, forked_map, worker_count
 from .render import Renderer
 from .spool import Spool, SpooledFile
 
@@ -55,25 +53,11 @@ def _compile(renderer: Renderer, name: str) -> None:
 
 def _render_forked(renderer: Renderer, jobs: Sequence[OutputJob], count: int, spool: Spool | None) -> list[Rendered]:
     global _renderer, _jobs, _spool
-    import os
-
-    _renderer, _jobs, _spool = renderer, jobs, spool
-    chunk = max(1, min(32, len(jobs) // (count * 4)))
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_start_worker, initargs=(os.getpid(),))
+    _renderer, _jobs, _spool = renderer, jobs, spool  # inherited by the forked workers
     try:
-        return list(pool.map(_render_one, range(len(jobs)), chunksize=chunk))
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
+        return forked_map(_render_one, range(len(jobs)), count, max_chunk=32)
     finally:
-        pool.shutdown(wait=True)
         _renderer, _jobs, _spool = None, (), None
-
-
-def _start_worker(parent: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent(parent)
 
 
 def _render_one(index: int) -> Rendered:

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
 
 from .config import SiteConfig
 from .render_cache import RenderedParts
@@ -20,6 +20,7 @@ from .render_cache import RenderedParts
 if TYPE_CHECKING:
     from .load import Parsed
 
+T = TypeVar("T")
 PARALLEL_THRESHOLD = 50  # below this, starting processes costs more than it saves
 MAX_WORKERS = 8
 
@@ -52,14 +53,24 @@ def worker_count(items: int, requested: int | None = None) -> int:
 
 def _render_in_pool(items: Sequence[Parsed], config: SiteConfig, slugs: tuple[str, ...],
                     count: int) -> list[RenderedParts]:
-    """Workers are forked where possible, so they start with every module already imported."""
+    return forked_map(_render_one, items, count, max_chunk=16, setup=_set_up_worker, setup_args=(config, slugs))
+
+
+def forked_map(function: Callable[[Any], T], items: Sequence[Any], count: int, max_chunk: int = 16,
+               setup: Callable[..., None] | None = None, setup_args: tuple = ()) -> list[T]:
+    """`function` over `items`, in order, on `count` worker processes.
+
+    Workers are forked where possible, so they start with every module already imported and
+    with whatever the parent prepared for them; they leave Ctrl-C to the parent and die with it.
+    `setup(*setup_args)` runs once in each worker before its first item.
+    """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, min(16, len(items) // (count * 4)))
+    chunk = max(1, min(max_chunk, len(items) // (count * 4)))
     pool = ProcessPoolExecutor(max_workers=count, mp_context=context,
-                               initializer=_start_worker, initargs=(config, slugs, os.getpid()))
+                               initializer=_start_worker, initargs=(os.getpid(), setup, setup_args))
     try:
-        results = list(pool.map(_render_one, items, chunksize=chunk))
+        results = list(pool.map(function, items, chunksize=chunk))
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
@@ -67,13 +78,18 @@ def _render_in_pool(items: Sequence[Parsed], config: SiteConfig, slugs: tuple[st
     return results
 
 
-def _start_worker(config: SiteConfig, slugs: tuple[str, ...], parent: int) -> None:
+def _start_worker(parent: int, setup: Callable[..., None] | None, setup_args: tuple) -> None:
     """Set up a worker once: it leaves Ctrl-C to the parent and dies with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+    if setup is not None:
+        setup(*setup_args)
+
+
+def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...]) -> None:
     from .load import article_resolver
 
     global _worker_config, _worker_resolver
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent(parent)
     _worker_config = config
     _worker_resolver = article_resolver(config, slugs)
 
