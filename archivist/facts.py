@@ -6,11 +6,12 @@ would take hundreds of megabytes), so these few facts are taken on the way.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Mapping
 from urllib.parse import unquote
+
+from .fingerprint import digest
 
 if TYPE_CHECKING:
     from .load import Parsed
@@ -35,7 +36,7 @@ def listing_digest(item: Parsed | None) -> str:
     if item is None:
         return ""
     meta = replace(item.meta, lines={})
-    return hashlib.blake2b(repr((meta, bool(item.body.strip()))).encode(), digest_size=16).hexdigest()
+    return digest(repr((meta, bool(item.body.strip()))).encode())
 
 
 def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str]) -> ArticleFacts:

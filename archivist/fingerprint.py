@@ -19,6 +19,16 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def parts_digest(*parts: bytes) -> str:
+    """sha256 of the parts, each length-prefixed so that no two different inputs collide: the key
+    of the render and citation caches."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(len(part).to_bytes(8, "big"))
+        hasher.update(part)
+    return hasher.hexdigest()
+
+
 def settings_digest(root: Path, options: object, base_url: str) -> str:
     """Settings, build options, the preview's base URL and the package version: any change means all."""
     try:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +29,7 @@ from . import __version__
 from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .rebuild import SiteState
+from .files import write_atomically
 from .fingerprint import theme_folders
 
 RECORD_FORMAT = b"build-record-1"  # bump when BuildRecord changes; older records are then ignored
@@ -164,11 +164,7 @@ def write_record(path: Path, record: BuildRecord) -> None:
     """Store the record atomically; a record that cannot be written costs the next build time only."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".record-")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(RECORD_FORMAT + b"\n")
-            pickle.dump(record, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        write_atomically(path, RECORD_FORMAT + b"\n" + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         return
 

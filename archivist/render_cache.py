@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,8 @@ from typing import Iterable, Mapping
 
 from . import __version__
 from .diagnostics import Diagnostic
+from .files import write_atomically
+from .fingerprint import parts_digest as digest
 from .model import RenderedBody
 
 CACHE_FORMAT = b"render-cache-2"  # bump when the stored layout changes; older files then miss
@@ -31,15 +32,6 @@ class RenderedParts:
     title_html: str
     abstract_html: str
     problems: tuple[Diagnostic, ...]
-
-
-def digest(*parts: bytes) -> str:
-    """sha256 of the parts, each length-prefixed so that no two different inputs collide."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "big"))
-        hasher.update(part)
-    return hasher.hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +104,7 @@ class RenderCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             data = pickle.dumps((CACHE_FORMAT, key, parts), protocol=pickle.HIGHEST_PROTOCOL)
-            _write_atomically(self.file_for(relpath), data)
+            write_atomically(self.file_for(relpath), data, suffix=".pickle")
         except OSError:
             pass
 
@@ -129,17 +121,3 @@ class RenderCache:
                     os.unlink(self.folder / name)
                 except OSError:
                     pass
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".pickle")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
+from .files import write_atomically
 from .search_shards import page_bytes
 
 FORMAT = b"archivist-search-shard 1\n"  # change when what a cached bundle holds changes
@@ -81,14 +80,7 @@ class ShardCache:
     def store(self, key: str, files: dict[str, bytes]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=SUFFIX)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(encode(files))
-                os.replace(temporary, self._path(key))
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomically(self._path(key), encode(files), suffix=SUFFIX)
         except OSError:
             pass  # the next build indexes this shard again
 

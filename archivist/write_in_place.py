@@ -9,11 +9,10 @@ a few writes. The first commit, and any after a failure, is a whole-tree `commit
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Mapping
 
+from .files import write_atomically
 from .write import MARKER, MARKER_TEXT, CommitMemory, WriteReport, check_paths, commit
 
 
@@ -39,16 +38,7 @@ def update_in_place(output: Path, files: Mapping[str, bytes | Path], memory: Com
 def _replace(output: Path, path: str, data: bytes | Path) -> None:
     target = output / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.new-{os.getpid()}")
-    try:
-        if isinstance(data, Path):
-            shutil.copyfile(data, temporary)
-        else:
-            temporary.write_bytes(data)
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomically(target, data if isinstance(data, bytes) else data.read_bytes())
 
 
 def _remove(output: Path, path: str) -> None:

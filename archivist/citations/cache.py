@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from archivist.files import write_atomically
+from archivist.fingerprint import parts_digest as digest
 
 DEFAULT_CACHE_DIR = Path(".cache/archivist/citations")
 CACHE_FORMAT = 2  # bump when the file layout changes; older files are then ignored
@@ -17,15 +19,6 @@ CACHE_FORMAT = 2  # bump when the file layout changes; older files are then igno
 def canonical_json(value: Any) -> bytes:
     """One byte string per JSON value, whatever the key order it was built in."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def digest(*parts: bytes) -> str:
-    """sha256 of the parts, each length-prefixed so no two different inputs hash the same bytes."""
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(len(part).to_bytes(8, "big"))
-        hasher.update(part)
-    return hasher.hexdigest()
 
 
 def setup_digest(style_bytes: bytes, locale_bytes: bytes, engine_version: str) -> str:
@@ -82,14 +75,8 @@ class CitationCache:
         """Write via a temporary file and os.replace, so readers never see half a file."""
         path = self.path_for(name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"format": CACHE_FORMAT, "entries": entries}, stream, ensure_ascii=False, sort_keys=True)
-            os.replace(temp_name, path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
+        data = json.dumps({"format": CACHE_FORMAT, "entries": entries}, ensure_ascii=False, sort_keys=True)
+        write_atomically(path, data.encode("utf-8"), suffix=".tmp")
 
 
 def _is_result(value: Any) -> bool:

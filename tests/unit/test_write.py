@@ -112,7 +112,7 @@ def test_the_preview_folder_is_updated_file_by_file(tmp_path):
     assert (out / "index.html").stat().st_ino == home_inode  # untouched
     assert not (out / "articles" / "old").exists()  # the emptied folder goes too
     assert tree(out) == {MARKER: tree(out)[MARKER], "index.html": home, "articles/new/index.html": b"<p>new</p>"}
-    assert not [p for p in out.rglob(".*new-*")]
+    assert not [p for p in out.rglob(".tmp-*")]  # no temporary file left behind
 
 
 def test_a_failed_update_is_followed_by_a_whole_commit(tmp_path, monkeypatch):
