@@ -1,5 +1,5 @@
 """Machine-readable records for the article page, all derived from the one CSL item:
-Google Scholar (Highwire) tags, Dublin Core, schema.org JSON-LD and OpenGraph."""
+Google Scholar (Highwire) tags, Dublin Core, EPrints places, schema.org JSON-LD and OpenGraph."""
 
 from __future__ import annotations
 
@@ -12,15 +12,19 @@ from .vocabulary import LICENSES
 
 Tag = tuple[str, str]
 
-# CSL type -> the Highwire tag that names its venue
+# CSL type -> the Highwire tag that names its container. A conference paper's container is its
+# proceedings, a book like a chapter's; the conference itself gets citation_conference_title.
 VENUE_TAGS = {
     "article-journal": "citation_journal_title",
-    "paper-conference": "citation_conference_title",
+    "paper-conference": "citation_inbook_title",
     "chapter": "citation_inbook_title",
     "entry-encyclopedia": "citation_inbook_title",
     "entry-dictionary": "citation_inbook_title",
 }
 INSTITUTION_TAGS = {"report": "citation_technical_report_institution", "thesis": "citation_dissertation_institution"}
+# CSL types whose genre Zotero takes from DC.type (reportType, thesisType, websiteType, ...): for
+# them a generic "Text" would be saved, and printed, as the genre ("[Text]").
+GENRE_TYPES = frozenset({"report", "thesis", "letter", "manuscript", "map", "webpage", "speech", "post", "post-weblog"})
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class PageMetadata:
 
     highwire: tuple[Tag, ...]
     dublin_core: tuple[Tag, ...]
+    eprints: tuple[Tag, ...]
     open_graph: tuple[Tag, ...]
     json_ld: Mapping[str, Any]
 
@@ -46,6 +51,13 @@ def person_inverted(name: Mapping[str, Any]) -> str:
     family = " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
     given = " ".join(p for p in (name.get("given", ""), name.get("dropping-particle", ""), name.get("suffix", "")) if p)
     return f"{family}, {given}" if given else family
+
+
+def person_tagged(name: Mapping[str, Any]) -> str:
+    """The name as citation_author / citation_editor content. An organisation's name ends in a
+    comma: a comma marks 'Family, Given', so the whole name stays the family part and readers
+    such as Zotero do not split "Working Group on Archives" into a given and a family name."""
+    return f"{name['literal']}," if "literal" in name else person_inverted(name)
 
 
 def person_display(name: Mapping[str, Any]) -> str:
@@ -88,6 +100,7 @@ def build_page_metadata(item: Mapping[str, Any], *, authors: list[Mapping[str, s
     return PageMetadata(
         highwire=tuple(highwire_tags(item, authors, page_url, pdf_url)),
         dublin_core=tuple(dublin_core_tags(item, page_url, publisher, license_id)),
+        eprints=tuple(eprints_tags(item)),
         open_graph=tuple(open_graph_tags(item, page_url, site_title)),
         json_ld=json_ld(item, authors, page_url, publisher or site_title, license_id),
     )
@@ -96,39 +109,65 @@ def build_page_metadata(item: Mapping[str, Any], *, authors: list[Mapping[str, s
 def highwire_tags(item: Mapping[str, Any], authors: list[Mapping[str, str]], page_url: str, pdf_url: str) -> list[Tag]:
     """The Highwire Press tag set that Google Scholar and Zotero read first."""
     tags: list[Tag] = [("citation_title", plain(item.get("title", "")))]
-    for name, extra in zip(item.get("author", []), authors):
-        tags.append(("citation_author", person_inverted(name)))
-        if extra.get("affiliation"):
-            tags.append(("citation_author_institution", extra["affiliation"]))
-        if extra.get("orcid"):
-            tags.append(("citation_author_orcid", f"https://orcid.org/{extra['orcid']}"))
+    tags += _creator_tags(item, authors)
     tags.append(("citation_publication_date", scholar_date(item)))
-    container = plain(item.get("container-title", ""))
-    item_type = item.get("type", "article-journal")
-    if container and item_type in VENUE_TAGS:
-        tags.append((VENUE_TAGS[item_type], container))
-    if item_type in INSTITUTION_TAGS and item.get("publisher"):
-        tags.append((INSTITUTION_TAGS[item_type], item["publisher"]))
+    tags += _venue_tags(item)
     first, last = page_range(item)
     for key, value in (("citation_volume", item.get("volume")), ("citation_issue", item.get("issue")),
                        ("citation_firstpage", first), ("citation_lastpage", last),
                        ("citation_doi", item.get("DOI")), ("citation_issn", item.get("ISSN")),
                        ("citation_isbn", item.get("ISBN")), ("citation_publisher", item.get("publisher")),
-                       ("citation_language", item.get("language"))):
+                       ("citation_series_title", plain(item.get("collection-title", ""))),
+                       ("citation_language", item.get("language")), ("citation_abstract", item.get("abstract"))):
         if value:
             tags.append((key, str(value)))
     if item.get("keyword"):
         tags.append(("citation_keywords", "; ".join(k.strip() for k in str(item["keyword"]).split(","))))
     if pdf_url:
         tags.append(("citation_pdf_url", pdf_url))
+    if item.get("URL") and item["URL"] != page_url:
+        tags.append(("citation_public_url", item["URL"]))  # first published elsewhere: the URL citations give
     tags.append(("citation_abstract_html_url", page_url))
     tags.append(("citation_fulltext_html_url", page_url))
+    return tags
+
+
+def _creator_tags(item: Mapping[str, Any], authors: list[Mapping[str, str]]) -> list[Tag]:
+    """One tag per author, each followed by its institution and ORCID; then one per editor."""
+    tags: list[Tag] = []
+    for name, extra in zip(item.get("author", []), authors):
+        tags.append(("citation_author", person_tagged(name)))
+        if extra.get("affiliation"):
+            tags.append(("citation_author_institution", extra["affiliation"]))
+        if extra.get("orcid"):
+            tags.append(("citation_author_orcid", f"https://orcid.org/{extra['orcid']}"))
+    tags += [("citation_editor", person_tagged(name)) for name in item.get("editor", [])]
+    return tags
+
+
+def _venue_tags(item: Mapping[str, Any]) -> list[Tag]:
+    """Where the work appeared. Zotero takes the item type from the last venue tag, so a
+    conference paper names its proceedings (the container) before the conference (the event);
+    without an event title the proceedings name the conference too, which keeps the type."""
+    item_type = item.get("type", "article-journal")
+    container = plain(item.get("container-title", ""))
+    tags: list[Tag] = []
+    if container and item_type in VENUE_TAGS:
+        tags.append((VENUE_TAGS[item_type], container))
+    event = plain(item.get("event-title") or item.get("event") or "") or container
+    if item_type == "paper-conference" and event:
+        tags.append(("citation_conference_title", event))
+    if item_type in INSTITUTION_TAGS and item.get("publisher"):
+        tags.append((INSTITUTION_TAGS[item_type], item["publisher"]))
+    if item_type == "report" and item.get("number"):
+        tags.append(("citation_technical_report_number", str(item["number"])))
     return tags
 
 
 def dublin_core_tags(item: Mapping[str, Any], page_url: str, publisher: str, license_id: str) -> list[Tag]:
     tags: list[Tag] = [("DC.title", plain(item.get("title", "")))]
     tags += [("DC.creator", person_inverted(name)) for name in item.get("author", [])]
+    tags += [("DC.contributor", person_inverted(name)) for role in ("editor", "translator") for name in item.get(role, [])]
     tags.append(("DC.date", iso_date(item)))
     if item.get("DOI"):
         tags.append(("DC.identifier", f"https://doi.org/{item['DOI']}"))
@@ -144,7 +183,19 @@ def dublin_core_tags(item: Mapping[str, Any], page_url: str, publisher: str, lic
     tags += [("DC.subject", k.strip()) for k in str(item.get("keyword", "")).split(",") if k.strip()]
     if license_id:
         tags.append(("DC.rights", LICENSES.get(license_id, (license_id, license_id))[1]))
-    tags.append(("DC.type", "Text"))
+    genre = plain(str(item.get("genre", "")))
+    if genre or item.get("type") not in GENRE_TYPES:
+        tags.append(("DC.type", genre or "Text"))
+    return tags
+
+
+def eprints_tags(item: Mapping[str, Any]) -> list[Tag]:
+    """Places, which neither Highwire nor Dublin Core can say: Zotero reads these EPrints tags
+    for the place of publication and, failing that, the place of the event."""
+    tags: list[Tag] = []
+    for key, variable in (("eprints.place_of_pub", "publisher-place"), ("eprints.event_location", "event-place")):
+        if item.get(variable):
+            tags.append((key, plain(str(item[variable]))))
     return tags
 
 

@@ -1,6 +1,7 @@
 """Machine-readable records: Highwire, Dublin Core, OpenGraph and JSON-LD from one CSL item."""
 
-from archivist.metadata import build_page_metadata, highwire_tags, iso_date, person_inverted, scholar_date
+from archivist.metadata import (build_page_metadata, dublin_core_tags, eprints_tags, highwire_tags, iso_date,
+                                person_inverted, person_tagged, scholar_date)
 
 ITEM = {
     "id": "x", "type": "article-journal", "title": "Letters in <i>Transit</i>",
@@ -36,7 +37,7 @@ def test_highwire_tag_set_is_complete():
     tags = highwire_tags(ITEM, PEOPLE, "https://example.org/a/", "https://example.org/a/article.pdf")
     assert values(tags, "citation_title") == ["Letters in Transit"]
     assert values(tags, "citation_author") == ["van der Linden, Maaike", "Whitcombe, Thomas R. Jr.",
-                                              "Working Group on Archives"]
+                                              "Working Group on Archives,"]
     # institution and ORCID follow the author they belong to
     assert tags[tags.index(("citation_author", "van der Linden, Maaike")) + 1] == ("citation_author_institution", "Northmoor")
     assert values(tags, "citation_author_orcid") == ["https://orcid.org/0000-0002-1825-0097"]
@@ -46,7 +47,8 @@ def test_highwire_tag_set_is_complete():
                            ("citation_publication_date", "2021/03/05"), ("citation_language", "en-US"),
                            ("citation_keywords", "archives; postal history"),
                            ("citation_pdf_url", "https://example.org/a/article.pdf"),
-                           ("citation_fulltext_html_url", "https://example.org/a/")]:
+                           ("citation_fulltext_html_url", "https://example.org/a/"),
+                           ("citation_abstract", "A study.")]:
         assert values(tags, name) == [expected], name
 
 
@@ -77,3 +79,86 @@ def test_one_call_makes_every_record_with_the_visible_title():
     assert ld["isPartOf"]["@type"] == "PublicationIssue"
     assert ld["isPartOf"]["isPartOf"]["isPartOf"] == {"@type": "Periodical", "name": "Ledger and Letter", "issn": "2739-5146"}
     assert (ld["pageStart"], ld["pageEnd"]) == ("1", "38")
+
+
+LONG_ABSTRACT = "Listings of inhabitants record each person's age. " * 20
+
+
+def test_an_organisation_keeps_its_whole_name_as_the_family_part():
+    # The trailing comma says "family name, no given name"; without it readers split the last word off.
+    assert person_tagged({"literal": "Working Group on Archives"}) == "Working Group on Archives,"
+    assert person_tagged({"family": "Linden", "given": "Maaike"}) == "Linden, Maaike"
+    assert person_inverted({"literal": "Working Group on Archives"}) == "Working Group on Archives"
+
+
+def test_the_abstract_is_given_in_full_and_the_social_card_stays_short():
+    md = build_page_metadata({**ITEM, "abstract": LONG_ABSTRACT.strip()}, authors=PEOPLE, page_url="u", pdf_url="",
+                             site_title="Archive", publisher="", license_id="")
+    assert values(md.highwire, "citation_abstract") == [LONG_ABSTRACT.strip()]
+    assert values(md.dublin_core, "DC.description") == [LONG_ABSTRACT.strip()]
+    [card] = values(md.open_graph, "og:description")
+    assert len(card) <= 300 and card.endswith("…")
+
+
+def test_editors_follow_the_authors_one_tag_each_and_are_dublin_core_contributors():
+    chapter = {**ITEM, "type": "chapter", "editor": [{"family": "Ellison", "given": "Margaret"},
+                                                     {"literal": "Editorial Board"}],
+               "translator": [{"family": "Lindqvist", "given": "Peter"}]}
+    tags = highwire_tags(chapter, PEOPLE, "u", "")
+    assert values(tags, "citation_editor") == ["Ellison, Margaret", "Editorial Board,"]
+    names = [name for name, _ in tags]
+    assert names.index("citation_editor") > max(i for i, name in enumerate(names) if name.startswith("citation_author"))
+    assert values(dublin_core_tags(chapter, "u", "", ""), "DC.contributor") == [
+        "Ellison, Margaret", "Editorial Board", "Lindqvist, Peter"]
+
+
+def test_a_conference_paper_names_its_proceedings_before_its_conference():
+    paper = {**ITEM, "type": "paper-conference", "container-title": "Proceedings of the Seventh Workshop",
+             "event-title": "Seventh Workshop (CDH 2022)"}
+    venue = [(k, v) for k, v in highwire_tags(paper, PEOPLE, "u", "")
+             if k in ("citation_inbook_title", "citation_conference_title", "citation_journal_title")]
+    # Zotero takes the item type from the last venue tag: the conference must come last.
+    assert venue == [("citation_inbook_title", "Proceedings of the Seventh Workshop"),
+                     ("citation_conference_title", "Seventh Workshop (CDH 2022)")]
+    # without an event title the proceedings name the conference too, so the type stays a conference paper
+    without_event = {k: v for k, v in paper.items() if k != "event-title"}
+    assert values(highwire_tags(without_event, PEOPLE, "u", ""), "citation_conference_title") == [
+        "Proceedings of the Seventh Workshop"]
+
+
+def test_a_report_gives_its_number_genre_and_series():
+    report = {**ITEM, "type": "report", "publisher": "Consortium", "number": "CDE-TR-3", "genre": "Technical report",
+              "collection-title": "Technical Reports"}
+    tags = highwire_tags(report, PEOPLE, "u", "")
+    assert values(tags, "citation_technical_report_number") == ["CDE-TR-3"]
+    assert values(tags, "citation_technical_report_institution") == ["Consortium"]
+    assert values(tags, "citation_series_title") == ["Technical Reports"]
+    assert values(dublin_core_tags(report, "u", "", ""), "DC.type") == ["Technical report"]
+    # a number is a report number only on a report
+    assert not values(highwire_tags({**report, "type": "thesis"}, PEOPLE, "u", ""), "citation_technical_report_number")
+
+
+def test_dc_type_is_the_genre_and_never_a_made_up_one():
+    assert values(dublin_core_tags({**ITEM, "type": "thesis", "genre": "PhD dissertation"}, "u", "", ""), "DC.type") == [
+        "PhD dissertation"]
+    # Zotero would save "Text" as the report's or thesis's genre, so they get no DC.type at all
+    assert values(dublin_core_tags({**ITEM, "type": "report"}, "u", "", ""), "DC.type") == []
+    assert values(dublin_core_tags({**ITEM, "type": "thesis"}, "u", "", ""), "DC.type") == []
+    assert values(dublin_core_tags(ITEM, "u", "", ""), "DC.type") == ["Text"]
+
+
+def test_places_are_eprints_tags_publisher_place_first():
+    paper = {**ITEM, "type": "paper-conference", "publisher-place": "Lyon", "event-place": "Lyon, France"}
+    assert eprints_tags(paper) == [("eprints.place_of_pub", "Lyon"), ("eprints.event_location", "Lyon, France")]
+    assert eprints_tags(ITEM) == []
+    md = build_page_metadata(paper, authors=PEOPLE, page_url="u", pdf_url="", site_title="A", publisher="",
+                             license_id="")
+    assert md.eprints == (("eprints.place_of_pub", "Lyon"), ("eprints.event_location", "Lyon, France"))
+
+
+def test_an_article_first_published_elsewhere_names_that_url_for_citation_managers():
+    moved = {**ITEM, "URL": "https://publisher.example.org/ks/26"}
+    assert values(highwire_tags(moved, PEOPLE, "https://example.org/a/", ""), "citation_public_url") == [
+        "https://publisher.example.org/ks/26"]
+    here = {**ITEM, "URL": "https://example.org/a/"}
+    assert values(highwire_tags(here, PEOPLE, "https://example.org/a/", ""), "citation_public_url") == []
