@@ -11,6 +11,7 @@ from .citations.engine import PINPOINT_SENTINEL, CitationEngine, FormattedCitati
 from .citations.errors import CitationError
 from .citations.exports import to_bibtex, to_csl_json, to_ris
 from .citations.pool import default_workers
+from .citations.styles import citation_language, forced_locale
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error
 from .library import Entry
@@ -45,16 +46,21 @@ def cite_all(config: SiteConfig, articles: Iterable[Article],
         return [_entry(config, a, item, {}) for a, item in zip(articles, items)], []
     style_dirs = [config.root / d for d in config.csl_dirs]
     try:
-        with CitationEngine(style_dirs, config.citation_locale or None, cache_dir=config.cache_dir / "citations",
-                            workers=workers) as engine:
+        with CitationEngine(style_dirs, forced_locale(config.citation_locale),
+                            cache_dir=config.cache_dir / "citations", workers=workers) as engine:
             problems = _check_styles(engine, config)
             if problems:
                 return [Entry(article=a) for a in articles], problems
-            formatted = engine.cite_items(items, [a.meta.language for a in articles], config.citation_styles)
+            formatted = engine.cite_items(items, _languages(config, items), config.citation_styles)
             titles = {style_id: engine.style_title(style_id) for style_id in config.citation_styles}
     except CitationError as exc:
         return [Entry(article=a) for a in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]
     return [_entry(config, a, item, _blocks(found, titles)) for a, item, found in zip(articles, items, formatted)], []
+
+
+def _languages(config: SiteConfig, items: list[dict]) -> list[str]:
+    """Each item's citation language: the site's, or with citation_locale = "item" its own."""
+    return [citation_language(config.citation_locale, config.language, item.get("language", "")) for item in items]
 
 
 def _check_styles(engine: CitationEngine, config: SiteConfig) -> list[Diagnostic]:

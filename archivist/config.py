@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from .citations.styles import PER_ITEM, names_locale
 from .diagnostics import ContentError, Diagnostic, did_you_mean, error
 
 DEFAULT_STYLES = (
@@ -98,8 +99,12 @@ def _language(value: Any) -> str | None:
     return value if isinstance(value, str) and LANGUAGE_TAG.match(value) else None
 
 
-def _optional_language(value: Any) -> str | None:
-    return "" if value == "" else _language(value)
+def _citation_locale(value: Any) -> str | None:
+    """'' (the style or the site decides), 'item', or a tag a CSL locale file serves: a forced
+    tag none serves would otherwise fall back on another locale without a word."""
+    if value in ("", PER_ITEM):
+        return value
+    return value if _language(value) and names_locale(value) else None
 
 
 def _string_list(value: Any) -> tuple[str, ...] | None:
@@ -138,7 +143,7 @@ SETTINGS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "language": (_language, "a BCP 47 language tag such as 'en-US'"),
     "publisher": (_string, "a string"),
     "citation_styles": (_string_list, "a list of CSL style ids"),
-    "citation_locale": (_optional_language, "a CSL locale such as 'en-GB'"),
+    "citation_locale": (_citation_locale, "'item' or a CSL locale such as 'en-GB' or 'de'"),
     "csl_dirs": (_string_list, "a list of folders holding .csl files"),
     "page_size": (_positive_int, "a positive whole number"),
     "feed_size": (_positive_int, "a positive whole number"),

@@ -54,7 +54,11 @@ class _Ask:
 
 
 class CitationEngine:
-    """citeproc-js behind a small API; Node starts only for results the disk cache lacks."""
+    """citeproc-js behind a small API; Node starts only for results the disk cache lacks.
+
+    Every `lang` below is the language an item is cited in (the site's, see
+    styles.citation_language), not the item's own, which citeproc-js reads from the item.
+    """
 
     def __init__(self, style_dirs: Sequence[Path] = (), locale_override: str | None = None,
                  cache_dir: Path | None = None, node_modules: Path | None = None, workers: int = 1,

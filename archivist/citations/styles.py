@@ -15,6 +15,8 @@ from archivist.diagnostics import did_you_mean
 
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 FALLBACK_LOCALE = "en-US"
+# The citation_locale setting that formats each item in its own language's locale.
+PER_ITEM = "item"
 DEFAULT_STYLES = (
     "apa",
     "modern-language-association",
@@ -159,24 +161,56 @@ def available_locales() -> dict[str, str]:
 _SCRIPT_LOCALES = {"zh-hant": "zh-tw", "zh-hans": "zh-cn"}
 
 
-def match_locale(tag: str) -> str | None:
-    """The locale file for a BCP 47 tag: exact, then language-region, then the language's
-    primary dialect ('pt' -> 'pt-PT'); None when nothing fits."""
+def _subtags(tag: str) -> list[str]:
+    return tag.replace("_", "-").lower().split("-") if tag else []
+
+
+def _served_locale(subtags: list[str]) -> str | None:
+    """The locale file for the tag as written: exact, language-region, or Chinese script."""
     available = available_locales()
-    subtags = tag.replace("_", "-").lower().split("-") if tag else []
     candidates = ["-".join(subtags), "-".join(subtags[:1] + subtags[-1:])]
     candidates += [_SCRIPT_LOCALES.get("-".join(subtags[:2]), "")]
-    for candidate in candidates:
-        if candidate in available:
-            return available[candidate]
-    if subtags and subtags[0] in _primary_dialects():
-        return available.get(_primary_dialects()[subtags[0]].lower())
-    return None
+    return next((available[c] for c in candidates if c in available), None)
 
 
-def choose_locale(style: Style, site_language: str, forced: str | None = None) -> str:
-    """A forced locale wins, then the style's own default-locale, then the site language."""
-    for wanted in (forced, style.default_locale, site_language):
+def match_locale(tag: str) -> str | None:
+    """The locale file for a BCP 47 tag: exact, then language-region, then the language's
+    primary dialect ('pt' -> 'pt-PT', 'en-IN' -> 'en-US'); None when nothing fits."""
+    subtags = _subtags(tag)
+    served = _served_locale(subtags)
+    if served or not subtags or subtags[0] not in _primary_dialects():
+        return served
+    return available_locales().get(_primary_dialects()[subtags[0]].lower())
+
+
+def names_locale(tag: str) -> bool:
+    """Whether a forced locale setting names a locale file: as written ('en-GB', 'zh-Hant'),
+    or as a bare language with a primary dialect ('de'). 'en-UK' does not: the primary
+    dialect en-US would stand in for it without a word."""
+    subtags = _subtags(tag)
+    return bool(_served_locale(subtags) or (len(subtags) == 1 and match_locale(tag)))
+
+
+def forced_locale(setting: str) -> str | None:
+    """The citation_locale setting as a locale every style must use; None when it forces none."""
+    return None if setting in ("", PER_ITEM) else setting
+
+
+def citation_language(setting: str, site_language: str, item_language: str) -> str:
+    """The language an item is formatted in when neither a forced locale nor the style decides.
+
+    A bibliography speaks the language of the document that cites (as Zotero and Pandoc do):
+    an English site gives "and", "no." and "vol." around a Korean title, and citeproc-js still
+    reads the item's own `language` for what the style asks of it. With PER_ITEM, each item
+    is formatted in its own language, the site's when it names none.
+    """
+    return (item_language or site_language) if setting == PER_ITEM else site_language
+
+
+def choose_locale(style: Style, language: str, forced: str | None = None) -> str:
+    """A forced locale wins, then the style's own default-locale, then the given language
+    (the site's, see citation_language)."""
+    for wanted in (forced, style.default_locale, language):
         if wanted:
             return match_locale(wanted) or FALLBACK_LOCALE
     return FALLBACK_LOCALE

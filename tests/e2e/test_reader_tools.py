@@ -100,13 +100,15 @@ def stored_notes(page) -> list[dict]:
 def expected_pinpoints(site_root: Path, number: str) -> dict[str, str]:
     """Each configured style's citation of this paragraph, straight from citeproc-js."""
     from archivist.citations.engine import CitationEngine
+    from archivist.citations.styles import citation_language, forced_locale
     from archivist.config import load
 
     config = load(REPO_ROOT)
     exported = json.loads((site_root / "articles" / SLUG / "cite.json").read_text(encoding="utf-8"))
     item = exported[0] if isinstance(exported, list) else exported
-    with CitationEngine([REPO_ROOT / d for d in config.csl_dirs], config.citation_locale or None) as engine:
-        return {style: engine.citation(item, style, "en", number, "paragraph").text for style in config.citation_styles}
+    lang = citation_language(config.citation_locale, config.language, item.get("language", ""))
+    with CitationEngine([REPO_ROOT / d for d in config.csl_dirs], forced_locale(config.citation_locale)) as engine:
+        return {style: engine.citation(item, style, lang, number, "paragraph").text for style in config.citation_styles}
 
 
 def test_the_passage_panel_gives_the_link_and_citeproc_pinpoints(sample_site, served_sample, page_factory):

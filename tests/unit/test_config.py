@@ -36,3 +36,21 @@ def test_toml_syntax_error_names_the_line(tmp_path):
         config.load(tmp_path)
     assert caught.value.diagnostics[0].code == "config.syntax"
     assert caught.value.diagnostics[0].line == 2
+
+
+@pytest.mark.parametrize("value", ["", "item", "en-GB", "de", "de-CH", "zh-Hant", "pt-br"])
+def test_citation_locale_accepts_item_and_locales_a_file_serves(tmp_path, value):
+    assert config.load(write(tmp_path, f'citation_locale = "{value}"\n')).citation_locale == value
+
+
+@pytest.mark.parametrize("toml, shown", [
+    ('"en-UK"', "'en-UK'"),  # en-US would stand in for it without a word
+    ('"en-IN"', "'en-IN'"), ('"tlh"', "'tlh'"), ('"Item"', "'Item'"), ('"english"', "'english'"), ("true", "True"),
+])
+def test_a_citation_locale_no_file_serves_is_an_error_on_its_line(tmp_path, toml, shown):
+    write(tmp_path, f'title = "T"\n\ncitation_locale = {toml}\n')
+    with pytest.raises(ContentError) as caught:
+        config.load(tmp_path)
+    [problem] = caught.value.diagnostics
+    assert (problem.path, problem.line, problem.code) == ("pyproject.toml", 7, "config.invalid")
+    assert problem.message == f"setting 'citation_locale' must be 'item' or a CSL locale such as 'en-GB' or 'de', not {shown}"

@@ -24,7 +24,15 @@ from archivist.citations.errors import UnknownStyleError
 from archivist.citations.exports import citation_key, to_bibtex, to_csl_json, to_ris
 from archivist.citations.markup import csl_to_latex, markdown_to_csl, markdown_to_plain
 from archivist.citations.sanitize import clean_html, html_to_text
-from archivist.citations.styles import DEFAULT_STYLES, StyleLibrary, choose_locale, match_locale
+from archivist.citations.styles import (
+    DEFAULT_STYLES,
+    StyleLibrary,
+    choose_locale,
+    citation_language,
+    forced_locale,
+    match_locale,
+    names_locale,
+)
 from archivist.model import ArticleMeta, PartialDate, Person
 
 URL = "https://example.org/archive/articles/kim-takes-control/"
@@ -243,6 +251,22 @@ def test_locale_choice_order():
     assert choose_locale(digest, "de-AT") == "en-GB"  # the style's default-locale wins
     assert choose_locale(digest, "de-AT", forced="fr") == "fr-FR"  # a forced locale wins over all
     assert choose_locale(apa, "tlh") == "en-US"  # nothing fits: en-US
+
+
+def test_the_site_language_decides_unless_the_site_asks_for_each_items_own():
+    assert citation_language("", "en-US", "ko") == "en-US"
+    assert citation_language("de-DE", "en-US", "ko") == "en-US"  # the forced locale is choose_locale's
+    assert citation_language("item", "en-US", "ko") == "ko"
+    assert citation_language("item", "en-US", "") == "en-US"  # an item with no language: the site's
+    assert [forced_locale(s) for s in ("", "item", "en-GB")] == [None, None, "en-GB"]
+
+
+@pytest.mark.parametrize("tag, named", [
+    ("en-GB", True), ("de", True), ("pt", True), ("zh-Hant", True), ("zh-Hant-TW", True), ("de-CH", True),
+    ("en-UK", False), ("en-IN", False), ("tlh", False), ("", False),
+])
+def test_a_forced_locale_must_name_a_locale_file(tag, named):
+    assert names_locale(tag) is named
 
 
 # --- cache ------------------------------------------------------------------------------------
