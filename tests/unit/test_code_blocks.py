@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 
 from archivist import render_cache
@@ -97,8 +100,6 @@ def test_highlighting_is_deterministic_and_keeps_every_character():
     first = highlight_lines(code, lexer_for("python"))
     assert first == highlight_lines(code, lexer_for("python"))
     assert len(first) == code.count("\n")
-    from html import unescape
-    import re
     assert "\n".join(unescape(re.sub(r"<[^>]+>", "", line)) for line in first) + "\n" == code
 
 
