@@ -42,7 +42,7 @@ def code_fingerprint() -> str:
     package = Path(__file__).resolve().parent
     sources = sorted((package / "markdown").rglob("*.py"))
     parts = [__version__.encode(), *(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes() for p in sources)]
-    for name in ("mistune", "nh3", "latex2mathml"):
+    for name in ("mistune", "nh3", "latex2mathml", "Pygments"):
         try:
             parts.append(f"{name}={version(name)}".encode())
         except PackageNotFoundError:

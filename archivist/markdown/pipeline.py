@@ -14,16 +14,16 @@ from mistune.plugins.formatting import strikethrough, subscript, superscript
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import figures, footnotes, ids, images, links, math, rawhtml, renderer, tables
+from . import code, figures, footnotes, ids, images, links, math, rawhtml, renderer, tables
 from .context import BodyContext, Hook, Session, SourceLocator, Token, hooks_of
 from .sanitize import final_pass
 from .text import block_text, count_words, plain_text
 from .typography import smarten
 
 # Order matters where two plugins hook the same token: figures must see a paragraph
-# before ids numbers it.
+# before ids numbers it; code wraps the fence rule that figures' directive installs.
 PLUGINS = (
-    renderer.register, footnotes.register, tables.register, math.register, figures.register,
+    renderer.register, footnotes.register, tables.register, math.register, figures.register, code.register,
     ids.register, images.register, links.register, rawhtml.register,
     strikethrough, superscript, subscript, def_list, abbr,
 )

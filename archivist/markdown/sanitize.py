@@ -63,6 +63,8 @@ MATHML_ATTRIBUTES = {
 GENERATED_TAGS = frozenset({"section", "h2", "div", "figure", "figcaption", "span", "sup"})
 GENERATED_ATTRIBUTES = {"id", "class", "role", "tabindex", "loading", "decoding", "rel", "aria-label",
                         "aria-labelledby", "aria-describedby", "aria-hidden"}
+# A code line's number, drawn by CSS so it is never copied with the code (see code.py).
+GENERATED_TAG_ATTRIBUTES = {"span": {"data-line"}}
 
 _TAG_RE = re.compile(r"^<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
 
@@ -70,6 +72,8 @@ _TAG_RE = re.compile(r"^<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
 def _final_attributes() -> dict[str, set[str]]:
     attributes = {tag: set(names) for tag, names in RAW_ATTRIBUTES.items()}
     attributes["*"] = attributes["*"] | GENERATED_ATTRIBUTES
+    for tag, names in GENERATED_TAG_ATTRIBUTES.items():
+        attributes[tag] = attributes.get(tag, set()) | names
     attributes.update({tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS})
     return attributes
 

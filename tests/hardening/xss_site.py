@@ -72,12 +72,16 @@ def front_matter(items: list[str], n: int) -> str:
 
 
 def body(items: list[str], n: int) -> str:
-    """Payloads as paragraphs, headings, link text, footnotes, table cells, quotes and list items."""
+    """Payloads as paragraphs, headings, link text, footnotes, table cells, quotes, list items, and
+    highlighted code and code fence info strings."""
     chunk = _pick(items, n, 21)
+    fence, info = "`" * 12, chunk.split("\n", 1)[0].replace("`", "")
     parts = [f"# {chunk}", "", chunk, "", f"A note.[^n{n}]", "", f"[^n{n}]: {chunk}", "",
              f"| {_cell(chunk)} | b |", "|---|---|", f"| a | {_cell(chunk)} |", "",
              f"> {chunk}", "", f"- {chunk}", "", f"[{chunk}](https://example.invalid/)", "",
-             f"![{_cell(chunk)}](figure.png)", "", f"Term\n: {chunk}", ""]
+             f"![{_cell(chunk)}](figure.png)", "", f"Term\n: {chunk}", "",
+             f"{fence} html", chunk, fence, "", f'{fence} {{.js .numberLines hl_lines="1" {info}}}', chunk, fence, "",
+             f"{fence} {info}", chunk, fence, ""]
     parts += [line for item in items for line in (item, "")] if n == 0 else []
     return "\n".join(parts)
 
