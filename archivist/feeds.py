@@ -11,7 +11,7 @@ from .citations.markup import markdown_to_plain
 from .config import SiteConfig
 from .library import Entry, Library
 from .listings import with_site_data
-from .markdown import inline_text
+from .markdown import MarkdownOptions, inline_text
 from .model import PartialDate
 from .vocabulary import LICENSES
 
@@ -82,7 +82,7 @@ def _entry(config: SiteConfig, entry: Entry, feed_language: str) -> ET.Element:
         element.set(XML_LANG, meta.language)
     url = config.absolute_url(article.url_path)
     _text(element, "id", url)
-    _text(element, "title", inline_text(meta.title, meta.language))
+    _text(element, "title", inline_text(meta.title, meta.language, MarkdownOptions.of(config)))
     _link(element, "alternate", url, "text/html")
     if meta.doi:
         _link(element, "related", f"https://doi.org/{meta.doi}", "")

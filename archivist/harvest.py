@@ -15,7 +15,7 @@ from .diagnostics import Diagnostic, error
 from .feeds import feed_files, last_change
 from .library import Entry, Library
 from .listings import plan_listings, with_site_data
-from .markdown import inline_text
+from .markdown import MarkdownOptions, inline_text
 from .model import PartialDate
 from .vocabulary import LICENSES
 
@@ -174,7 +174,7 @@ def _record(config: SiteConfig, entry: Entry) -> ET.Element:
 def dublin_core(config: SiteConfig, entry: Entry) -> list[tuple[str, str]]:
     """The article as simple Dublin Core, element by element, in the order oai_dc lists them."""
     meta = entry.article.meta
-    fields = [("title", inline_text(meta.title, meta.language))]
+    fields = [("title", inline_text(meta.title, meta.language, MarkdownOptions.of(config)))]
     fields += [("creator", p.inverted_name) for p in meta.authors]
     fields += [("subject", k) for k in meta.keywords]
     if meta.abstract:
@@ -296,7 +296,7 @@ def _journal_article(config: SiteConfig, entry: Entry) -> ET.Element:
     if meta.language:
         article.set("language", meta.language.split("-")[0].lower())
     titles = ET.SubElement(article, "titles")
-    _cr_text(titles, "title", inline_text(meta.title, meta.language))
+    _cr_text(titles, "title", inline_text(meta.title, meta.language, MarkdownOptions.of(config)))
     if meta.authors:
         article.append(_contributors(meta.authors))
     _publication_date(article, meta.date)
