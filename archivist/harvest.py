@@ -12,7 +12,7 @@ from .citations.markup import markdown_to_plain
 from .config import SiteConfig
 from .datafiles import load_site_data
 from .diagnostics import Diagnostic, error
-from .feeds import feed_files, last_change
+from .feeds import dated, feed_files, last_change
 from .library import Entry, Library
 from .listings import plan_listings, with_site_data
 from .markdown import MarkdownOptions, inline_text
@@ -38,7 +38,7 @@ def harvest(config: SiteConfig, library: Library) -> tuple[dict[str, bytes], lis
     files = feed_files(config, library)
     files["sitemap.xml"] = sitemap(config, library)
     files["robots.txt"] = robots(config)
-    oai, found = oai_repository(config, library.entries)
+    oai, found = oai_repository(config, tuple(dated(library.entries)))
     problems += found
     if oai is not None:
         files["oai.xml"] = oai
@@ -64,7 +64,7 @@ def page_dates(config: SiteConfig, library: Library) -> list[tuple[str, str]]:
     newest = _newest(library.entries)
     by_source = {e.article.source.relpath: e for e in library.entries}
     pages = [("", newest)]
-    pages += [(e.article.url_path, last_change(e).iso) for e in library.entries]
+    pages += [(e.article.url_path, _newest([e])) for e in library.entries]  # no lastmod for an undated draft
     for job in plan_listings(config, library):
         shown = [by_source[s] for s in job.sources if s in by_source]
         pages.append((job.path[: -len("index.html")], _newest(shown) if shown else newest))
@@ -72,7 +72,7 @@ def page_dates(config: SiteConfig, library: Library) -> list[tuple[str, str]]:
 
 
 def _newest(entries: Iterable[Entry]) -> str:
-    dates = sorted((last_change(e) for e in entries), key=lambda d: d.sort_key)
+    dates = sorted((last_change(e) for e in dated(entries)), key=lambda d: d.sort_key)
     return dates[-1].iso if dates else ""
 
 
@@ -214,7 +214,7 @@ def crossref_files(config: SiteConfig, library: Library) -> dict[str, bytes]:
     files = {}
     for journal in with_site_data(config, library).collections.journals_only:
         for issue in journal.issues:
-            ours = [e for e in issue.entries if e.article.meta.doi.startswith(config.doi_prefix + "/")]
+            ours = [e for e in dated(issue.entries) if e.article.meta.doi.startswith(config.doi_prefix + "/")]
             if ours:
                 files[f"{issue.path}crossref.xml"] = crossref_deposit(config, journal, issue, ours)
     return files
