@@ -88,26 +88,26 @@ def number_figure(tok: Token, session: Session) -> None:
     number = session.next_number("figure")
     attrs["id"] = f"fig-{number}"
     attrs["label"] = f"{session.ctx.label('figure')} {number}"
-    own = own_number(caption_text(tok), session.ctx.label("figure"))
+    caption = _caption(tok)
+    own = own_number(plain_text(caption.get("children", ())), session.ctx.label("figure"))
     if own:
         attrs["label"] = ""
         session.warning("body.figure-number", f"the caption numbers itself ('{own}'), so it is shown as written, "
-                        f"without the automatic '{session.ctx.label('figure')} {number}'", line)
+                        f"without the automatic '{session.ctx.label('figure')} {number}'", caption.get("_line") or line)
     for name, at in tok.pop("_unknown", []):
         session.warning("body.figure-option", f"unknown figure option ':{name}:'", at)
     attrs["src"] = check_image(attrs["url"], attrs["alt"], session, line)
     attrs["size"] = image_size(attrs["src"], session) if attrs["src"] else None
 
 
-def caption_text(tok: Token) -> str:
-    """The plain text of a figure's caption, or of its first paragraph."""
+def _caption(tok: Token) -> Token:
+    """A figure's caption, or the first paragraph of a caption of several blocks ({} if none)."""
     for child in tok.get("children", ()):
         if child["type"] == "figure_caption":
-            return plain_text(child.get("children", ()))
+            return child
         if child["type"] == "figure_caption_blocks":
-            blocks = [b for b in child["children"] if b.get("_inline")]
-            return plain_text(blocks[0]["children"]) if blocks else ""
-    return ""
+            return next((b for b in child["children"] if b.get("_inline")), {})
+    return {}
 
 
 def own_number(caption: str, label: str) -> str:

@@ -140,7 +140,8 @@ def _keep(word: Word, marker: str, kind: str, m: Match[str], state: LineInlineSt
         return None
     word.reported.add(marker)
     text = {"type": "text", "raw": marker, "_emphasis": False}
-    state.append_token({"type": "kept_script", "children": [text], "attrs": {"word": word.text, "kind": kind},
+    shown = word.text.rstrip(".,;:!?")  # the sentence's punctuation is not part of the word
+    state.append_token({"type": "kept_script", "children": [text], "attrs": {"word": shown, "kind": kind},
                         "_line": state.line_at(m.start())})
     return m.start() + 1
 

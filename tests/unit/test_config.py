@@ -36,3 +36,14 @@ def test_toml_syntax_error_names_the_line(tmp_path):
         config.load(tmp_path)
     assert caught.value.diagnostics[0].code == "config.syntax"
     assert caught.value.diagnostics[0].line == 2
+
+
+def test_markdown_syntax_settings_default_on_and_take_only_booleans(tmp_path):
+    site = config.load(write(tmp_path, 'markdown_subscript = false\n'))
+    assert (site.markdown_subscript, site.markdown_superscript) == (False, True)
+    write(tmp_path, 'markdown_subscript = "no"\nmarkdown_superscrpt = false\n')
+    with pytest.raises(ContentError) as caught:
+        config.load(tmp_path)
+    found = [(d.line, d.code) for d in caught.value.diagnostics]
+    assert found == [(5, "config.invalid"), (6, "config.unknown-key")]
+    assert "did you mean 'markdown_superscript'" in caught.value.diagnostics[1].message
