@@ -7,7 +7,7 @@ from typing import Any
 
 from mistune import Markdown
 from mistune.plugins.abbr import abbr
-from mistune.plugins.def_list import _collect_definitions, def_list
+from mistune.plugins.def_list import def_list
 
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
@@ -38,7 +38,7 @@ def body_markdown() -> Markdown:
         md = Markdown(renderer=renderer.create_renderer(), block=LineBlockParser(), inline=LineInlineParser())
         for plugin in PLUGINS:
             plugin(md)
-        wrap_definition_lists(md, _collect_definitions)
+        wrap_definition_lists(md)
         _local.md = md
     return md
 

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Match
 
 from mistune import BlockParser, InlineParser
 from mistune.core import BlockState, InlineState
+from mistune.plugins.def_list import _collect_definitions  # pure: where each definition's text runs
 
 Token = dict[str, Any]
 
@@ -36,8 +37,8 @@ class _Lines:
         return bisect_left(self._newlines, pos)
 
 
-class Quote:
-    """The inside of a block quote starts on the quote's own first line."""
+class StartLine:
+    """A block quote, a figure or any other rule: what it holds starts on the rule's own first line."""
 
     def __init__(self, state: "LineState", start: int):
         self.line = state.line_at(start)
@@ -64,17 +65,8 @@ class ListItems:
         return line
 
 
-class Other:
-    """Any other rule: children (if a plugin makes some) start where the rule matched."""
-
-    def __init__(self, state: "LineState", start: int):
-        self.line = state.line_at(start)
-
-    def child_line(self, state: "LineState") -> int:
-        return self.line
-
-
-CONTAINERS: dict[str, Callable[["LineState", int], Any]] = {"block_quote": Quote, "list": ListItems}
+# The one rule whose children do not all start where it matched; every other rule is a StartLine.
+CONTAINERS: dict[str, Callable[["LineState", int], Any]] = {"list": ListItems}
 
 
 class LineState(BlockState):
@@ -124,7 +116,7 @@ class LineBlockParser(BlockParser):
     def parse_method(self, m: Match[str], state: BlockState) -> int | None:
         assert isinstance(state, LineState)
         start, before = m.start(), len(state.tokens)
-        rule = CONTAINERS.get(m.lastgroup or "", Other)(state, start)
+        rule = CONTAINERS.get(m.lastgroup or "", StartLine)(state, start)
         state.open_rules.append(rule)
         try:
             end = super().parse_method(m, state)
@@ -155,7 +147,7 @@ def _mark_parts(tok: Token, rule: Any) -> None:
                 cell["_line"] = part["_line"]
 
 
-def wrap_definition_lists(md: Any, definitions: Callable[[str, int, int, bool], tuple[list[tuple[str, bool]], int]]) -> None:
+def wrap_definition_lists(md: Any) -> None:
     """Give definition lists their lines: mistune parses each definition in a fresh state
     that knows nothing of where it stands, so the wrapper tells each one its first line."""
     block = md.block
@@ -165,7 +157,7 @@ def wrap_definition_lists(md: Any, definitions: Callable[[str, int, int, bool], 
         head = _head_paragraph(state)
         if head is None:
             return original(m, state)
-        texts, _ = definitions(state.src, state.cursor, state.cursor_max, False)
+        texts, _ = _collect_definitions(state.src, state.cursor, state.cursor_max, False)
         starts = _running_lines(state.line_at(state.cursor), (text for text, _ in texts))
         saved = block.__dict__.get("state_cls")
         block.state_cls = lambda: LineState(line_base=next(starts, state.line_at(state.cursor)))
@@ -227,10 +219,17 @@ class LineInlineState(InlineState):
         return self.line_base + self._lines.count_before(self.src, pos)
 
     def copy(self) -> "LineInlineState":
-        # A copy reads the same text unless its maker says otherwise (see scripts.nested).
+        """A state for the same text, one level deeper (mistune's own use of copy)."""
         state = super().copy()
         assert isinstance(state, LineInlineState)
-        state.line_base = self.line_base
+        state.line_base, state._lines = self.line_base, self._lines
+        return state
+
+    def inner(self, start: int, text: str) -> "LineInlineState":
+        """A state, one level deeper, for `text`: the part of this text from `start` between two
+        markers, with any escaped spaces already resolved (so on the same lines)."""
+        state = self.copy()
+        state.src, state.line_base, state._lines = text, self.line_at(start), _Lines()
         return state
 
 

@@ -129,7 +129,7 @@ def _parse_script(inline: Any, m: Match[str], state: LineInlineState, kind: str)
     marker = m.group(0)[0]
     if word.is_doubtful(marker):
         return _keep(word, marker, kind, m, state)
-    nested = nested_state(state, m.start() + 1, m.group(0)[1:-1].replace("\\ ", " "))
+    nested = state.inner(m.start() + 1, m.group(0)[1:-1].replace("\\ ", " "))
     state.append_token({"type": kind, "children": inline.render(nested)})
     return m.end()
 
@@ -146,21 +146,13 @@ def _keep(word: Word, marker: str, kind: str, m: Match[str], state: LineInlineSt
     return m.start() + 1
 
 
-def nested_state(state: LineInlineState, start: int, text: str) -> LineInlineState:
-    """A state for the text inside markers, knowing the line that text starts on."""
-    nested = state.copy()
-    nested.src = text
-    nested.line_base = state.line_at(start)
-    return nested
-
-
 def parse_strikethrough(inline: Any, m: Match[str], state: LineInlineState) -> int | None:
     if state.depth >= inline.max_nested_level:
         return None
     close = state.delimiters.find("~~", m.end(), formatting=True)
     if close is None:
         return None
-    nested = nested_state(state, m.end(), state.src[m.end():close])
+    nested = state.inner(m.end(), state.src[m.end():close])
     state.append_token({"type": "strikethrough", "children": inline.render(nested)})
     return close + 2
 
