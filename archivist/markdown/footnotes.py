@@ -8,7 +8,6 @@ A definition is found by the block parser, so a footnote-like line in code is ne
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Match
 
 from mistune.util import escape, unikey
