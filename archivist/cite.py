@@ -15,7 +15,7 @@ from .citations.styles import citation_language, forced_locale
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error
 from .library import Entry
-from .markdown import inline_text
+from .markdown import MarkdownOptions, inline_text
 from .metadata import build_page_metadata
 from .model import Article
 
@@ -94,7 +94,8 @@ def _metadata(config: SiteConfig, article: Article, item: dict, page_url: str):
     pdf_url = config.absolute_url(article.url_path + article.meta.pdf) if article.meta.pdf else ""
     return build_page_metadata(item, authors=people, page_url=page_url, pdf_url=pdf_url, site_title=config.title,
                                publisher=config.publisher, license_id=article.meta.license,
-                               title=inline_text(article.meta.title, article.meta.language))
+                               title=inline_text(article.meta.title, article.meta.language,
+                                                 MarkdownOptions.of(config)))
 
 
 def export_files(entries: Iterable[Entry]) -> dict[str, bytes]:

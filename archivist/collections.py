@@ -27,7 +27,7 @@ def _unique(candidates: Iterable[tuple[str, str]], taken: set[str]) -> dict[str,
     return slugs
 
 
-def _date_of(entry: Entry) -> PartialDate:
+def _date_of(entry: Entry) -> PartialDate | None:
     return entry.article.meta.updated or entry.article.meta.date
 
 
@@ -385,7 +385,8 @@ def page_order(entry: Entry) -> tuple:
 def group_years(entries: tuple[Entry, ...]) -> tuple[Year, ...]:
     years: dict[int, list[Entry]] = defaultdict(list)
     for entry in entries:
-        years[entry.article.meta.date.year].append(entry)
+        if entry.article.meta.date:  # an undated draft belongs to no year
+            years[entry.article.meta.date.year].append(entry)
     return tuple(Year(year, tuple(found)) for year, found in sorted(years.items(), reverse=True))
 
 

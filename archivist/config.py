@@ -39,6 +39,8 @@ class SiteConfig:
     dictionary_url: str = "https://en.wiktionary.org/wiki/{word}"
     search: bool = True
     search_shard_size: int = 1000
+    markdown_subscript: bool = True  # `H~2~O`; off for texts where '~' is only ever a tilde
+    markdown_superscript: bool = True  # `x^2^`; off for texts where '^' is only ever a caret
     doi_prefix: str = ""
     depositor_name: str = ""
     depositor_email: str = ""
@@ -150,6 +152,8 @@ SETTINGS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "dictionary_url": (_dictionary_url, "an http(s) URL containing '{word}'"),
     "search": (_boolean, "true or false"),
     "search_shard_size": (_positive_int, "a positive whole number (articles per search index shard)"),
+    "markdown_subscript": (_boolean, "true or false (whether '~text~' is a subscript)"),
+    "markdown_superscript": (_boolean, "true or false (whether '^text^' is a superscript)"),
     "doi_prefix": (_doi_prefix, "a DOI prefix such as '10.12345'"),
     "depositor_name": (_string, "a string"),
     "depositor_email": (_string, "a string"),

@@ -11,7 +11,7 @@ from .citations.markup import markdown_to_plain
 from .config import SiteConfig
 from .library import Entry, Library
 from .listings import with_site_data
-from .markdown import inline_text
+from .markdown import MarkdownOptions, inline_text
 from .model import PartialDate
 from .vocabulary import LICENSES
 
@@ -35,10 +35,17 @@ def atom_timestamp(date: PartialDate) -> str:
     return f"{date.year:04d}-{date.month or 1:02d}-{date.day or 1:02d}T00:00:00Z"
 
 
-def last_change(entry: Entry) -> PartialDate:
-    """When the record last changed: its correction date, else its publication date."""
+def last_change(entry: Entry) -> PartialDate | None:
+    """When the record last changed: its correction date, else its publication date (None for
+    an undated draft)."""
     meta = entry.article.meta
     return meta.updated or meta.date
+
+
+def dated(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries with a publication date: an undated draft (built with --drafts) has none to
+    announce in a feed, a harvesting record or a deposit."""
+    return [e for e in entries if e.article.meta.date]
 
 
 def feed_updated(entries: Iterable[Entry]) -> str:
@@ -46,7 +53,7 @@ def feed_updated(entries: Iterable[Entry]) -> str:
 
     With no articles at all there is no date to take; SOURCE_DATE_EPOCH (reproducible builds)
     is honoured then, else the Unix epoch is used."""
-    dates = [last_change(e).sort_key for e in entries]
+    dates = [change.sort_key for change in map(last_change, entries) if change]
     if dates:
         year, month, day = max(dates)
         return atom_timestamp(PartialDate(year, month or None, day or None))
@@ -57,7 +64,7 @@ def feed_updated(entries: Iterable[Entry]) -> str:
 def atom_feed(config: SiteConfig, path: str, title: str, subtitle: str, entries: Iterable[Entry],
               home: str, language: str = "") -> bytes:
     """One Atom 1.0 document; ids are the absolute URLs of the feed and of each article page."""
-    entries = tuple(entries)
+    entries = tuple(dated(entries))
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": language or config.language})
     _text(feed, "id", config.absolute_url(path))
     _text(feed, "title", title)
@@ -82,7 +89,7 @@ def _entry(config: SiteConfig, entry: Entry, feed_language: str) -> ET.Element:
         element.set(XML_LANG, meta.language)
     url = config.absolute_url(article.url_path)
     _text(element, "id", url)
-    _text(element, "title", inline_text(meta.title, meta.language))
+    _text(element, "title", inline_text(meta.title, meta.language, MarkdownOptions.of(config)))
     _link(element, "alternate", url, "text/html")
     if meta.doi:
         _link(element, "related", f"https://doi.org/{meta.doi}", "")

@@ -12,10 +12,10 @@ from .citations.markup import markdown_to_plain
 from .config import SiteConfig
 from .datafiles import load_site_data
 from .diagnostics import Diagnostic, error
-from .feeds import feed_files, last_change
+from .feeds import dated, feed_files, last_change
 from .library import Entry, Library
 from .listings import plan_listings, with_site_data
-from .markdown import inline_text
+from .markdown import MarkdownOptions, inline_text
 from .model import PartialDate
 from .vocabulary import LICENSES
 
@@ -38,7 +38,7 @@ def harvest(config: SiteConfig, library: Library) -> tuple[dict[str, bytes], lis
     files = feed_files(config, library)
     files["sitemap.xml"] = sitemap(config, library)
     files["robots.txt"] = robots(config)
-    oai, found = oai_repository(config, library.entries)
+    oai, found = oai_repository(config, tuple(dated(library.entries)))
     problems += found
     if oai is not None:
         files["oai.xml"] = oai
@@ -64,7 +64,7 @@ def page_dates(config: SiteConfig, library: Library) -> list[tuple[str, str]]:
     newest = _newest(library.entries)
     by_source = {e.article.source.relpath: e for e in library.entries}
     pages = [("", newest)]
-    pages += [(e.article.url_path, last_change(e).iso) for e in library.entries]
+    pages += [(e.article.url_path, _newest([e])) for e in library.entries]  # no lastmod for an undated draft
     for job in plan_listings(config, library):
         shown = [by_source[s] for s in job.sources if s in by_source]
         pages.append((job.path[: -len("index.html")], _newest(shown) if shown else newest))
@@ -72,7 +72,7 @@ def page_dates(config: SiteConfig, library: Library) -> list[tuple[str, str]]:
 
 
 def _newest(entries: Iterable[Entry]) -> str:
-    dates = sorted((last_change(e) for e in entries), key=lambda d: d.sort_key)
+    dates = sorted((last_change(e) for e in dated(entries)), key=lambda d: d.sort_key)
     return dates[-1].iso if dates else ""
 
 
@@ -174,7 +174,7 @@ def _record(config: SiteConfig, entry: Entry) -> ET.Element:
 def dublin_core(config: SiteConfig, entry: Entry) -> list[tuple[str, str]]:
     """The article as simple Dublin Core, element by element, in the order oai_dc lists them."""
     meta = entry.article.meta
-    fields = [("title", inline_text(meta.title, meta.language))]
+    fields = [("title", inline_text(meta.title, meta.language, MarkdownOptions.of(config)))]
     fields += [("creator", p.inverted_name) for p in meta.authors]
     fields += [("subject", k) for k in meta.keywords]
     if meta.abstract:
@@ -214,7 +214,7 @@ def crossref_files(config: SiteConfig, library: Library) -> dict[str, bytes]:
     files = {}
     for journal in with_site_data(config, library).collections.journals_only:
         for issue in journal.issues:
-            ours = [e for e in issue.entries if e.article.meta.doi.startswith(config.doi_prefix + "/")]
+            ours = [e for e in dated(issue.entries) if e.article.meta.doi.startswith(config.doi_prefix + "/")]
             if ours:
                 files[f"{issue.path}crossref.xml"] = crossref_deposit(config, journal, issue, ours)
     return files
@@ -296,7 +296,7 @@ def _journal_article(config: SiteConfig, entry: Entry) -> ET.Element:
     if meta.language:
         article.set("language", meta.language.split("-")[0].lower())
     titles = ET.SubElement(article, "titles")
-    _cr_text(titles, "title", inline_text(meta.title, meta.language))
+    _cr_text(titles, "title", inline_text(meta.title, meta.language, MarkdownOptions.of(config)))
     if meta.authors:
         article.append(_contributors(meta.authors))
     _publication_date(article, meta.date)

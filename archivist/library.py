@@ -59,5 +59,5 @@ class Library:
 
 def assemble(entries: list[Entry], site_data: "SiteData | None" = None) -> Library:
     ordered = sorted(entries, key=lambda e: e.article.slug)
-    ordered.sort(key=lambda e: e.article.meta.date.sort_key, reverse=True)
+    ordered.sort(key=lambda e: e.article.meta.date_key, reverse=True)  # undated drafts last
     return Library(entries=tuple(ordered), site_data=site_data)

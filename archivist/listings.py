@@ -11,7 +11,7 @@ from .config import SiteConfig
 from .datafiles import load_site_data
 from .i18n import labels_for
 from .library import Entry, Library
-from .markdown import inline_text, render_inline
+from .markdown import MarkdownOptions, inline_text, render_inline
 from .jobs import OutputJob
 
 
@@ -131,17 +131,18 @@ def _author_pages(config: SiteConfig, groups: Collections) -> list[OutputJob]:
         letters.setdefault(author.initial, []).append(author)
     jobs = [_job("authors/", "listing_authors.html", (), letters=tuple(letters.items()), collections=groups,
                  breadcrumbs=_trail(config, index))]
+    options = MarkdownOptions.of(config)
     for author in groups.authors:
         crumbs = _trail(config, index, (author.name, author.path))
         jobs.append(_job(author.path, "author.html", author.entries, author=author, entries=author.entries,
-                         bio_html=bio_paragraphs(author.bio, config.language), collections=groups,
+                         bio_html=bio_paragraphs(author.bio, config.language, options), collections=groups,
                          breadcrumbs=crumbs))
     return jobs
 
 
-def bio_paragraphs(bio: str, language: str) -> tuple[str, ...]:
+def bio_paragraphs(bio: str, language: str, options: MarkdownOptions = MarkdownOptions()) -> tuple[str, ...]:
     """A biography's paragraphs as HTML, with the inline Markdown titles allow (emphasis, code)."""
-    return tuple(render_inline(" ".join(p.split()), language) for p in bio.split("\n\n") if p.strip())
+    return tuple(render_inline(" ".join(p.split()), language, options) for p in bio.split("\n\n") if p.strip())
 
 
 def _journal_pages(config: SiteConfig, groups: Collections) -> list[OutputJob]:
@@ -200,7 +201,8 @@ def article_extras(config: SiteConfig, library: Library, entry: Entry) -> dict[s
     groups = library.collections
     labels = _labels(config)
     meta = entry.article.meta
-    title = Crumb(inline_text(meta.title, meta.language), entry.article.url_path, meta.language)
+    title_text = inline_text(meta.title, meta.language, MarkdownOptions.of(config))
+    title = Crumb(title_text, entry.article.url_path, meta.language)
     journal, issue = groups.journal_of(entry), groups.issue_of(entry)
     if journal is None:
         crumbs = _trail(config, (labels["articles"], "articles/"), title)

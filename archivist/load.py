@@ -13,7 +13,7 @@ from .config import SiteConfig
 from .diagnostics import Diagnostic, error
 from .facts import ArticleFacts, article_facts
 from .i18n import labels_for
-from .markdown import BodyContext, render_body, render_inline
+from .markdown import BodyContext, MarkdownOptions, render_body, render_inline
 from .markdown.image_size import intrinsic_size
 from .model import Article, ArticleMeta, SourceFile
 from .parallel_render import render_many
@@ -73,7 +73,7 @@ def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | No
     """Render every article, reading unchanged ones from the cache and rendering the rest,
     in worker processes when there are many; the result is the same as rendering them one by one."""
     slugs = [item.meta.slug for item in parsed]
-    site = site_fingerprint(config.language, config.base_url, slugs)
+    site = site_fingerprint(config.language, config.base_url, slugs, MarkdownOptions.of(config))
     keys = [_cache_key(site, item, config) for item in parsed]
     found: list[RenderedParts | None] = [cache.get(item.source.relpath, key) if cache else None
                                          for item, key in zip(parsed, keys)]
@@ -123,6 +123,7 @@ def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[st
     """The HTML of one article's title, abstract and body, with the problems found on the way."""
     meta = item.meta
     labels = labels_for(meta.language, config.templates_dir / "i18n")
+    options = MarkdownOptions.of(config)
     context = BodyContext(
         path=item.source.relpath,
         first_line=item.body_line,
@@ -131,16 +132,17 @@ def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[st
         resolve_article=resolve_article,
         asset_exists=_asset_checker(item.source.bundle_dir),
         asset_size=_asset_sizer(item.source.bundle_dir),
+        options=options,
     )
     body, problems = render_body(item.body, context)
     abstract_html = ""
     if meta.abstract:
         abstract_context = BodyContext(item.source.relpath, meta.lines.get("abstract", 1), meta.language,
-                                       labels, resolve_article, lambda _path: False)
+                                       labels, resolve_article, lambda _path: False, options=options)
         abstract, found = render_body(meta.abstract, abstract_context)
         abstract_html = _strip_paragraph_ids(abstract.html)
         problems = problems + found
-    return RenderedParts(body=body, title_html=render_inline(meta.title, meta.language),
+    return RenderedParts(body=body, title_html=render_inline(meta.title, meta.language, options),
                          abstract_html=abstract_html, problems=tuple(problems))
 
 

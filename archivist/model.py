@@ -118,7 +118,7 @@ class ArticleMeta:
 
     slug: str
     title: str  # Markdown inline source, e.g. 'On *Moby-Dick*'
-    date: PartialDate
+    date: PartialDate | None  # None only for a draft, which may leave its date for later
     type: str = "article-journal"
     authors: tuple[Person, ...] = ()
     editors: tuple[Person, ...] = ()
@@ -143,6 +143,11 @@ class ArticleMeta:
     csl: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> line in file
+
+    @property
+    def date_key(self) -> tuple[int, int, int]:
+        """Sort key by publication date; an undated draft sorts before every real date (year 0)."""
+        return self.date.sort_key if self.date else (0, 0, 0)
 
     @property
     def first_page(self) -> str:

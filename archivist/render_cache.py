@@ -18,6 +18,7 @@ from . import __version__
 from .diagnostics import Diagnostic
 from .files import write_atomically
 from .fingerprint import parts_digest as digest
+from .markdown.context import MarkdownOptions
 from .model import RenderedBody
 
 CACHE_FORMAT = b"render-cache-2"  # bump when the stored layout changes; older files then miss
@@ -50,10 +51,13 @@ def code_fingerprint() -> str:
     return digest(*parts)
 
 
-def site_fingerprint(language: str, base_url: str, slugs: Iterable[str]) -> str:
-    """The settings every article's rendering shares: site language, link prefix, linkable slugs."""
+def site_fingerprint(language: str, base_url: str, slugs: Iterable[str],
+                     options: MarkdownOptions = MarkdownOptions()) -> str:
+    """The settings every article's rendering shares: site language, link prefix, linkable slugs
+    and the Markdown syntax switched on or off (`markdown_subscript`, `markdown_superscript`)."""
     slug_list = "\n".join(sorted(set(slugs))).encode("utf-8")
-    return digest(code_fingerprint().encode(), language.encode(), base_url.encode(), slug_list)
+    syntax = f"subscript={options.subscript} superscript={options.superscript}".encode()
+    return digest(code_fingerprint().encode(), language.encode(), base_url.encode(), slug_list, syntax)
 
 
 def article_key(site: str, relpath: str, text: str, labels: Mapping[str, str], assets: Iterable[str]) -> str:

@@ -64,7 +64,8 @@ def validate(fm: FrontMatter, path: str, default_slug: str, site_language: str) 
 def _read_fields(data: dict[str, Any], report: Reporter, default_slug: str, site_language: str) -> dict[str, Any]:
     values: dict[str, Any] = {
         "title": _required_text(data, "title", report),
-        "date": _date(data, "date", report, required=True),
+        # A draft may leave its date for later; publishing needs one.
+        "date": _date(data, "date", report, required=data.get("draft") is not True),
         "slug": _slug(data, report, default_slug),
         "type": _csl_type(data, report),
         "language": _language(data, report) or site_language,
@@ -133,7 +134,8 @@ def _checked(data: dict, key: str, report: Reporter, check: Callable[[str], Any]
 def _date(data: dict, key: str, report: Reporter, required: bool) -> PartialDate | None:
     if key not in data:
         if required:
-            report("", "meta.missing", f"required key '{key}' is missing")
+            hint = " (only a draft may leave it out)" if key == "date" else ""
+            report("", "meta.missing", f"required key '{key}' is missing{hint}")
         return None
     value = data[key]
     if isinstance(value, dt.datetime):

@@ -52,7 +52,8 @@ def csl_item(meta: ArticleMeta, canonical_url: str, site_language: str) -> dict[
         people = getattr(meta, field_name)
         if people:
             item[variable] = [csl_name(person) for person in people]
-    item["issued"] = {"date-parts": [meta.date.parts]}
+    if meta.date:  # an undated draft cites as "n.d."
+        item["issued"] = {"date-parts": [meta.date.parts]}
     for field_name, variable in _TEXT_VARIABLES:
         value = getattr(meta, field_name)
         if value:

@@ -43,16 +43,16 @@ def prepare_code(tok: Token, session: Session) -> None:
     """Hook: read the fence's requests, check them, and name the block 'Code N (Language)'."""
     info = (tok.get("attrs") or {}).get("info", "")
     spec = parse_info(info)
-    needles = (tok.get("marker", "") + info, info) if info else ()
+    line = session.line_of(tok)
     code = _without_chunk_options(tok["raw"]) if spec.chunk else tok["raw"]
     tok["raw"] = code
     lexer = lexer_for(spec.language)
     if spec.language and lexer is None and not is_plain(spec.language):
-        _report_unknown_language(spec.language, session, needles)
+        _report_unknown_language(spec.language, session, line)
     for problem in spec.problems:
-        session.warning("body.code-option", problem, *needles)
+        session.warning("body.code-option", problem, line)
     count = code.count("\n") + (0 if code.endswith("\n") or not code else 1)
-    _check_marked(spec, count, session, needles)
+    _check_marked(spec, count, session, line)
     label = f"{session.ctx.labels.get('code') or 'Code'} {session.next_number('code')}"
     language = display_name(spec.language, lexer) if lexer else ""
     tok["attrs"] = {
@@ -71,7 +71,7 @@ def _without_chunk_options(code: str) -> str:
     return code[pos:]
 
 
-def _report_unknown_language(language: str, session: Session, needles: tuple[str, ...]) -> None:
+def _report_unknown_language(language: str, session: Session, line: int) -> None:
     """Warn only about a likely typo ('pyhton'), once per article and language.
 
     A name Pygments lacks and nothing resembles (xpath, mermaid, ris) is a deliberate tag: the
@@ -83,14 +83,14 @@ def _report_unknown_language(language: str, session: Session, needles: tuple[str
     if not close or session.next_number(f"code-language:{name}") > 1:
         return
     session.warning("body.code-language", f"unknown code language '{language[:40]}' (did you mean "
-                    f"'{close[0]}'?); the block is shown without highlighting", *needles)
+                    f"'{close[0]}'?); the block is shown without highlighting", line)
 
 
-def _check_marked(spec: FenceSpec, count: int, session: Session, needles: tuple[str, ...]) -> None:
+def _check_marked(spec: FenceSpec, count: int, session: Session, line: int) -> None:
     beyond = sorted(n for n in spec.marked if n > count)
     if beyond:
         session.warning("body.code-option", f"hl_lines names line {beyond[0]}, but the block has {count} "
-                        "line(s); hl_lines counts from the block's first line", *needles)
+                        "line(s); hl_lines counts from the block's first line", line)
 
 
 def render_code(renderer: Any, text: str, language: str = "", label: str = "", start: int = 0,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from types import MethodType
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -23,6 +22,19 @@ DEFAULT_LABELS: Mapping[str, str] = {
 
 
 @dataclass(frozen=True)
+class MarkdownOptions:
+    """The syntax a site switches on or off: `~sub~` and `^sup^` (both on by default)."""
+
+    subscript: bool = True
+    superscript: bool = True
+
+    @classmethod
+    def of(cls, config: Any) -> "MarkdownOptions":
+        """The options a site's settings (`markdown_subscript`, `markdown_superscript`) choose."""
+        return cls(subscript=config.markdown_subscript, superscript=config.markdown_superscript)
+
+
+@dataclass(frozen=True)
 class BodyContext:
     """What the renderer needs to know about the article whose body it renders."""
 
@@ -33,50 +45,11 @@ class BodyContext:
     resolve_article: Callable[[str], str | None]  # slug -> href, None when there is no such article
     asset_exists: Callable[[str], bool]  # bundle-relative path -> whether the bundle has it
     asset_size: Callable[[str], tuple[int, int] | None] = lambda _path: None  # an image's width, height
+    options: MarkdownOptions = MarkdownOptions()
 
     def label(self, key: str) -> str:
         """An interface word, falling back to English so a partial mapping still renders."""
         return self.labels.get(key) or DEFAULT_LABELS[key]
-
-
-class SourceLocator:
-    """Finds the file line of a piece of body text, since mistune tokens carry no positions.
-
-    Each needle remembers where it was last found, so the second problem with the same
-    text is reported on the line of its second occurrence.
-    """
-
-    def __init__(self, source: str, first_line: int):
-        self.source = source
-        self.first_line = first_line
-        self._cursor: dict[str, int] = {}
-        self._newlines: list[int] | None = None
-
-    def line_of(self, *needles: str) -> int:
-        """The file line of the next occurrence of the first needle found; else the body start."""
-        for needle in needles:
-            if not needle:
-                continue
-            pos = self._find(needle)
-            if pos >= 0:
-                return self.line_at(pos)
-        return self.first_line
-
-    def line_at(self, pos: int) -> int:
-        # Newline offsets are found once: counting from the start for each diagnostic made a
-        # body with 100,000 problems take minutes (quadratic in its length).
-        if self._newlines is None:
-            self._newlines = [i for i, ch in enumerate(self.source) if ch == "\n"]
-        return self.first_line + bisect_left(self._newlines, pos)
-
-    def _find(self, needle: str) -> int:
-        start = self._cursor.get(needle, 0)
-        pos = self.source.find(needle, start)
-        if pos < 0 and start:
-            pos = self.source.find(needle)
-        if pos >= 0:
-            self._cursor[needle] = pos + 1
-        return pos
 
 
 @dataclass
@@ -84,7 +57,7 @@ class Session:
     """Everything one render_body call accumulates: diagnostics, counters, ids, assets."""
 
     ctx: BodyContext
-    locator: SourceLocator
+    line: int = 0  # the file line of the block being checked; hooks report there when a token has none
     diagnostics: list[Diagnostic] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     used_ids: set[str] = field(default_factory=set)
@@ -105,15 +78,14 @@ class Session:
         self.counters[kind] = self.counters.get(kind, 0) + 1
         return self.counters[kind]
 
-    def error(self, code: str, message: str, *needles: str) -> None:
-        line = self.locator.line_of(*needles)
+    def line_of(self, tok: Token) -> int:
+        """The file line a token starts on, from the parse; else its block's."""
+        return tok.get("_line") or self.line or self.ctx.first_line
+
+    def error(self, code: str, message: str, line: int) -> None:
         self.diagnostics.append(error(self.ctx.path, line, code, message))
 
-    def warning(self, code: str, message: str, *needles: str) -> None:
-        line = self.locator.line_of(*needles)
-        self.diagnostics.append(warning(self.ctx.path, line, code, message))
-
-    def warning_at(self, line: int, code: str, message: str) -> None:
+    def warning(self, code: str, message: str, line: int) -> None:
         self.diagnostics.append(warning(self.ctx.path, line, code, message))
 
     def add_asset(self, path: str) -> None:

@@ -1,7 +1,13 @@
-"""Numbered figures: a ```{figure} directive, or a paragraph holding one titled image."""
+"""Numbered figures: a ```{figure} directive, or a paragraph holding one titled image.
+
+A caption that already numbers itself ("Figure 3:", "Fig. 3.", "Figure 3 –", in the
+article's word for figure or in English) gets no second number: the author's caption is
+shown exactly as written, with a warning, since "Figure 1. Figure 3: …" helps nobody.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Match
 
 from mistune.directives import FencedDirective
@@ -9,10 +15,17 @@ from mistune.directives._base import BaseDirective, DirectivePlugin
 from mistune.util import escape, escape_url
 
 from .context import Session, Token, add_hook, set_render
-from .images import check_image, image_needles, image_size, img_tag
+from .images import check_image, image_size, img_tag
+from .positions import LineState
 from .text import plain_text
 
 KNOWN_OPTIONS = frozenset({"alt", "credit"})
+_OPTION = re.compile(r"^:(?P<name>[a-zA-Z0-9_-]+): *(?P<value>[^\n]*)", re.M)
+# "Figure 3:", "Fig. 3.", "FIGURE 3a –", "그림 3." or a caption that is only "Figure 3".
+_SELF_NUMBER = re.compile(
+    r"\s*(?P<word>[^\W\d_]+)(?P<dot>\.)?\s*(?P<number>\d+(?:\.\d+)*[a-z]?)\s*(?:[:.|\-\u2013\u2014\uff1a]|$)",
+    re.IGNORECASE,
+)
 
 
 class FigureDirective(DirectivePlugin):
@@ -20,25 +33,37 @@ class FigureDirective(DirectivePlugin):
 
     NAME = "figure"
 
-    def parse(self, block: Any, m: Match[str], state: Any) -> Token:
-        options = dict(self.parse_options(m))
+    def parse(self, block: Any, m: Match[str], state: LineState) -> Token:
+        # m matched the text after the opening fence, so its line 0 is the fence's line.
+        fence_line = state.line_at(state.cursor)
+        options = _options(m, fence_line)
         src = self.parse_title(m).strip()
+        state.next_child_line = fence_line + m.string.count("\n", 0, m.start("text"))
         children = _caption_tokens(list(self.parse_tokens(block, self.parse_content(m), state)))
-        if options.get("credit"):
-            children.append({"type": "figure_credit", "text": options["credit"]})
-        attrs = {"url": escape_url(src), "alt": options.get("alt", ""), "source": f"{{figure}} {src}"}
-        unknown = sorted(set(options) - KNOWN_OPTIONS)
+        state.next_child_line = None
+        values = {name: value for name, value, _ in options}
+        if values.get("credit"):
+            children.append({"type": "figure_credit", "text": values["credit"]})
+        attrs = {"url": escape_url(src), "alt": values.get("alt", "")}
+        unknown = [(name, line) for name, _, line in options if name not in KNOWN_OPTIONS]
         return {"type": "figure", "attrs": attrs, "children": children, "_unknown": unknown}
 
     def __call__(self, directive: BaseDirective, md: Any) -> None:
         directive.register(self.NAME, self.parse)
 
 
+def _options(m: Match[str], fence_line: int) -> list[tuple[str, str, int]]:
+    """(name, value, file line) of each ':name: value' line under the fence."""
+    text, first = m.group("options"), fence_line + m.string.count("\n", 0, m.start("options"))
+    return [(o.group("name"), o.group("value").strip(), first + text.count("\n", 0, o.start()))
+            for o in _OPTION.finditer(text)]
+
+
 def _caption_tokens(tokens: list[Token]) -> list[Token]:
     """One paragraph becomes the caption text; several stay paragraphs, without ids."""
     blocks = [t for t in tokens if t["type"] != "blank_line"]
     if len(blocks) == 1 and blocks[0]["type"] == "paragraph":
-        return [{"type": "figure_caption", "text": blocks[0]["text"]}]
+        return [{"type": "figure_caption", "text": blocks[0]["text"], "_line": blocks[0].get("_line")}]
     for tok in blocks:
         tok["_no_id"] = True
     return [{"type": "figure_caption_blocks", "children": blocks}] if blocks else []
@@ -52,27 +77,54 @@ def promote_image(tok: Token, session: Session) -> None:
     image = parts[0]
     title = image["attrs"]["title"]
     tok["type"] = "figure"
-    tok["attrs"] = {"url": image["attrs"]["url"], "alt": plain_text(image["children"]), "source": ""}
+    tok["attrs"] = {"url": image["attrs"]["url"], "alt": plain_text(image["children"])}
+    tok["_line"] = session.line_of(image)
     tok["children"] = [{"type": "figure_caption", "children": [{"type": "text", "raw": title}], "_inline": True}]
 
 
 def number_figure(tok: Token, session: Session) -> None:
-    """Hook: fig-N in document order, the figure label, and the image policy."""
-    attrs = tok["attrs"]
+    """Hook: fig-N in document order, the figure label (unless the caption has its own), and the image policy."""
+    attrs, line = tok["attrs"], session.line_of(tok)
     number = session.next_number("figure")
     attrs["id"] = f"fig-{number}"
     attrs["label"] = f"{session.ctx.label('figure')} {number}"
-    needles = (attrs.pop("source"),) + image_needles(attrs["url"])
-    for name in tok.pop("_unknown", []):
-        session.warning("body.figure-option", f"unknown figure option ':{name}:'", f":{name}:")
-    attrs["src"] = check_image(attrs["url"], attrs["alt"], session, *needles)
+    caption = _caption(tok)
+    own = own_number(plain_text(caption.get("children", ())), session.ctx.label("figure"))
+    if own:
+        attrs["label"] = ""
+        session.warning("body.figure-number", f"the caption numbers itself ('{own}'), so it is shown as written, "
+                        f"without the automatic '{session.ctx.label('figure')} {number}'", caption.get("_line") or line)
+    for name, at in tok.pop("_unknown", []):
+        session.warning("body.figure-option", f"unknown figure option ':{name}:'", at)
+    attrs["src"] = check_image(attrs["url"], attrs["alt"], session, line)
     attrs["size"] = image_size(attrs["src"], session) if attrs["src"] else None
+
+
+def _caption(tok: Token) -> Token:
+    """A figure's caption, or the first paragraph of a caption of several blocks ({} if none)."""
+    for child in tok.get("children", ()):
+        if child["type"] == "figure_caption":
+            return child
+        if child["type"] == "figure_caption_blocks":
+            return next((b for b in child["children"] if b.get("_inline")), {})
+    return {}
+
+
+def own_number(caption: str, label: str) -> str:
+    """The caption's own leading 'Figure 3:' (in the label's words or in English), or ''."""
+    m = _SELF_NUMBER.match(caption)
+    if not m:
+        return ""
+    word = m.group("word").casefold()
+    names = {label.casefold(), "figure"}
+    abbreviated = m.group("dot") and len(word) >= 3 and any(name.startswith(word) for name in names)
+    return m.group(0).strip() if word in names or abbreviated else ""
 
 
 def render_figure(renderer: Any, text: str, url: str, alt: str, id: str, label: str, src: str | None = None,
                   size: tuple[int, int] | None = None) -> str:
     image = img_tag(src, alt, size=size) + "\n" if src else ""
-    caption = f'<span class="figure-label">{escape(label)}.</span> {text}'.rstrip()
+    caption = (f'<span class="figure-label">{escape(label)}.</span> {text}' if label else text).rstrip()
     return f'<figure id="{id}">\n{image}<figcaption>{caption}</figcaption>\n</figure>\n'
 
 

@@ -1,22 +1,111 @@
-"""Footnotes: mistune's [^key] syntax, numbered by first reference and linked both ways."""
+"""Footnotes: [^key] citations and their definitions, numbered by first citation and linked both ways.
+
+Definitions follow what kramdown, Pandoc and GitHub accept: `[^1]:Text` needs no space
+after the colon; a definition may stand inside a list item or a block quote; its first
+paragraph may run on over unindented lines, and later paragraphs are indented four spaces.
+A definition is found by the block parser, so a footnote-like line in code is never one.
+"""
 
 from __future__ import annotations
 
-import re
-from typing import Any, Callable
+from typing import Any, Callable, Match
 
-from mistune.core import BlockState
-from mistune.plugins.footnotes import footnotes as mistune_footnotes
-from mistune.plugins.footnotes import md_footnotes_hook, parse_footnote_item
 from mistune.util import escape, unikey
 
 from .context import Session, Token, add_hook, set_render
+from .positions import LineState
 
-_UNDEFINED_REF = re.compile(r"\[\^([^\]\s]+)\]")
-_DEFINITION = re.compile(r"^ {0,4}\[\^((?:[^\\\[\]\s]|\\.)+)\]:", re.M)
+_LABEL = r"(?:[^\\\[\]\s]|\\.){1,500}"
+DEFINITION_PATTERN = r"^ {0,3}\[\^(?P<footnote_key>" + _LABEL + r")\]:"
+REFERENCE_PATTERN = r"\[\^(?P<footnote_key>" + _LABEL + r")\]"
+# Lines that start a block of their own end a definition's run-on first paragraph.
+_INTERRUPTING = ("ref_footnote", "atx_heading", "fenced_code", "thematic_break", "block_quote", "list", "block_html")
+DEFINED = "notes_defined"  # env key: key -> (body text, file line of the definition)
+DEFINITIONS = "notes_definitions"  # env key: every definition in order, (key, label, line)
 
 
-def build_notes(md: Any, state: BlockState, parse_inlines: Callable[[list[Token]], None]) -> Token | None:
+def parse_definition(block: Any, m: Match[str], state: LineState) -> int:
+    """Block rule: store the note's text and line; it renders only where it is cited."""
+    body, end = _definition_body(block, state, m.end())
+    key, line = unikey(m.group("footnote_key")), state.line_at(m.start())
+    state.env.setdefault(DEFINITIONS, []).append((key, m.group("footnote_key"), line))
+    state.env.setdefault(DEFINED, {}).setdefault(key, (body, line))
+    return end
+
+
+def _definition_body(block: Any, state: LineState, pos: int) -> tuple[str, int]:
+    """The note's text, one line per source line, and where the definition ends."""
+    end = state.find_line_end_at(pos)
+    lines = [state.src[pos:end].lstrip(" \t")]
+    pos, after_blank = end, False
+    while pos < state.cursor_max:
+        end = state.find_line_end_at(pos)
+        line = state.src[pos:end]
+        if not line.strip():
+            if not _continues_after_blank(state, end):
+                break
+            lines.append("\n")
+            pos, after_blank = end, True
+            continue
+        if _indent(line) < 4 and (after_blank or _interrupts(block, state, pos)):
+            break
+        lines.append(_dedent(line))
+        pos, after_blank = end, False
+    return "".join(lines), pos
+
+
+def _continues_after_blank(state: LineState, pos: int) -> bool:
+    """After blank lines a note goes on only with a line indented four columns."""
+    while pos < state.cursor_max:
+        end = state.find_line_end_at(pos)
+        line = state.src[pos:end]
+        if line.strip():
+            return _indent(line) >= 4
+        pos = end
+    return False
+
+
+def _interrupts(block: Any, state: LineState, pos: int) -> bool:
+    rules = [name for name in _INTERRUPTING if name in block.specification]
+    return block.compile_sc(rules).match(state.src, pos) is not None
+
+
+def _indent(line: str) -> int:
+    width = 0
+    for char in line:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _dedent(line: str) -> str:
+    """Up to four columns of indentation removed, as from a list item's continuation."""
+    stripped = line.lstrip(" \t")
+    indent = _indent(line)
+    return " " * max(indent - 4, 0) + stripped
+
+
+def parse_reference(inline: Any, m: Match[str], state: Any) -> int:
+    """Inline rule: a citation of a defined note, numbered by first citation; else kept as text."""
+    key = unikey(m.group("footnote_key"))
+    if key not in (state.env.get(DEFINED) or {}):
+        text = {"type": "text", "raw": m.group(0), "_emphasis": False}
+        state.append_token({"type": "undefined_footnote", "children": [text]})
+        return m.end()
+    order: list[str] = state.env.setdefault("footnotes", [])
+    indexes: dict[str, int] = state.env.setdefault("footnote_indexes", {})
+    if key not in indexes:
+        order.append(key)
+        indexes[key] = len(order)
+    state.append_token({"type": "footnote_ref", "raw": key, "attrs": {"index": indexes[key]}})
+    return m.end()
+
+
+def build_notes(md: Any, state: LineState, parse_inlines: Callable[[list[Token]], None]) -> Token | None:
     """The notes section token, its items in order of first reference.
 
     Items are parsed one at a time because a note may itself cite a later note,
@@ -25,27 +114,38 @@ def build_notes(md: Any, state: BlockState, parse_inlines: Callable[[list[Token]
     keys: list[str] = state.env.get("footnotes") or []
     items: list[Token] = []
     while len(items) < len(keys):
-        item = parse_footnote_item(md.block, keys[len(items)], len(items) + 1, state)
+        item = _note_item(md, state, keys[len(items)], len(items) + 1)
         parse_inlines(item["children"])
         items.append(item)
-        keys = state.env.get("footnotes") or keys
     if not items:
         return None
     return {"type": "footnotes", "children": items}
 
 
-def check_definitions(state: BlockState, session: Session) -> None:
+def _note_item(md: Any, state: LineState, key: str, index: int) -> Token:
+    """A note of one line is one paragraph (as mistune makes it); a longer one is parsed as blocks."""
+    body, line = state.env[DEFINED][key]
+    text = body.strip()
+    if "\n" not in text:
+        skipped = body[:len(body) - len(body.lstrip())].count("\n")  # '[^1]:' alone on its line
+        children = [{"type": "paragraph", "text": text, "_line": line + skipped}]
+    else:
+        child = LineState(state, line_base=line)
+        child.process(body.rstrip() + "\n")
+        md.block.parse(child)
+        children = child.tokens
+    return {"type": "footnote_item", "children": children, "attrs": {"key": key, "index": index}, "_line": line}
+
+
+def check_definitions(state: LineState, session: Session) -> None:
     """Report notes defined twice and notes nobody cites, on their definition line."""
     used = set(state.env.get("footnotes") or [])
-    defined = state.env.get("ref_footnotes") or {}
     seen: set[str] = set()
-    for m in _DEFINITION.finditer(session.locator.source):
-        key = unikey(m.group(1))
-        line = session.locator.line_at(m.start())
+    for key, label, line in state.env.get(DEFINITIONS) or []:
         if key in seen:
-            session.warning_at(line, "body.duplicate-footnote", f"footnote [^{m.group(1)}] is defined twice; the first definition is used")
-        elif key in defined and key not in used:
-            session.warning_at(line, "body.unused-footnote", f"footnote [^{m.group(1)}] is defined but never cited")
+            session.warning("body.duplicate-footnote", f"footnote [^{label}] is defined twice; the first definition is used", line)
+        elif key not in used:
+            session.warning("body.unused-footnote", f"footnote [^{label}] is defined but never cited", line)
         seen.add(key)
 
 
@@ -70,12 +170,9 @@ def label_section(tok: Token, session: Session) -> None:
 
 
 def report_undefined(tok: Token, session: Session) -> None:
-    """Hook: mistune leaves a citation of an undefined note as text; report it."""
-    raw = tok["raw"]
-    if "[^" not in raw:
-        return
-    for m in _UNDEFINED_REF.finditer(raw):
-        session.error("body.undefined-footnote", f"footnote {m.group(0)} is cited but not defined", m.group(0))
+    """Hook: a citation of a note nobody defined stays text; report it where it stands."""
+    raw = tok["children"][0]["raw"]
+    session.error("body.undefined-footnote", f"footnote {raw} is cited but not defined", session.line_of(tok))
 
 
 def render_footnote_ref(renderer: Any, key: str, index: int, ref_id: str = "") -> str:
@@ -83,6 +180,10 @@ def render_footnote_ref(renderer: Any, key: str, index: int, ref_id: str = "") -
         f'<sup class="fnref"><a id="{ref_id}" href="#fn-{index}" role="doc-noteref"'
         f' aria-describedby="notes-title">{index}</a></sup>'
     )
+
+
+def render_undefined(renderer: Any, text: str) -> str:
+    return text
 
 
 def render_footnotes(renderer: Any, text: str, title: str = "") -> str:
@@ -112,12 +213,15 @@ def _backlink(ref_id: str, n: int, label: str) -> str:
 
 
 def register(md: Any) -> None:
-    mistune_footnotes(md)
-    md.after_render_hooks.remove(md_footnotes_hook)  # the pipeline builds the section itself
+    md.inline.register("footnote", REFERENCE_PATTERN, parse_reference, before="link", start_chars="[")
+    md.block.register("ref_footnote", DEFINITION_PATTERN, parse_definition, before="ref_link")
+    for rules in (md.block.block_quote_rules, md.block.list_rules):
+        md.block.insert_rule(rules, "ref_footnote", before="ref_link")
     add_hook(md, "footnote_ref", number_reference)
     add_hook(md, "footnote_item", label_item)
     add_hook(md, "footnotes", label_section)
-    add_hook(md, "text", report_undefined)
+    add_hook(md, "undefined_footnote", report_undefined)
     set_render(md, "footnote_ref", render_footnote_ref)
-    set_render(md, "footnote_item", render_footnote_item)
+    set_render(md, "undefined_footnote", render_undefined)
     set_render(md, "footnotes", render_footnotes)
+    set_render(md, "footnote_item", render_footnote_item)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 from mistune.util import escape
 
@@ -12,38 +11,32 @@ from .text import plain_text
 from .urls import HARMFUL_SCHEMES, bundle_path, scheme_of
 
 
-def check_image(url: str, alt: str, session: Session, *needles: str) -> str | None:
+def check_image(url: str, alt: str, session: Session, line: int) -> str | None:
     """Report what is wrong with an image; return the src to render, or None to drop it."""
     if not alt.strip():
-        session.error("body.missing-alt", f"image '{url}' has no alt text; describe it for readers who cannot see it", *needles)
+        session.error("body.missing-alt", f"image '{url}' has no alt text; describe it for readers who cannot see it", line)
     scheme = scheme_of(url)
     if scheme in HARMFUL_SCHEMES:
-        session.warning("body.unsafe-url", f"dropped image with a '{scheme}:' URL", *needles)
+        session.warning("body.unsafe-url", f"dropped image with a '{scheme}:' URL", line)
         return None
     if scheme in ("http", "https"):
-        session.error("body.remote-image", f"image '{url}' is on another host; put the file in the article's folder", *needles)
+        session.error("body.remote-image", f"image '{url}' is on another host; put the file in the article's folder", line)
         return None
     if scheme:
-        session.error("body.image-path", f"image URL scheme '{scheme}:' is not allowed; use a file in the article's folder", *needles)
+        session.error("body.image-path", f"image URL scheme '{scheme}:' is not allowed; use a file in the article's folder", line)
         return None
-    return _check_bundle_file(url, session, *needles)
+    return _check_bundle_file(url, session, line)
 
 
-def _check_bundle_file(url: str, session: Session, *needles: str) -> str | None:
+def _check_bundle_file(url: str, session: Session, line: int) -> str | None:
     path = bundle_path(url)
     if path is None:
-        session.error("body.image-path", f"image path '{url}' must stay inside the article's folder", *needles)
+        session.error("body.image-path", f"image path '{url}' must stay inside the article's folder", line)
         return None
     session.add_asset(path)
     if not session.ctx.asset_exists(path):
-        session.error("body.missing-asset", f"image '{path}' does not exist in the article's folder", *needles)
+        session.error("body.missing-asset", f"image '{path}' does not exist in the article's folder", line)
     return url
-
-
-def image_needles(url: str) -> tuple[str, ...]:
-    """Source snippets that likely contain a Markdown image, most specific first."""
-    plain = unquote(url)
-    return (f"]({url}", f"]({plain}", f"](<{plain}>", plain, "![")
 
 
 def check_image_token(tok: Token, session: Session) -> None:
@@ -51,7 +44,7 @@ def check_image_token(tok: Token, session: Session) -> None:
     attrs = tok["attrs"]
     alt = plain_text(tok.get("children", []))
     attrs["alt"] = alt
-    src = check_image(attrs["url"], alt, session, *image_needles(attrs["url"]))
+    src = check_image(attrs["url"], alt, session, session.line_of(tok))
     if src is None:
         tok["type"] = "dropped_image"
         tok["children"] = [{"type": "text", "raw": alt}]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 
-from mistune import InlineParser, Markdown
+from mistune import Markdown
 from mistune.core import BlockState
-from mistune.plugins.formatting import subscript, superscript
 
-from . import renderer
-from .context import Token
+from . import renderer, scripts
+from .context import MarkdownOptions, Token
+from .positions import LineInlineParser
 from .sanitize import final_pass
 from .text import plain_text
 from .typography import smarten
@@ -23,29 +23,28 @@ _local = threading.local()
 def _title_markdown() -> Markdown:
     md = getattr(_local, "md", None)
     if md is None:
-        md = Markdown(renderer=renderer.create_renderer(), inline=InlineParser())
+        md = Markdown(renderer=renderer.create_renderer(), inline=LineInlineParser())
         renderer.register(md)
-        superscript(md)
-        subscript(md)
+        scripts.register(md)
         md.inline.rules = [rule for rule in md.inline.rules if rule in TITLE_RULES]
         _local.md = md
     return md
 
 
-def _title_tokens(md: Markdown, source: str, lang: str) -> list[Token]:
+def _title_tokens(md: Markdown, source: str, lang: str, options: MarkdownOptions) -> list[Token]:
     text = " ".join(source.split())
-    tokens = md.inline(text, {}) if text else []
+    tokens = md.inline(text, {scripts.OPTIONS: options}) if text else []
     smarten(tokens, lang)
     return tokens
 
 
-def render_inline(source: str, lang: str) -> str:
-    """A title as HTML without <p>: emphasis, code, sub/sup, typographic quotes."""
+def render_inline(source: str, lang: str, options: MarkdownOptions = MarkdownOptions()) -> str:
+    """A title as HTML without <p>: emphasis, code, sub/sup (by the site's options), typographic quotes."""
     md = _title_markdown()
-    html = md.renderer.render_tokens(_title_tokens(md, source, lang), BlockState())
+    html = md.renderer.render_tokens(_title_tokens(md, source, lang, options), BlockState())
     return final_pass(html)
 
 
-def inline_text(source: str, lang: str) -> str:
+def inline_text(source: str, lang: str, options: MarkdownOptions = MarkdownOptions()) -> str:
     """The same title as plain text, for <title> and meta tags."""
-    return plain_text(_title_tokens(_title_markdown(), source, lang)).strip()
+    return plain_text(_title_tokens(_title_markdown(), source, lang, options)).strip()

@@ -1,4 +1,4 @@
-"""Links: article: references resolved, external links marked, unsafe schemes dropped."""
+"""Links: article: references resolved, doi: links made openable, external links marked, unsafe schemes dropped."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from mistune.util import escape
 
 from .context import Session, Token, add_hook, set_render
-from .urls import HARMFUL_SCHEMES, LINK_SCHEMES, scheme_of
+from .urls import EXTERNAL_SCHEMES, HARMFUL_SCHEMES, LINK_SCHEMES, doi_href, scheme_of
 
 ARTICLE_SCHEME = "article:"
 
@@ -17,25 +17,28 @@ def resolve_link(tok: Token, session: Session) -> None:
     """Hook: decide what a Markdown link becomes, reporting what cannot be linked."""
     attrs = tok["attrs"]
     url: str = attrs["url"]
-    needles = (f"]({url}", f"]({unquote(url)}", unquote(url))
+    line = session.line_of(tok)
     if url.lower().startswith(ARTICLE_SCHEME):
-        _resolve_article(tok, url[len(ARTICLE_SCHEME):], session, needles)
+        _resolve_article(tok, url[len(ARTICLE_SCHEME):], session, line)
         return
     scheme = scheme_of(url)
     if scheme in HARMFUL_SCHEMES or (scheme and scheme not in LINK_SCHEMES):
         # Other schemes would be stripped by the final sanitiser anyway; say so here.
         code = "body.unsafe-url" if scheme in HARMFUL_SCHEMES else "body.link-scheme"
-        session.warning(code, f"dropped link with a '{scheme}:' URL", *needles)
+        session.warning(code, f"dropped link with a '{scheme}:' URL", line)
         _unlink(tok)
-    elif scheme in ("http", "https"):
+        return
+    if scheme == "doi":
+        attrs["url"] = doi_href(url)
+    if scheme in EXTERNAL_SCHEMES:
         attrs["external"] = session.ctx.label("external")
 
 
-def _resolve_article(tok: Token, target: str, session: Session, needles: tuple[str, ...]) -> None:
+def _resolve_article(tok: Token, target: str, session: Session, line: int) -> None:
     slug, _, fragment = unquote(target).partition("#")
     href = session.ctx.resolve_article(slug) if slug else None
     if href is None:
-        session.error("body.unknown-article", f"link to unknown article '{slug}'", *needles)
+        session.error("body.unknown-article", f"link to unknown article '{slug}'", line)
         _unlink(tok)
         return
     tok["attrs"]["url"] = f"{href}#{fragment}" if fragment else href

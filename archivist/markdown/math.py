@@ -56,11 +56,19 @@ def convert_math(tok: Token, session: Session) -> None:
     tex = tok["raw"]
     mathml, problem = tex_to_mathml(tex, display)
     if problem:
-        first = tex.strip().split("\n", 1)[0]
-        session.error("body.math", f"cannot convert TeX '{tex.strip()[:60]}': {problem}", first)
+        session.error("body.math", f"cannot convert TeX '{tex.strip()[:60]}': {problem}", _tex_line(tok, session))
     tok["attrs"] = {"mathml": mathml}
     if tok["type"] == "block_math" and mathml:
         tok["attrs"]["label"] = f"{session.ctx.label('equation')} {session.next_number('equation')}"
+
+
+def _tex_line(tok: Token, session: Session) -> int:
+    """The line of the TeX itself: a '$$' block's TeX starts on the line after its opening '$$'."""
+    line = session.line_of(tok)
+    if tok["type"] != "block_math":
+        return line
+    tex = tok["raw"]
+    return line + 1 + tex[:len(tex) - len(tex.lstrip())].count("\n")
 
 
 def render_inline_math(renderer: Any, text: str, mathml: str = "") -> str:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from mistune import InlineParser, Markdown
-from mistune.core import BlockState
+from mistune import Markdown
 from mistune.plugins.abbr import abbr
 from mistune.plugins.def_list import def_list
-from mistune.plugins.formatting import strikethrough, subscript, superscript
 
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import code, figures, footnotes, ids, images, links, math, rawhtml, renderer, tables
-from .context import BodyContext, Hook, Session, SourceLocator, Token, hooks_of
+from . import code, figures, footnotes, ids, images, links, math, rawhtml, renderer, scripts, tables
+from .context import BodyContext, Hook, Session, Token, hooks_of
+from .positions import LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
 from .text import block_text, count_words, plain_text
 from .typography import smarten
@@ -24,8 +23,8 @@ from .typography import smarten
 # before ids numbers it; code wraps the fence rule that figures' directive installs.
 PLUGINS = (
     renderer.register, footnotes.register, tables.register, math.register, figures.register, code.register,
-    ids.register, images.register, links.register, rawhtml.register,
-    strikethrough, superscript, subscript, def_list, abbr,
+    ids.register, images.register, links.register, rawhtml.register, scripts.register,
+    def_list, abbr,
 )
 
 _local = threading.local()
@@ -36,20 +35,23 @@ def body_markdown() -> Markdown:
     the Session, so reusing it is safe and saves rebuilding the rule tables per article."""
     md = getattr(_local, "md", None)
     if md is None:
-        md = Markdown(renderer=renderer.create_renderer(), inline=InlineParser())
+        md = Markdown(renderer=renderer.create_renderer(), block=LineBlockParser(), inline=LineInlineParser())
         for plugin in PLUGINS:
             plugin(md)
+        wrap_definition_lists(md)
         _local.md = md
     return md
 
 
-def parse_inlines(md: Markdown, tokens: list[Token], env: Any) -> None:
-    """Parse the inline text of every block, in document order (footnotes number by it)."""
+def parse_inlines(md: Markdown, tokens: list[Token], env: Any, line: int) -> None:
+    """Parse the inline text of every block, in document order (footnotes number by it),
+    each knowing the file line its text starts on."""
     for tok in tokens:
+        at = tok.get("_line") or line
         if "children" in tok:
-            parse_inlines(md, tok["children"], env)
+            parse_inlines(md, tok["children"], env, at)
         elif "text" in tok:
-            tok["children"] = md.inline(tok.pop("text").strip(" \r\n\t\f"), env)
+            tok["children"] = md.inline.parse_text(tok.pop("text").strip(" \r\n\t\f"), env, at)
             tok["_inline"] = True
 
 
@@ -57,9 +59,12 @@ def walk(tokens: list[Token], session: Session, hooks: dict[str, list[Hook]]) ->
     """Run plugin hooks over the tree in document order.
 
     A token's children are prepared (typography, list hooks such as HTML balancing)
-    before the token's own hooks run, so those hooks see finished content.
+    before the token's own hooks run, so those hooks see finished content. The session
+    knows the line of the token being visited, for hooks on tokens that carry none.
     """
     for tok in tokens:
+        outer = session.line
+        session.line = tok.get("_line") or outer
         children = tok.get("children")
         if children:
             if tok.get("_inline"):
@@ -71,6 +76,7 @@ def walk(tokens: list[Token], session: Session, hooks: dict[str, list[Hook]]) ->
             session.depth += 1
             walk(children, session, hooks)
             session.depth -= 1
+        session.line = outer
 
 
 def _run_list_hooks(tokens: list[Token], session: Session, hooks: dict[str, list[Hook]]) -> None:
@@ -94,13 +100,14 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
     """The article body as safe HTML with its contents, ids, assets and diagnostics."""
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     md = body_markdown()
-    session = Session(ctx, SourceLocator(source, ctx.first_line))
-    state = BlockState()
+    session = Session(ctx, line=ctx.first_line)
+    state = LineState(line_base=ctx.first_line)
+    state.env[scripts.OPTIONS] = ctx.options
     state.process(source if source.endswith("\n") else source + "\n")
     md.block.parse(state)
     tokens = state.tokens
-    parse_inlines(md, tokens, state.env)
-    notes = footnotes.build_notes(md, state, lambda toks: parse_inlines(md, toks, state.env))
+    parse_inlines(md, tokens, state.env, ctx.first_line)
+    notes = footnotes.build_notes(md, state, lambda toks: parse_inlines(md, toks, state.env, ctx.first_line))
     session.heading_shift = ids.heading_shift(tokens)
     hooks = hooks_of(md)
     _run_list_hooks(tokens, session, hooks)
@@ -121,7 +128,7 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
     return body, normalise(session.diagnostics)
 
 
-def _toc_entry(md: Markdown, tok: Token, state: BlockState) -> Heading:
+def _toc_entry(md: Markdown, tok: Token, state: LineState) -> Heading:
     children = _without_links(tok["children"])
     html = final_pass(md.renderer.render_tokens(children, state))
     return Heading(tok["attrs"]["level"], tok["attrs"]["id"], plain_text(tok["children"]).strip(), html)

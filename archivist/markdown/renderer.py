@@ -18,7 +18,8 @@ def create_renderer() -> HTMLRenderer:
 def report_block_error(tok: Token, session: Session) -> None:
     """Hook: an unknown ```{name} directive is shown as code; tell the author why."""
     first = tok["raw"].strip().split("\n", 1)[0]
-    session.warning("body.unknown-directive", f"unknown directive '{first[:40]}'; only {{figure}} is supported", first)
+    session.warning("body.unknown-directive", f"unknown directive '{first[:40]}'; only {{figure}} is supported",
+                    session.line_of(tok))
 
 
 def render_text(renderer: Any, text: str) -> str:

@@ -5,7 +5,8 @@ origin, so any script that slipped through would run with the site's authority. 
 need ordinary text markup (emphasis, tables, definition lists, details) and nothing that
 executes, loads from other hosts without review, or restyles the page: so no script,
 style, iframe, object, embed, form or svg elements, no on* or style attributes, and only
-http, https, mailto and relative URLs.
+http, https, ftp, mailto, tel and relative URLs (a doi: link becomes its https://doi.org/
+address, as in Markdown).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import re
 
 import nh3
+
+from .urls import doi_href
 
 INLINE_TAGS = frozenset(
     "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp small span"
@@ -42,7 +45,7 @@ RAW_ATTRIBUTES: dict[str, set[str]] = {
     "blockquote": {"cite"},
     "*": {"lang", "dir"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https", "ftp", "mailto", "tel"}
 # Dropped together with their content, so no script text is left as visible garbage.
 CONTENT_DROPPED = {"script", "style", "template", "textarea", "title", "noscript", "iframe", "object", "svg"}
 
@@ -78,12 +81,18 @@ def _final_attributes() -> dict[str, set[str]]:
     return attributes
 
 
+def _open_doi(tag: str, attribute: str, value: str) -> str:
+    """nh3 hook: a 'doi:' href (allowed for authors only so this can see it) becomes a doi.org link."""
+    return doi_href(value) if attribute == "href" else value
+
+
 # Built once: a Cleaner compiles its rules, which costs more than cleaning a paragraph.
 _AUTHOR = nh3.Cleaner(
     tags=set(RAW_TAGS),
     clean_content_tags=CONTENT_DROPPED,
     attributes=RAW_ATTRIBUTES,
-    url_schemes=URL_SCHEMES,
+    attribute_filter=_open_doi,
+    url_schemes=URL_SCHEMES | {"doi"},
     strip_comments=True,
     link_rel="noopener noreferrer",
 )

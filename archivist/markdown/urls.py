@@ -13,7 +13,12 @@ _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f]+")
 
 # Browsers run script from these; a link or image using one is dropped.
 HARMFUL_SCHEMES = frozenset({"javascript", "data", "vbscript"})
-LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# Links may use these; any other scheme is dropped with a warning. A 'doi:' link is written
+# as its https://doi.org/ address, which every browser can open (the link text is unchanged).
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp", "tel", "doi"})
+EXTERNAL_SCHEMES = frozenset({"http", "https", "ftp", "doi"})  # links that lead to another site
+DOI_RESOLVER = "https://doi.org/"
+_DOI_PREFIX = re.compile(r"^\s*doi:\s*/*", re.I)
 
 
 def scheme_of(url: str) -> str:
@@ -44,3 +49,9 @@ def bundle_path(url: str) -> str | None:
     if norm == ".." or norm.startswith("../"):
         return None
     return norm
+
+
+def doi_href(url: str) -> str:
+    """'doi:10.1000/x' as 'https://doi.org/10.1000/x'; any other URL unchanged."""
+    m = _DOI_PREFIX.match(url)
+    return DOI_RESOLVER + url[m.end():] if m else url

@@ -14,6 +14,7 @@ from archivist import load, render_cache
 from archivist.load import parse, render_all
 from archivist.parallel_render import render_many
 from archivist import discover
+from archivist.markdown import MarkdownOptions
 from archivist.render_cache import RenderCache, article_key, site_fingerprint
 from archivist.site import BuildOptions, build_site
 
@@ -118,6 +119,9 @@ def test_base_url_is_part_of_the_key(site: Path) -> None:
     assert site_fingerprint("fr", config.base_url, ["a", "b"]) != first
     assert site_fingerprint(config.language, config.base_url, ["b", "a"]) == first
     assert site_fingerprint(config.language, config.base_url, ["a", "b", "c"]) != first
+    assert site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions(subscript=False)) != first
+    assert site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions(superscript=False)) != first
+    assert site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions()) == first
     key = article_key(first, "x.md", "text", {"notes": "Notes"}, ["fig.png"])
     assert article_key(first, "x.md", "text", {"notes": "Notizen"}, ["fig.png"]) != key
     assert article_key(first, "x.md", "text", {"notes": "Notes"}, []) != key

@@ -54,3 +54,14 @@ def test_a_citation_locale_no_file_serves_is_an_error_on_its_line(tmp_path, toml
     [problem] = caught.value.diagnostics
     assert (problem.path, problem.line, problem.code) == ("pyproject.toml", 7, "config.invalid")
     assert problem.message == f"setting 'citation_locale' must be 'item' or a CSL locale such as 'en-GB' or 'de', not {shown}"
+
+
+def test_markdown_syntax_settings_default_on_and_take_only_booleans(tmp_path):
+    site = config.load(write(tmp_path, 'markdown_subscript = false\n'))
+    assert (site.markdown_subscript, site.markdown_superscript) == (False, True)
+    write(tmp_path, 'markdown_subscript = "no"\nmarkdown_superscrpt = false\n')
+    with pytest.raises(ContentError) as caught:
+        config.load(tmp_path)
+    found = [(d.line, d.code) for d in caught.value.diagnostics]
+    assert found == [(5, "config.invalid"), (6, "config.unknown-key")]
+    assert "did you mean 'markdown_superscript'" in caught.value.diagnostics[1].message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archivist.markdown import BodyContext, inline_text, render_body, render_inline
+from archivist.markdown import BodyContext, MarkdownOptions, inline_text, render_body, render_inline
 from archivist.markdown.ids import slugify, unique_id
 
 
@@ -97,3 +97,17 @@ def test_unique_id_avoids_page_ids_and_repeats():
     assert [unique_id(s, used) for s in ("fig", "fig", "p2", "intro", "intro")] == [
         "fig", "section-fig-2", "section-p2", "intro", "intro-2",
     ]
+
+
+def test_a_caption_numbered_in_the_articles_own_word_is_not_numbered_again():
+    body, diagnostics = render_body('![지도](a.png "그림 3. 해안")\n\n![지도](b.png "해안")\n', ctx("ko", figure="그림"))
+    assert "<figcaption>그림 3. 해안</figcaption>" in body.html
+    assert '<span class="figure-label">그림 2.</span> 해안' in body.html
+    assert [(d.code, d.line) for d in diagnostics] == [("body.figure-number", 1)]
+
+
+def test_titles_follow_the_sites_subscript_and_superscript_settings():
+    assert render_inline("H~2~O and x^2^", "en") == "H<sub>2</sub>O and x<sup>2</sup>"
+    off = MarkdownOptions(subscript=False, superscript=False)
+    assert render_inline("H~2~O and x^2^", "en", off) == "H~2~O and x^2^"
+    assert inline_text("Type ^^^ in RUMSEY~8~1~2505~310017", "en") == "Type ^^^ in RUMSEY~8~1~2505~310017"

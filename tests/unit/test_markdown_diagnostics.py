@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
 from archivist.markdown import BodyContext, render_body
 
 FIRST_LINE = 10  # the body starts on file line 10, after the front matter
@@ -107,3 +112,76 @@ def test_removed_raw_html_is_a_warning():
 def test_diagnostics_are_formatted_with_path_and_line():
     _, diagnostics = render_body("x[^nope]\n", ctx())
     assert diagnostics[0].format_text().startswith("content/articles/a.md:10:1: error[body.undefined-footnote]")
+
+
+# Every code the Markdown package reports: (code, snippet, line of the problem within the snippet,
+# what must come before it, which of its two copies the code is reported for).
+EVERY_CODE = [
+    ("body.undefined-footnote", "See[^nope] here.", 0, "", (0, 1)),
+    ("body.duplicate-footnote", "[^d]: Again.", 0, "Cite[^d].\n\n[^d]: First.\n\n", (0, 1)),
+    ("body.unused-footnote", "[^u]: Never cited.", 0, "", (0,)),  # the second copy is a duplicate
+    ("body.missing-alt", "Map: ![](map.svg)", 0, "", (0, 1)),
+    ("body.missing-alt", "<div>\n<p>Map:</p>\n<img src=\"map.svg\">\n</div>", 2, "", (0, 1)),
+    ("body.unsafe-url", "Click [here](javascript:alert(1)).", 0, "", (0, 1)),
+    ("body.remote-image", "![Logo](https://cdn.example.com/x.png)", 0, "", (0, 1)),
+    ("body.image-path", "![Up](../secret.png)", 0, "", (0, 1)),
+    ("body.missing-asset", "![Gone](gone.png)", 0, "", (0, 1)),
+    ("body.link-scheme", "Old [server](gopher://example.org/x).", 0, "", (0, 1)),
+    ("body.unknown-article", "See [x](article:nobody#p2).", 0, "", (0, 1)),
+    ("body.math", "Broken $\\frac{1}{$ here.", 0, "", (0, 1)),
+    ("body.math", "$$\n\\notacommand{x}\n$$", 1, "", (0, 1)),
+    ("body.unknown-directive", "```{note}\nHi.\n```", 0, "", (0, 1)),
+    ("body.figure-option", "```{figure} map.svg\n:alt: Map\n:width: 30\n```", 2, "", (0, 1)),
+    ("body.figure-number", "![Map](map.svg \"Figure 3: The coast.\")", 0, "", (0, 1)),
+    ("body.unsafe-html", "<div>\n<p>Styled:</p>\n<style>p { color: red }</style>\n</div>", 2, "", (0, 1)),
+    ("body.unsafe-html", "<svg width=\"10\" height=\"10\">\n<circle r=\"4\"/>\n</svg>", 0, "", (0, 1)),
+    ("body.unsafe-html", "Text <iframe src=\"x\"></iframe> here.", 0, "", (0, 1)),
+    ("body.ambiguous-script", "[RUMSEY~8~1~2505~310017](https://example.org/)", 0, "", (0, 1)),
+    ("body.code-option", "```python hl_lines=\"9\"\nx = 1\n```", 0, "", (0, 1)),
+    ("body.code-language", "```pyhton\nx = 1\n```", 0, "", (0,)),  # once per article and name
+]
+
+
+def _contained(snippet: str, container: str) -> tuple[str, int]:
+    """The snippet inside a container, and the line of the container its first line lands on."""
+    if container == "list":  # loose, so a lone image is still a figure
+        return "- Item.\n\n" + "\n".join("  " + line for line in snippet.split("\n")), 2
+    if container == "quote":
+        return "\n".join("> " + line for line in snippet.split("\n")), 0
+    return snippet, 0
+
+
+def _twice_and_in_code(prefix: str, snippet: str, container: str) -> tuple[str, list[int], range]:
+    """A body with the snippet in a container twice, and once in fenced and once in indented code
+    between them; with the file lines the two real copies start on and the lines of the code."""
+    held, shift = _contained(snippet, container)
+    lines = prefix.split("\n")[:-1] + ["Intro.", ""]
+    first = len(lines) + shift
+    lines += held.split("\n") + ["", "~~~~"]
+    code_start = len(lines)
+    lines += snippet.split("\n") + ["~~~~", ""] + ["    " + line for line in snippet.split("\n")]
+    code_end = len(lines)
+    lines += ["", "Between.", ""]
+    second = len(lines) + shift
+    lines += held.split("\n")
+    return "\n".join(lines) + "\n", [FIRST_LINE + first, FIRST_LINE + second], range(FIRST_LINE + code_start,
+                                                                                    FIRST_LINE + code_end)
+
+
+@pytest.mark.parametrize("container", ["top level", "list", "quote"])
+@pytest.mark.parametrize(("code", "snippet", "offset", "prefix", "copies"), EVERY_CODE,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(EVERY_CODE)])
+def test_each_problem_is_reported_on_its_true_line_every_time(code, snippet, offset, prefix, copies, container):
+    source, starts, code_lines = _twice_and_in_code(prefix, snippet, container)
+    _, diagnostics = render_body(source, ctx())
+    assert sorted({d.line for d in diagnostics if d.code == code}) == [starts[i] + offset for i in copies], source
+    assert not [d for d in diagnostics if d.line in code_lines], source
+
+
+def test_every_code_the_package_reports_is_covered():
+    """A new session.error/warning code must join EVERY_CODE, so its line is tested too."""
+    package = Path(__file__).resolve().parents[2] / "archivist" / "markdown"
+    reported = set()
+    for path in package.glob("*.py"):
+        reported |= set(re.findall(r'"(body\.[a-z-]+)"', path.read_text(encoding="utf-8")))
+    assert reported == {case[0] for case in EVERY_CODE}

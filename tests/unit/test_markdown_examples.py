@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.markdown import BodyContext, render_body
+from archivist.markdown import BodyContext, MarkdownOptions, render_body
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "markdown"
 FENCE = "`" * 32
@@ -17,7 +17,7 @@ ARTICLES = {"kim-takes-control": "../kim-takes-control/", "seoul-1988": "../seou
 ASSETS = {"images/map.svg", "map.svg", "images/photo.jpg", "diagram.png"}
 
 
-def example_context(lang: str) -> BodyContext:
+def example_context(lang: str, options: MarkdownOptions = MarkdownOptions()) -> BodyContext:
     """The context every example renders in: a few known articles and bundle files."""
     return BodyContext(
         path="content/articles/example.md",
@@ -27,6 +27,7 @@ def example_context(lang: str) -> BodyContext:
                 "figure": "Figure", "external": "external link"},
         resolve_article=ARTICLES.get,
         asset_exists=ASSETS.__contains__,
+        options=options,
     )
 
 
@@ -71,5 +72,7 @@ def test_fixture_files_hold_enough_examples():
 
 @pytest.mark.parametrize(("options", "markdown", "expected"), EXAMPLES)
 def test_example(options: dict[str, str], markdown: str, expected: str):
-    body, _ = render_body(markdown, example_context(options.get("lang", "en-US")))
+    syntax = MarkdownOptions(subscript=options.get("subscript", "true") == "true",
+                             superscript=options.get("superscript", "true") == "true")
+    body, _ = render_body(markdown, example_context(options.get("lang", "en-US"), syntax))
     assert body.html.strip() == expected.strip()

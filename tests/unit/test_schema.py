@@ -87,3 +87,17 @@ def test_dates_in_every_accepted_form():
         assert meta.date == expected
     meta, problems = validate("---\ntitle: T\ndate: 2019-02-29\n---\n")
     assert meta is None and problems[0].code == "meta.date" and problems[0].line == 3
+
+
+def test_a_draft_may_leave_out_its_date_and_sorts_last():
+    meta, problems = validate("---\ntitle: Work in progress\nauthors: ['Doe, Jane']\ndraft: true\n---\n")
+    assert problems == [] and meta.date is None and meta.draft
+    assert meta.date_key < PartialDate(1, 1, 1).sort_key
+
+
+def test_only_a_draft_may_leave_out_its_date():
+    for front in ("draft: false\n", "", "draft: 'true'\n"):
+        meta, problems = validate(f"---\ntitle: T\nauthors: ['Doe, Jane']\n{front}---\n")
+        assert meta is None and ("meta.missing" in [d.code for d in problems])
+        missing = next(d for d in problems if d.code == "meta.missing")
+        assert missing.line == 1 and "only a draft may leave it out" in missing.message
