@@ -200,8 +200,8 @@ def python_usage(name: str, source: str) -> Usage:
 def _python_key(node: ast.AST) -> str | None:
     if isinstance(node, ast.Subscript) and "label" in ast.unparse(node.value).lower():
         key = node.slice
-    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "label" and node.args:
-        key = node.args[0]
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "label":
+        key = node.args[0] if node.args else None
     else:
         return None
     return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
