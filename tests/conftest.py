@@ -1,4 +1,5 @@
-"""Shared fixtures: the sample archive built once, served under /archive/, and one Chromium."""
+"""Shared fixtures: the sample archive built once, served under /archive/, the small archive of each
+interface language, and one Chromium."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from support import REPO_ROOT  # noqa: E402
 from support.browser import DESKTOP, Viewport, WatchedPage, launch_chromium, open_page  # noqa: E402
+from support.language_sites import LANGUAGES, write_site  # noqa: E402
 from support.server import ServedSite, serve_site  # noqa: E402
 
 SAMPLE_BASE_URL = "https://example.org/archive/"
 SAMPLE_BASE_PATH = "/archive/"
+LANGUAGE_SITES_URL = "https://example.org/"
 BUILD_TIMEOUT_SECONDS = 900
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
 
@@ -37,27 +40,45 @@ def update_golden(pytestconfig: pytest.Config) -> bool:
     return bool(pytestconfig.getoption("--update-golden"))
 
 
-@pytest.fixture(scope="session")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's sample archive, built once per run with the real command line."""
-    output = tmp_path_factory.mktemp("sample-build") / "site"
-    command = [
-        sys.executable, "build.py", "build",
-        "--output", str(output),
-        "--base-url", SAMPLE_BASE_URL,
-        "-q",
-    ]
+def build_with_cli(output: Path, base_url: str, site: Path | None = None) -> Path:
+    """`build.py [--site SITE] build` into `output`, as a user runs it; a failure fails the test."""
+    command = [sys.executable, "build.py", *(["--site", str(site)] if site else []), "build",
+               "--output", str(output), "--base-url", base_url, "-q"]
     done = subprocess.run(
         command, cwd=REPO_ROOT, capture_output=True, text=True,
         timeout=BUILD_TIMEOUT_SECONDS, check=False,
     )
     if done.returncode != 0 or not output.is_dir():
         pytest.fail(
-            f"building the sample failed (exit {done.returncode}): {' '.join(command)}\n"
+            f"building failed (exit {done.returncode}): {' '.join(command)}\n"
             f"--- stdout ---\n{done.stdout}\n--- stderr ---\n{done.stderr}",
             pytrace=False,
         )
     return output
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's sample archive, built once per run with the real command line."""
+    return build_with_cli(tmp_path_factory.mktemp("sample-build") / "site", SAMPLE_BASE_URL)
+
+
+@pytest.fixture(scope="session")
+def language_sites(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One small archive per interface language (support/language_sites.py), each built with the
+    command line into `<folder>/<lang>/` for the base URL `https://example.org/<lang>/`."""
+    sources, built = tmp_path_factory.mktemp("language-sources"), tmp_path_factory.mktemp("language-sites")
+    for lang in LANGUAGES:
+        write_site(sources / lang, lang, f"{LANGUAGE_SITES_URL}{lang}/")
+        build_with_cli(built / lang, f"{LANGUAGE_SITES_URL}{lang}/", site=sources / lang)
+    return built
+
+
+@pytest.fixture(scope="session")
+def served_language_sites(language_sites: Path) -> Iterator[ServedSite]:
+    """Every language's archive on 127.0.0.1, each under /<lang>/."""
+    with serve_site(language_sites, "/") as site:
+        yield site
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,9 @@ from types import MappingProxyType
 from typing import Mapping
 
 BUILTIN_DIR = Path(__file__).parent
+# Chinese from Taiwan, Hong Kong and Macao is written in Traditional characters unless its tag
+# says otherwise; `zh` alone and every other region read the Simplified table.
+IMPLIED_SCRIPTS = {("zh", "TW"): "Hant", ("zh", "HK"): "Hant", ("zh", "MO"): "Hant"}
 
 
 def _read_table(path: Path) -> dict[str, str]:
@@ -19,10 +22,27 @@ def _read_table(path: Path) -> dict[str, str]:
 
 def _tables(language: str, site_dir: Path | None) -> list[Path]:
     """Candidate files, most general first, so later ones override earlier ones."""
-    primary = language.split("-")[0].lower()
-    names = ["en", primary, language] if language != primary else ["en", primary]
     folders = [BUILTIN_DIR] + ([site_dir] if site_dir else [])
-    return [folder / f"{name}.toml" for name in dict.fromkeys(names) for folder in folders]
+    return [folder / f"{name}.toml" for name in table_names(language) for folder in folders]
+
+
+def table_names(language: str) -> list[str]:
+    """The tables a tag reads, most general first: English, the language, the language in its
+    script (`zh-Hant` for `zh-TW`), then the whole tag."""
+    subtags = language.split("-")
+    primary = subtags[0].lower()
+    script = _script(primary, subtags[1:])
+    names = ["en", primary] + ([f"{primary}-{script}"] if script else []) + [language]
+    return list(dict.fromkeys(names))
+
+
+def _script(primary: str, subtags: list[str]) -> str:
+    """The script a tag names (`Hant` in `zh-Hant-TW`), or the one its region implies."""
+    for subtag in subtags:
+        if len(subtag) == 4 and subtag.isalpha():
+            return subtag.title()
+    regions = (subtag.upper() for subtag in subtags if len(subtag) == 2 and subtag.isalpha())
+    return next((IMPLIED_SCRIPTS[primary, r] for r in regions if (primary, r) in IMPLIED_SCRIPTS), "")
 
 
 def labels_for(language: str, site_dir: Path | None = None) -> Mapping[str, str]:

@@ -53,7 +53,7 @@ def prepare_code(tok: Token, session: Session) -> None:
         session.warning("body.code-option", problem, line)
     count = code.count("\n") + (0 if code.endswith("\n") or not code else 1)
     _check_marked(spec, count, session, line)
-    label = f"{session.ctx.labels.get('code') or 'Code'} {session.next_number('code')}"
+    label = f"{session.ctx.label('code')} {session.next_number('code')}"
     language = display_name(spec.language, lexer) if lexer else ""
     tok["attrs"] = {
         "language": spec.language.lower() if lexer else "",

@@ -18,6 +18,7 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "figure": "Figure",
     "external": "external link",
     "equation": "Equation",
+    "code": "Code",
 }
 
 

@@ -199,7 +199,8 @@
     file.text().then(function (text) {
       var parsed = JSON.parse(text);
       var count = parsed && parsed.format === FORMAT ? reader.notes.merge(parsed.notes) : 0;
-      status.textContent = count ? reader.say("notes_imported", { count: count }) : reader.say("import_failed");
+      status.textContent = !count ? reader.say("import_failed")
+        : reader.say(count === 1 ? "notes_imported_one" : "notes_imported", { count: count });
     }).catch(function () {
       status.textContent = reader.say("import_failed");
     }).then(function () { input.value = ""; });

@@ -262,7 +262,7 @@ def test_notes_are_added_listed_edited_exported_deleted_and_imported(served_samp
     backup.write_text(exported["json"], encoding="utf-8")
     page.set_input_files("[data-import-notes]", str(backup))
     page.wait_for_selector(".notes-list__item")
-    assert "Imported 1 notes." in page.inner_text("[data-notes-status]")
+    assert "Imported 1 note." in page.inner_text("[data-notes-status]")
     page.keyboard.press("Escape")
     page.reload()
     assert page.locator("#p5 mark.reader-mark[data-colour='blue']").inner_text() == PHRASE
