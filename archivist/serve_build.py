@@ -18,7 +18,9 @@ from .plan import plan as plan_pages
 from .rebuild import RebuildPlan, SiteState, plan_rebuild
 from .render import Renderer, static_files
 from .serve_state import digest, settings_digest, take_state, with_pages
-from .site import BuildOptions, SiteBuild, article_files, assemble_library, site_wide_files
+from .site import BuildOptions, SiteBuild, article_files, assemble_library, redirect_pages, site_wide_files
+from .aliases import alias_conflicts
+from .translations import translation_problems
 
 
 @dataclass(frozen=True)
@@ -227,12 +229,15 @@ class LiveBuilder:
 
     def _result(self, memory: _Memory) -> SiteBuild:
         parsed = [p for p in memory.parsed.values() if p is not None]
+        redirects = redirect_pages(memory.jobs)
         diagnostics = (memory.scan_problems + memory.cite_problems + memory.data_problems + memory.site_problems
-                       + duplicates(parsed) + missing_pdfs(parsed))
+                       + duplicates(parsed) + missing_pdfs(parsed) + translation_problems(parsed, (path for path, item in memory.parsed.items() if item is None))
+                       + alias_conflicts(self._library(memory).entries, (set(memory.jobs) - redirects) | memory.site_wide))
         for found in memory.problems.values():
             diagnostics.extend(found)
         diagnostics.extend(memory.page_problems.values())
-        return SiteBuild(files=dict(memory.files), diagnostics=diagnostics, article_count=len(memory.entries))
+        return SiteBuild(files=dict(memory.files), diagnostics=diagnostics, article_count=len(memory.entries),
+                         redirects=redirects)
 
 
 def _article_files(entry: Entry) -> dict[str, bytes | Path]:

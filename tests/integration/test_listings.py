@@ -113,7 +113,7 @@ def test_articles_page_lists_every_article_newest_first_with_cite_links(sample_s
     slugs = re.findall(r'<h2 class="article-item__title"[^>]*><a href="/archive/articles/([a-z0-9-]+)/">', html)
     cites = re.findall(r'href="/archive/articles/([a-z0-9-]+)/#cite"', html)
     dates = re.findall(r'<time datetime="([0-9-]+)">', html)
-    assert len(slugs) == 15 and slugs == cites
+    assert len(slugs) == 16 and slugs == cites
     assert dates == sorted(dates, reverse=True)
     assert "watermark-twins" not in slugs  # a draft
 
@@ -171,7 +171,7 @@ def test_articles_are_paginated_with_an_accessible_nav(small_pages_site):
     assert '<a href="/archive/articles/" rel="prev">' in second
     assert '<a href="/archive/articles/page/3/" rel="next">' in second
     last = (out / "articles/page/4/index.html").read_text(encoding="utf-8")
-    assert last.count('class="article-item"') == 3 and 'rel="next"' not in last
+    assert last.count('class="article-item"') == 4 and 'rel="next"' not in last
 
 
 def test_listing_pages_are_valid_html(sample_site: Path):
@@ -213,7 +213,7 @@ def test_crawl_from_home_reaches_every_page_with_no_broken_link(served_sample, s
     assert broken == []
     articles = {f"{base}articles/{p.parent.name}/" for p in (sample_site / "articles").glob("*/index.html")
                 if p.parent.name != "page"}
-    assert len(articles) == 15 and articles <= seen
+    assert len(articles) == 16 and articles <= seen
     listings = {f"{base}{p.relative_to(sample_site).as_posix().removesuffix('index.html')}"
                 for p in listing_pages(sample_site)}
     assert listings <= seen
