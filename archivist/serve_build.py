@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import config as config_step, discover
+from .aliases import alias_conflicts
 from .cite import cite_all
 from .config import SiteConfig
 from .diagnostics import Diagnostic
@@ -19,7 +20,6 @@ from .rebuild import RebuildPlan, SiteState, plan_rebuild
 from .render import Renderer, static_files
 from .serve_state import digest, settings_digest, take_state, with_pages
 from .site import BuildOptions, SiteBuild, article_files, assemble_library, redirect_pages, site_wide_files
-from .aliases import alias_conflicts
 from .translations import translation_problems
 
 
@@ -229,10 +229,12 @@ class LiveBuilder:
 
     def _result(self, memory: _Memory) -> SiteBuild:
         parsed = [p for p in memory.parsed.values() if p is not None]
+        withheld = [path for path, item in memory.parsed.items() if item is None]
         redirects = redirect_pages(memory.jobs)
+        others = (set(memory.jobs) - redirects) | memory.site_wide
         diagnostics = (memory.scan_problems + memory.cite_problems + memory.data_problems + memory.site_problems
-                       + duplicates(parsed) + missing_pdfs(parsed) + translation_problems(parsed, (path for path, item in memory.parsed.items() if item is None))
-                       + alias_conflicts(self._library(memory).entries, (set(memory.jobs) - redirects) | memory.site_wide))
+                       + duplicates(parsed) + missing_pdfs(parsed) + translation_problems(parsed, withheld)
+                       + alias_conflicts(self._library(memory).entries, others))
         for found in memory.problems.values():
             diagnostics.extend(found)
         diagnostics.extend(memory.page_problems.values())

@@ -121,6 +121,7 @@ def page_state(config: SiteConfig, options: BuildOptions, loaded: Loaded, jobs: 
 
 
 def redirect_pages(jobs: Mapping[str, OutputJob]) -> frozenset[str]:
+    """The pages at articles' old addresses: checked against every other file, and never searched."""
     return frozenset(path for path, job in jobs.items() if job.template == REDIRECT_TEMPLATE)
 
 

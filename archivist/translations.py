@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 from .vocabulary import AUTONYMS
@@ -73,7 +73,7 @@ def _target_problem(target: str, by_slug: Mapping[str, "Parsed"]) -> str:
     return ""
 
 
-def _groups(items: list, slug_of, original_of) -> dict[str, list]:
+def _groups(items: list[Any], slug_of: Callable[[Any], str], original_of: Callable[[Any], str]) -> dict[str, list[Any]]:
     """Original slug -> [original, translations...], for originals that have a translation; a member
     whose original is missing or is itself a translation is left out (that is an error)."""
     by_slug = {slug_of(item): item for item in items}
