@@ -20,6 +20,7 @@ from .model import PartialDate
 from .vocabulary import LICENSES
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
 STATIC_REPOSITORY = "http://www.openarchives.org/OAI/2.0/static-repository"
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -77,12 +78,19 @@ def _newest(entries: Iterable[Entry]) -> str:
 
 
 def sitemap(config: SiteConfig, library: Library) -> bytes:
-    root = ET.Element("urlset", {"xmlns": SITEMAP})
+    """Every page with its last change; an article with translations lists each language's page
+    (itself included) as an xhtml:link alternate, as search engines read them."""
+    groups = {e.article.url_path: library.translations[e.slug] for e in library.entries if e.slug in library.translations}
+    namespaces = {"xmlns": SITEMAP, **({"xmlns:xhtml": XHTML} if groups else {})}
+    root = ET.Element("urlset", namespaces)
     for path, lastmod in page_dates(config, library):
         url = ET.SubElement(root, "url")
         ET.SubElement(url, "loc").text = config.absolute_url(path)
         if lastmod:
             ET.SubElement(url, "lastmod").text = lastmod
+        for member in groups.get(path, ()):
+            ET.SubElement(url, "xhtml:link", {"rel": "alternate", "hreflang": member.language,
+                                               "href": config.absolute_url(member.url_path)})
     return _xml(root)
 
 

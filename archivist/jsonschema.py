@@ -23,6 +23,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "article.schem
 SCHEMA_ID = "https://archivist.invalid/schema/article.schema.json"
 PERSON_STRING = r"^[^,]+(,[^,]+){0,2}$"  # 'Family, Given' or 'Family, Given, Suffix' or one name
 WEB_URL = r"^https?://[^\s/]+"
+ALIAS_PATH = r"^(?![A-Za-z][A-Za-z0-9+.-]*:|//)[^\s?#\\:*|\"<>]+$"  # a path: no scheme, host, query or fragment
 
 
 def _text(description: str, **more: Any) -> dict[str, Any]:
@@ -84,6 +85,10 @@ def field_schemas() -> dict[str, dict[str, Any]]:
         "license": {"description": "an SPDX id or the licence's URL",
                     "anyOf": [{"enum": sorted(LICENSES)}, {"type": "string", "pattern": WEB_URL}]},
         "slug": _text("the URL name; the file name when absent", pattern=SLUG.pattern),
+        "aliases": {"type": "array", "items": _text("a path on this site, such as /old/path/ or old-name.html",
+                                                    pattern=ALIAS_PATH),
+                    "description": "the article's old addresses; each gets a page that redirects here"},
+        "translation_of": _text("the slug of the original article that this one translates", pattern=SLUG.pattern),
         "draft": {"type": "boolean", "default": False, "description": "true keeps it out of the built site"},
         "updated": _date("date of the last correction"),
         "csl": {"type": "object", "propertyNames": {"enum": sorted(CSL_VARIABLES)},

@@ -11,6 +11,7 @@ from .model import Article
 if TYPE_CHECKING:
     from .collections import Collections
     from .datafiles import SiteData
+    from .translations import Translation
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,12 @@ class Library:
         from .collections import collect
         from .datafiles import SiteData
         return collect(self.entries, self.site_data or SiteData())
+
+    @cached_property
+    def translations(self) -> "Mapping[str, tuple[Translation, ...]]":
+        """Slug -> its translation group (itself included); absent for an article without translations."""
+        from .translations import group_translations
+        return group_translations(self.entries)
 
     def related(self, entry: Entry) -> tuple[Entry, ...]:
         """Articles sharing most authors and keywords with this one, for the article page."""

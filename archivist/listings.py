@@ -196,7 +196,8 @@ def _keyword_pages(config: SiteConfig, groups: Collections) -> list[OutputJob]:
 
 
 def article_extras(config: SiteConfig, library: Library, entry: Entry) -> dict[str, Any]:
-    """What article.html needs from the collections: related articles, breadcrumbs, the byline's pages."""
+    """What article.html needs from the collections: related articles, breadcrumbs, the byline's pages,
+    and the article's translations."""
     library = with_site_data(config, library)
     groups = library.collections
     labels = _labels(config)
@@ -212,7 +213,8 @@ def article_extras(config: SiteConfig, library: Library, entry: Entry) -> dict[s
         if issue is not None:
             steps.append(_issue_crumb(labels, issue))
         crumbs = _trail(config, *steps, title)
-    return {"related": groups.related(entry), "breadcrumbs": crumbs, "collections": groups}
+    return {"related": groups.related(entry), "breadcrumbs": crumbs, "collections": groups,
+            "translations": library.translations.get(entry.slug, ())}
 
 
 def _issue_crumb(labels: dict[str, str], issue: Issue) -> Crumb:

@@ -17,6 +17,7 @@ from .markdown import BodyContext, MarkdownOptions, render_body, render_inline
 from .markdown.image_size import intrinsic_size
 from .model import Article, ArticleMeta, SourceFile
 from .parallel_render import render_many
+from .translations import translation_problems
 from .render_cache import RenderCache, RenderedParts, article_key, bundle_files, site_fingerprint
 
 
@@ -59,6 +60,7 @@ def load_site_articles(config: SiteConfig, drafts: bool = False) -> tuple[Loaded
     published = [item for item in parsed.values() if item is not None]
     problems.extend(duplicates(published))
     problems.extend(missing_pdfs(published))
+    problems.extend(translation_problems(published, (path for path, item in parsed.items() if item is None)))
     facts = article_facts(parsed, {source.relpath: source.text for source in sources})
     cache = RenderCache(config.cache_dir)
     articles, found = render_all(published, config, cache)

@@ -138,6 +138,8 @@ class ArticleMeta:
     keywords: tuple[str, ...] = ()
     language: str = ""
     license: str = ""
+    aliases: tuple[str, ...] = ()  # old addresses, as written; see aliases.alias_file
+    translation_of: str = ""  # the slug of the original this article translates
     draft: bool = False
     updated: PartialDate | None = None
     csl: Mapping[str, Any] = field(default_factory=dict)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .aliases import redirect_jobs
 from .config import SiteConfig
 from .jobs import OutputJob
-from .library import Library
+from .library import Entry, Library
 from .listings import article_extras, home_extras, plan_listings
 
 
@@ -18,9 +19,17 @@ def plan(config: SiteConfig, library: Library) -> list[OutputJob]:
     for entry in library.entries:
         context = {"entry": entry, **article_extras(config, library, entry)}
         jobs.append(OutputJob(f"{entry.article.url_path}index.html", "article.html", context,
-                              sources=(entry.article.source.relpath,)))
+                              sources=_article_sources(library, entry)))
     jobs.extend(plan_listings(config, library))
+    jobs.extend(redirect_jobs(library.entries, (job.path for job in jobs)))
     return jobs
+
+
+def _article_sources(library: Library, entry: Entry) -> tuple[str, ...]:
+    """The article's own file, and its translations' files: the page links to each in its language."""
+    group = library.translations.get(entry.slug, ())
+    others = sorted(t.entry.article.source.relpath for t in group if t.entry is not entry)
+    return (entry.article.source.relpath, *others)
 
 
 def bundle_assets(library: Library) -> dict[str, Path]:

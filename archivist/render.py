@@ -13,7 +13,7 @@ from .diagnostics import Diagnostic
 from .i18n import labels_for
 from .jobs import OutputJob
 from .templating import make_environment, template_diagnostic
-from .vocabulary import LICENSES, text_direction
+from .vocabulary import AUTONYMS, LICENSES, text_direction
 
 from .fingerprint import STATIC_DIR  # noqa: E402 (one definition, shared with the change check)
 
@@ -46,6 +46,7 @@ class Renderer:
             "labels_for": lambda lang: labels_for(lang, config.templates_dir / "i18n"),
             "text_direction": text_direction,
             "licenses": LICENSES,
+            "language_names": AUTONYMS,
             "once": self._once,
         }
 

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from .config import LANGUAGE_TAG
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 from .frontmatter import FrontMatter
+from .aliases import alias_file
 from .identifiers import normalise_doi, valid_isbn, valid_issn
 from .model import ArticleMeta, PartialDate
 from .people import read_people
@@ -23,7 +24,7 @@ DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 FIELDS = (
     "title", "authors", "editors", "translators", "date", "journal", "volume", "issue", "pages",
     "doi", "url", "pdf", "type", "publisher", "publisher_place", "issn", "isbn", "abstract",
-    "keywords", "language", "license", "slug", "draft", "updated", "csl", "extra",
+    "keywords", "language", "license", "slug", "aliases", "translation_of", "draft", "updated", "csl", "extra",
 )
 
 
@@ -90,6 +91,8 @@ def _read_fields(data: dict[str, Any], report: Reporter, default_slug: str, site
         updated=_date(data, "updated", report, required=False),
         csl=_csl(data, report),
         extra=_mapping(data, "extra", report),
+        aliases=_aliases(data, report),
+        translation_of=_translation_of(data, report, values["slug"]),
     )
     if values["pdf"] and (values["pdf"].startswith("/") or ".." in values["pdf"].split("/")):
         report("pdf", "meta.pdf", "'pdf' must name a file inside the article's folder")
@@ -164,6 +167,40 @@ def _slug(data: dict, report: Reporter, default_slug: str) -> str:
         report(where, "meta.slug", f"slug '{slug}' must be lower-case ASCII letters, digits and single hyphens"
                + ("" if "slug" in data else " (it comes from the file name; rename the file or set 'slug:')"))
     return slug
+
+
+def _aliases(data: dict, report: Reporter) -> tuple[str, ...]:
+    """Old addresses of the article, each one a path on this site (see aliases.alias_file)."""
+    value = data.get("aliases")
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        report("aliases", "meta.type", f"'aliases' must be a list of paths such as ['/old/path/'], not {_describe(value)}")
+        return ()
+    kept = []
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            report(f"aliases.{index}", "meta.type", f"an alias must be a path written as text, not {_describe(item)}")
+            continue
+        _path, problem = alias_file(item)
+        if problem:
+            report(f"aliases.{index}", "meta.alias", f"alias '{item}' cannot be an address on this site: {problem}")
+        else:
+            kept.append(item.strip())
+    return tuple(kept)
+
+
+def _translation_of(data: dict, report: Reporter, slug: str) -> str:
+    """The slug of the original; whether it exists is checked once every article is read."""
+    value = _text(data, "translation_of", report)
+    if value and not SLUG.match(value):
+        report("translation_of", "meta.translation-of", f"'translation_of' must be the slug of the original article, "
+               f"such as 'kim-takes-control', not '{value}'")
+        return ""
+    if value and value == slug:
+        report("translation_of", "meta.translation-of", "an article cannot be a translation of itself")
+        return ""
+    return value
 
 
 def _csl_type(data: dict, report: Reporter) -> str:

@@ -200,22 +200,22 @@ class Preview:
         print(f"rebuilt in {outcome.seconds:.2f} s: {outcome.rendered} page(s) rendered ({outcome.plan.reason})",
               file=self.out, flush=True)
         self.hub.publish(())
-        self._index_later(outcome.build.files, self._generation)
+        self._index_later(outcome.build.files, outcome.build.redirects, self._generation)
 
-    def _index_later(self, files: dict, generation: int) -> None:
+    def _index_later(self, files: dict, redirects: frozenset[str], generation: int) -> None:
         """The search index follows the pages: it is rebuilt in the background after they are
         served, and swapped in unless a newer rebuild has come since."""
         config = self.builder.config
         if config is None or not config.search:
             return
-        indexer = threading.Thread(target=self._index, args=(config, files, generation),
+        indexer = threading.Thread(target=self._index, args=(config, files, redirects, generation),
                                    name="archivist-search", daemon=True)
         indexer.start()
         self._threads.append(indexer)
 
-    def _index(self, config, files: dict, generation: int) -> None:
+    def _index(self, config, files: dict, redirects: frozenset[str], generation: int) -> None:
         try:
-            index, problems = search_files(config, files, shard_size=PREVIEW_SHARD_SIZE)
+            index, problems = search_files(config, files, shard_size=PREVIEW_SHARD_SIZE, skip=redirects)
         except Exception:  # the preview must outlive any bug the indexer meets
             print(f"search index not updated:\n{traceback.format_exc()}", file=self.out, flush=True)
             return

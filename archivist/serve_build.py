@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import config as config_step, discover
+from .aliases import alias_conflicts
 from .cite import cite_all
 from .config import SiteConfig
 from .diagnostics import Diagnostic
@@ -18,7 +19,8 @@ from .plan import plan as plan_pages
 from .rebuild import RebuildPlan, SiteState, plan_rebuild
 from .render import Renderer, static_files
 from .serve_state import digest, settings_digest, take_state, with_pages
-from .site import BuildOptions, SiteBuild, article_files, assemble_library, site_wide_files
+from .site import BuildOptions, SiteBuild, article_files, assemble_library, redirect_pages, site_wide_files
+from .translations import translation_problems
 
 
 @dataclass(frozen=True)
@@ -227,12 +229,17 @@ class LiveBuilder:
 
     def _result(self, memory: _Memory) -> SiteBuild:
         parsed = [p for p in memory.parsed.values() if p is not None]
+        withheld = [path for path, item in memory.parsed.items() if item is None]
+        redirects = redirect_pages(memory.jobs)
+        others = (set(memory.jobs) - redirects) | memory.site_wide
         diagnostics = (memory.scan_problems + memory.cite_problems + memory.data_problems + memory.site_problems
-                       + duplicates(parsed) + missing_pdfs(parsed))
+                       + duplicates(parsed) + missing_pdfs(parsed) + translation_problems(parsed, withheld)
+                       + alias_conflicts(self._library(memory).entries, others))
         for found in memory.problems.values():
             diagnostics.extend(found)
         diagnostics.extend(memory.page_problems.values())
-        return SiteBuild(files=dict(memory.files), diagnostics=diagnostics, article_count=len(memory.entries))
+        return SiteBuild(files=dict(memory.files), diagnostics=diagnostics, article_count=len(memory.entries),
+                         redirects=redirects)
 
 
 def _article_files(entry: Entry) -> dict[str, bytes | Path]:

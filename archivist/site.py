@@ -8,9 +8,10 @@ import gc
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Collection, Iterable, Mapping
 
 from . import library as library_step
+from .aliases import REDIRECT_TEMPLATE, alias_conflicts
 from .cite import cite_all, export_files
 from .config import SiteConfig
 from .datafiles import load_site_data
@@ -40,6 +41,7 @@ class SiteBuild:
     article_count: int = 0
     state: SiteState | None = None  # what the next build compares, when asked for
     rendered: int = 0  # pages rendered; the others were kept from the previous output
+    redirects: frozenset[str] = frozenset()  # the pages that send an article's old address on to it
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,11 @@ def _build(config: SiteConfig, options: BuildOptions, previous: Previous | None,
     files, problems = site_wide_files(config, library, statics)
     result.files.update(files)
     result.diagnostics.extend(problems)
+    result.redirects = redirect_pages(jobs)
+    result.diagnostics.extend(alias_conflicts(library.entries, (set(jobs) - result.redirects) | set(files)))
     result.files.update(article_files(library.entries))
     if options.search and config.search and not options.check_only:
-        files, problems = search_files(config, result.files)
+        files, problems = search_files(config, result.files, skip=result.redirects)
         result.files.update(files)
         result.diagnostics.extend(problems)
     return result
@@ -114,6 +118,11 @@ def page_state(config: SiteConfig, options: BuildOptions, loaded: Loaded, jobs: 
     settings = settings_digest(config.root, options, config.base_url)
     state = state_from_facts(config.root, loaded.facts, settings, config.csl_dirs)
     return with_pages(state, jobs, {entry.article.source.relpath: entry for entry in entries})
+
+
+def redirect_pages(jobs: Mapping[str, OutputJob]) -> frozenset[str]:
+    """The pages at articles' old addresses: checked against every other file, and never searched."""
+    return frozenset(path for path, job in jobs.items() if job.template == REDIRECT_TEMPLATE)
 
 
 def choose_pages(jobs: dict[str, OutputJob], previous: Previous | None, state: SiteState | None
@@ -165,14 +174,15 @@ def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Pat
     return files, problems
 
 
-def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size: int | None = None
-                 ) -> tuple[dict[str, bytes], list[Diagnostic]]:
+def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size: int | None = None,
+                 skip: Collection[str] = frozenset()) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """The Pagefind bundle, indexed from the article pages already rendered
     (`articles/<slug>/index.html`, in memory or as the files a large build spooled them to, which
-    are read one at a time); `build` and `serve` both index through here."""
+    are read one at a time); `build` and `serve` both index through here. `skip` holds redirect
+    pages, which an old article address such as articles/old-slug/ makes look like articles."""
     from .search import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
 
-    pages = sorted((path, data) for path, data in files.items() if ARTICLE_PAGE.fullmatch(path))
+    pages = sorted((path, data) for path, data in files.items() if ARTICLE_PAGE.fullmatch(path) and path not in skip)
     try:
         return build_index(pages, config, shard_size=shard_size or config.search_shard_size), []
     except SearchIndexError as exc:

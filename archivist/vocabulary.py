@@ -1,4 +1,4 @@
-"""Controlled vocabularies: CSL item types and variables, and the licences a record may name."""
+"""Controlled vocabularies: CSL item types and variables, the licences a record may name, and language names."""
 
 CSL_TYPES = frozenset("""
 article article-journal article-magazine article-newspaper bill book broadcast chapter classic
@@ -36,6 +36,16 @@ LICENSES = {
     "CC0-1.0": ("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
     "MIT": ("MIT License", "https://opensource.org/licenses/MIT"),
     "Apache-2.0": ("Apache License 2.0", "https://www.apache.org/licenses/LICENSE-2.0"),
+}
+
+# Language (primary subtag) -> its name in itself, for the record's language and the links between
+# translations. A language missing here is shown by its tag.
+AUTONYMS = {
+    "ar": "العربية", "de": "Deutsch", "el": "Ελληνικά", "en": "English", "es": "Español",
+    "fa": "فارسی", "fr": "Français", "he": "עברית", "hi": "हिन्दी", "id": "Bahasa Indonesia", "it": "Italiano",
+    "ja": "日本語", "ko": "한국어", "la": "Latina", "lv": "Latviešu", "nl": "Nederlands", "pl": "Polski",
+    "pt": "Português", "ru": "Русский", "sv": "Svenska", "tr": "Türkçe", "uk": "Українська", "vi": "Tiếng Việt",
+    "zh": "中文",
 }
 
 RIGHT_TO_LEFT = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ku", "ps", "sd", "syr", "ug", "ur", "yi"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from functools import lru_cache
 from typing import Any
@@ -20,6 +21,10 @@ INLINE_MATH_PATTERN = (
     r"\$(?=[^\s$])(?P<math_text>(?:[^$\\\n]|\\.)*?(?:[^\s$\\]|\\.))\$(?!\d)"
 )
 _UNKNOWN_COMMAND = re.compile(r">(\\[A-Za-z]+)<")
+_TAG = re.compile(r"<[^>]*>")
+# Characters of an inline formula beyond which it may not fit a phone's column (about 20em at
+# the largest reader text size): such a formula gets a focusable region that scrolls sideways.
+WIDE_INLINE = 20
 
 
 def parse_inline_math(inline: Any, m: re.Match[str], state: Any) -> int:
@@ -58,7 +63,8 @@ def convert_math(tok: Token, session: Session) -> None:
     if problem:
         session.error("body.math", f"cannot convert TeX '{tex.strip()[:60]}': {problem}", _tex_line(tok, session))
     tok["attrs"] = {"mathml": mathml}
-    if tok["type"] == "block_math" and mathml:
+    if mathml and (display or _is_wide(mathml)):
+        # one count for all: each region needs a name of its own
         tok["attrs"]["label"] = f"{session.ctx.label('equation')} {session.next_number('equation')}"
 
 
@@ -71,22 +77,32 @@ def _tex_line(tok: Token, session: Session) -> int:
     return line + 1 + tex[:len(tex) - len(tex.lstrip())].count("\n")
 
 
-def render_inline_math(renderer: Any, text: str, mathml: str = "") -> str:
+def _is_wide(mathml: str) -> bool:
+    """A generous guess from the characters shown: a fraction or script counts all its parts."""
+    return len(htmllib.unescape(_TAG.sub("", mathml))) > WIDE_INLINE
+
+
+def _region(tag: str, css_class: str, label: str, mathml: str) -> str:
+    # a named, focusable region: keyboard users can scroll a formula wider than a phone
+    return f'<{tag} class="{css_class}" role="region" tabindex="0" aria-label="{escape(label)}">{mathml}</{tag}>'
+
+
+def render_inline_math(renderer: Any, text: str, mathml: str = "", label: str = "") -> str:
     if mathml:
-        return mathml
+        return _region("span", "math-scroll", label, mathml) if label else mathml
     return f'<code class="math-error">${escape(text)}$</code>'
 
 
-def render_display_math(renderer: Any, text: str, mathml: str = "") -> str:
+def render_display_math(renderer: Any, text: str, mathml: str = "", label: str = "") -> str:
+    """Display math inside a paragraph: a span, since a <p> may not hold a <div>."""
     if mathml:
-        return mathml
+        return _region("span", "math-block", label, mathml)
     return f'<code class="math-error">$${escape(text)}$$</code>'
 
 
 def render_block_math(renderer: Any, text: str, mathml: str = "", label: str = "") -> str:
     if mathml:
-        # a named, focusable region: keyboard users can scroll a formula wider than a phone
-        return f'<div class="math-block" role="region" tabindex="0" aria-label="{escape(label)}">{mathml}</div>\n'
+        return _region("div", "math-block", label, mathml) + "\n"
     return f'<pre class="math-error"><code>$$\n{escape(text.strip())}\n$$</code></pre>\n'
 
 

@@ -11,6 +11,7 @@ from mistune.util import escape
 from .context import Session, Token, add_hook, set_render
 from .images import check_image
 from .sanitize import VOID_TAGS, clean_block, clean_inline_tag
+from .tables import wrap_raw_tables
 
 # nh3 writes attributes double-quoted and escaped, so its output can be scanned by regex.
 _IMG_RE = re.compile(r"<img\b([^>]*)>")
@@ -53,11 +54,11 @@ def _line_offsets(text: str, positions: Any) -> list[int]:
 
 
 def clean_block_token(tok: Token, session: Session) -> None:
-    """Hook: sanitise a block of author HTML."""
+    """Hook: sanitise a block of author HTML; its tables then scroll like Markdown ones."""
     raw, line = tok["raw"], session.line_of(tok)
     cleaned = clean_block(raw)
     _report_removed(raw, cleaned, session, line)
-    tok["raw"] = check_raw_images(cleaned, raw, session, line)
+    tok["raw"] = wrap_raw_tables(check_raw_images(cleaned, raw, session, line), session)
 
 
 def _report_removed(raw: str, cleaned: str, session: Session, line: int) -> None:

@@ -96,6 +96,64 @@ def test_removing_and_adding_articles_matches_a_full_build(site, capsys):
     assert_same_as_full_build(site, capsys)
 
 
+def set_front_matter(path: Path, key: str, line: str) -> None:
+    """Replace the front-matter line starting with `key:` (or add `line` before the closing fence)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    close = lines.index("---", 1)
+    found = [i for i in range(1, close) if lines[i].startswith(f"{key}:")]
+    if found:
+        lines[found[0]] = line
+    else:
+        lines.insert(close, line)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_adding_and_removing_an_alias_writes_and_prunes_its_page(site, capsys):
+    build(site, capsys)
+    path = site / ARTICLE
+    original = path.read_text(encoding="utf-8")
+    set_front_matter(path, "aliases", 'aliases: ["/old/marriage-ages/", "Marriage.html"]')
+    build(site, capsys)
+    redirect = site / "output/old/marriage-ages/index.html"
+    assert "url=/archive/articles/age-at-marriage-from-listings/" in redirect.read_text(encoding="utf-8")
+    assert (site / "output/Marriage.html").is_file()
+    assert_same_as_full_build(site, capsys)
+    set_front_matter(path, "aliases", 'aliases: ["Marriage.html"]')
+    build(site, capsys)
+    assert not (site / "output/old").exists() and (site / "output/Marriage.html").is_file()
+    assert_same_as_full_build(site, capsys)
+    path.write_text(original, encoding="utf-8")
+    build(site, capsys)
+    assert not (site / "output/Marriage.html").exists()
+    assert_same_as_full_build(site, capsys)
+
+
+def test_a_redirect_page_follows_its_articles_new_title(site, capsys):
+    path = site / ARTICLE
+    set_front_matter(path, "aliases", 'aliases: ["/old/marriage-ages/"]')
+    build(site, capsys)
+    set_front_matter(path, "title", 'title: "Marriage Ages Reconsidered"')
+    build(site, capsys)
+    assert "Marriage Ages Reconsidered" in (site / "output/old/marriage-ages/index.html").read_text(encoding="utf-8")
+    assert_same_as_full_build(site, capsys)
+
+
+def test_a_translations_new_language_reaches_its_originals_page(site, capsys):
+    build(site, capsys)
+    original = "output/articles/archive-as-workshop/index.html"
+    assert 'hreflang="es"' in (site / original).read_text(encoding="utf-8")
+    set_front_matter(site / "content/articles/archivo-como-taller.md", "language", "language: pt")
+    build(site, capsys)
+    page = (site / original).read_text(encoding="utf-8")
+    assert 'hreflang="pt"' in page and "Português" in page and 'hreflang="es"' not in page
+    assert_same_as_full_build(site, capsys)
+    set_front_matter(site / "content/articles/archivo-como-taller.md", "translation_of", "translation_of: kim-takes-control")
+    build(site, capsys)
+    assert "hreflang" not in (site / original).read_text(encoding="utf-8")
+    assert_same_as_full_build(site, capsys)
+
+
 def test_a_template_change_renders_everything(site, capsys):
     first = build(site, capsys)
     (site / "templates").mkdir()

@@ -296,3 +296,32 @@ def test_a_burst_of_changes_makes_one_rebuild():
 ])
 def test_which_changes_matter(tmp_path: Path, path: str, expected: bool):
     assert relevant(str(tmp_path / path), tmp_path.resolve()) is expected
+
+
+def test_the_preview_follows_aliases_and_translations(tmp_path: Path):
+    root = make_site(tmp_path / "site")
+    options = BuildOptions(drafts=False, search=False)
+    builder = LiveBuilder(root, options, base_url="http://127.0.0.1:8000/")
+    builder.rebuild()
+    articles = root / "content" / "articles"
+    with_alias = FIRST.replace("keywords:", "aliases: [/old/ships/]\nkeywords:")
+    translation = "---\ntitle: Contar barcos\ndate: 2022\nlanguage: es\ntranslation_of: counting-ships\n---\n\nTexto.\n"
+    steps = [
+        (lambda: (articles / "counting-ships.md").write_text(with_alias), "old/ships/index.html", True),
+        (lambda: (articles / "contar-barcos.md").write_text(translation), "articles/contar-barcos/index.html", True),
+        (lambda: (articles / "contar-barcos.md").write_text(translation.replace(": es", ": pt")), "", True),
+        (lambda: (articles / "counting-ships.md").write_text(FIRST), "old/ships/index.html", False),
+    ]
+    for step, page, present in steps:
+        step()
+        outcome = builder.rebuild()
+        assert outcome is not None and not outcome.plan.full
+        assert (page in outcome.build.files) == present or not page
+        config = config_step.load(root).with_base_url("http://127.0.0.1:8000/")
+        assert _contents(outcome.build.files) == _contents(build_site(config, options).files)
+    original = outcome.build.files["articles/counting-ships/index.html"]
+    assert b'hreflang="pt"' in original and "Português".encode() in original
+    (articles / "paper-and-plague.md").write_text(SECOND.replace("keywords:", "aliases: [/articles/counting-ships/]\nkeywords:"))
+    found = builder.rebuild().build.diagnostics
+    assert [(d.path, d.line, d.code) for d in found if d.severity == "error"] == [
+        ("content/articles/paper-and-plague.md", 6, "meta.alias-conflict")]

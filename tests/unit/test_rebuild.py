@@ -172,3 +172,24 @@ def test_an_article_page_listing_related_articles_follows_their_titles():
     assert "articles/b/index.html" in retitled.outputs
     body_only = plan_rebuild(old, edited(old, A, "a3"))
     assert body_only.outputs == {"articles/a/index.html"}
+
+
+def test_a_translation_retitled_or_relanguaged_renders_every_member_page():
+    """B translates A: each page lists the other among its sources (plan.py), and links to it by language."""
+    members = {"articles/a/index.html": (A, B), "articles/b/index.html": (B, A)}
+    old = state(outputs={**state().outputs, **members})
+    changed = plan_rebuild(old, edited(old, B, "b2", listed="lb-now-in-korean"))
+    assert {"articles/a/index.html", "articles/b/index.html"} <= changed.outputs
+    assert "articles/c/index.html" not in changed.outputs
+    body_only = plan_rebuild(old, edited(old, B, "b3"))
+    assert body_only.outputs == {"articles/b/index.html"}
+
+
+def test_a_new_translation_renders_its_original_and_a_removed_one_too():
+    d = "content/articles/d.md"
+    old = state()
+    new = replace(old, sources={**old.sources, d: "d1"}, listed={**old.listed, d: "ld"}, slugs={**old.slugs, d: "d"},
+                  outputs={**old.outputs, "articles/a/index.html": (A, d), "articles/d/index.html": (d, A)},
+                  pages={**old.pages, "articles/d/index.html": d})
+    assert {"articles/a/index.html", "articles/d/index.html"} <= plan_rebuild(old, new).outputs
+    assert "articles/a/index.html" in plan_rebuild(new, old).outputs

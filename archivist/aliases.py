@@ -1,0 +1,191 @@
+"""An article's old addresses ('aliases'): read, turned into the redirect pages written there, and checked
+against every other page of the site."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Iterable
+from urllib.parse import unquote
+
+from .diagnostics import Diagnostic, error
+from .jobs import OutputJob
+
+if TYPE_CHECKING:
+    from .library import Entry
+
+REDIRECT_TEMPLATE = "redirect.html"
+# Letters and digits of any script and the punctuation a path segment may hold without escaping,
+# less the characters some file systems refuse (':', '*', '|', '"', '<', '>', '?', '\').
+SEGMENT = re.compile(r"^[\w\-.~!$&'()+,;=@]+$")
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+RESERVED = ("pagefind/",)  # made by the search step, after the pages
+MAX_SEGMENT_BYTES = 255  # the longest file name most file systems allow
+
+
+@lru_cache(maxsize=4096)
+def alias_file(alias: str) -> tuple[str, str]:
+    """(the site file an alias is written to, '') or ('', why it cannot be one).
+
+    '/old/path/', '/old/path' and 'old/path' all mean the folder old/path/ under the site's base
+    URL (a server answers '/old/path' by redirecting to '/old/path/'); a name ending in .html or
+    .htm is that file. Case is kept: the host compares it.
+    """
+    text = alias.strip()
+    problem = _shape_problem(text)
+    if problem:
+        return "", problem
+    try:
+        path = unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        return "", "its %-escapes are not UTF-8"
+    segments = path.strip("/").split("/") if path.strip("/") else []
+    for segment in segments:
+        problem = _segment_problem(segment)
+        if problem:
+            return "", problem
+    if segments and segments[-1].lower().endswith((".html", ".htm")):
+        return "/".join(segments), ""
+    return "".join(f"{s}/" for s in segments) + "index.html", ""
+
+
+def _shape_problem(text: str) -> str:
+    if not text:
+        return "it is empty"
+    if SCHEME.match(text) or text.startswith("//"):
+        return "it is a full URL; write only its path on this site, such as '/old/path/'"
+    if "?" in text or "#" in text:
+        return "a query string or '#' part cannot be given a page of its own; write the path alone"
+    if "\\" in text:
+        return "it holds a backslash; paths are written with '/'"
+    if PERCENT.search(text):
+        return "a '%' must start an escape such as '%20'"
+    return ""
+
+
+def _segment_problem(segment: str) -> str:
+    if segment in ("", ".", ".."):
+        return "'.', '..' and empty parts ('//') cannot be in a path"
+    if segment.startswith("."):
+        return f"'{segment}' is a hidden name, which not every host publishes"
+    if not SEGMENT.match(segment):
+        bad = next(ch for ch in segment if not SEGMENT.match(ch))
+        return f"the character {bad!r} cannot be in a path (spaces and ':*|\"<>' are refused)"
+    if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
+        return f"the part '{segment[:20]}…' is longer than a file name may be"
+    return ""
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One old address of one article, with the file it becomes and where it was written."""
+
+    entry: "Entry"
+    text: str  # as written in the front-matter
+    path: str  # the site file, e.g. 'old/path/index.html'
+    line: int
+
+    @property
+    def source(self) -> str:
+        return self.entry.article.source.relpath
+
+    @property
+    def key(self) -> str:
+        """Case-insensitive file systems (macOS, Windows) store two names differing in case as one."""
+        return self.path.casefold()
+
+
+def aliases_of(entries: Iterable["Entry"]) -> list[Alias]:
+    """Every valid alias of the published articles, in the library's order."""
+    found = []
+    for entry in entries:
+        meta = entry.article.meta
+        for index, text in enumerate(meta.aliases):
+            path, _problem = alias_file(text)
+            if path:
+                found.append(Alias(entry, text, path, meta.lines.get(f"aliases.{index}", meta.lines.get("aliases", 1))))
+    return found
+
+
+def redirect_jobs(entries: Iterable["Entry"], taken: Iterable[str]) -> list[OutputJob]:
+    """A redirect page for each alias that claims no other page (those are errors, see `alias_conflicts`)."""
+    entries = tuple(entries)
+    aliases = aliases_of(entries)
+    refused = {id(alias) for alias, _reason in _conflicts(aliases, entries, taken)}
+    return [OutputJob(alias.path, REDIRECT_TEMPLATE, {"entry": alias.entry, "alias": alias.text}, sources=(alias.source,))
+            for alias in aliases if id(alias) not in refused]
+
+
+def alias_conflicts(entries: Iterable["Entry"], taken: Iterable[str]) -> list[Diagnostic]:
+    """Every alias that would write over, or into, a page the site has for another reason, or over
+    another alias; each culprit is named on its own line. `taken` is every other file of the site."""
+    entries = tuple(entries)
+    return [error(alias.source, alias.line, "meta.alias-conflict", f"alias '{alias.text}' {reason}")
+            for alias, reason in _conflicts(aliases_of(entries), entries, taken)]
+
+
+def _conflicts(aliases: list[Alias], entries: tuple["Entry", ...], taken: Iterable[str]) -> list[tuple[Alias, str]]:
+    if not aliases:
+        return []  # most archives have none: no need to index every page of a large one
+    found = _clashes_between(aliases)
+    pages = {path.casefold(): path for path in taken}
+    article_folders = {e.article.url_path.casefold(): e for e in entries}
+    for alias in aliases:
+        reason = _inside_article(alias, article_folders) or _over_page(alias, pages) or _reserved(alias)
+        if reason:
+            found.append((alias, reason))
+    return found
+
+
+def _clashes_between(aliases: list[Alias]) -> list[tuple[Alias, str]]:
+    groups: dict[str, list[Alias]] = defaultdict(list)
+    for alias in aliases:
+        groups[alias.key].append(alias)
+    found = []
+    for group in groups.values():
+        for alias in group if len(group) > 1 else ():
+            others = "; ".join(_name(other, alias) for other in group if other is not alias)
+            found.append((alias, f"writes the page {alias.path}, as does {others}"
+                          + _case_note(alias.path, [o.path for o in group])))
+    return found
+
+
+def _name(other: Alias, alias: Alias) -> str:
+    where = f"line {other.line}" if other.source == alias.source else f"{other.source}:{other.line}"
+    return f"the alias '{other.text}' ({where})"
+
+
+def _case_note(path: str, others: Iterable[str]) -> str:
+    if any(other != path for other in others):
+        return " (the names differ only in case, which macOS and Windows file systems do not tell apart)"
+    return ""
+
+
+def _inside_article(alias: Alias, article_folders: dict[str, "Entry"]) -> str:
+    """Article pages are articles/<slug>/: only the alias's first two folders can name one."""
+    parts = alias.key.split("/")
+    entry = article_folders.get("/".join(parts[:2]) + "/") if len(parts) > 2 else None
+    if entry is None:
+        return ""
+    own = entry.article.url_path
+    where = "is the address" if len(parts) == 3 and parts[2] == "index.html" else "lies inside the folder"
+    return (f"{where} of the article page {own} ({entry.article.source.relpath})"
+            + _case_note(alias.path, [own + alias.path[len(own):]]))
+
+
+def _over_page(alias: Alias, pages: dict[str, str]) -> str:
+    if alias.key in pages:
+        return f"would replace the archive's own page {pages[alias.key]}" + _case_note(alias.path, [pages[alias.key]])
+    parents = (alias.key[:i] for i, ch in enumerate(alias.key) if ch == "/")
+    clash = next((pages[p] for p in parents if p in pages), None)
+    return f"needs a folder where the archive writes the file {clash}" if clash else ""
+
+
+def _reserved(alias: Alias) -> str:
+    for prefix in RESERVED:
+        if alias.key.startswith(prefix):
+            return f"lies inside {prefix}, which the search index fills"
+    return ""

@@ -1,0 +1,127 @@
+"""Translations: an original article and the articles whose 'translation_of' names it, checked once every
+article is read, and each member's language named in that language."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+
+from .diagnostics import Diagnostic, did_you_mean, error, warning
+from .vocabulary import AUTONYMS
+
+if TYPE_CHECKING:
+    from .library import Entry
+    from .load import Parsed
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One member of a translation group, as the other members' pages link to it."""
+
+    entry: "Entry"
+    language: str  # BCP 47 tag, for lang and hreflang
+    name: str  # the language's name in itself: 'Español', '한국어'
+
+    @property
+    def url_path(self) -> str:
+        return self.entry.article.url_path
+
+
+def translation_problems(parsed: Iterable["Parsed"], withheld: Iterable[str] = ()) -> list[Diagnostic]:
+    """Every 'translation_of' that names no published article or a translation (groups name their
+    original directly, so a group is one original and its translations), and every language that
+    two members of a group share, each culprit named. `withheld` holds the files of articles left out
+    of this build (drafts, or front-matter with errors, reported on their own): naming one of those
+    is only a warning."""
+    parsed = list(parsed)
+    by_slug = {item.meta.slug: item for item in parsed}
+    absent = {_file_slug(path) for path in withheld}
+    problems = []
+    for item in parsed:
+        target, line = item.meta.translation_of, item.meta.lines.get("translation_of", 1)
+        if target and target not in by_slug and target in absent:
+            problems.append(warning(item.source.relpath, line, "meta.translation-of",
+                                    f"the original '{target}' is left out of this build (a draft, or its "
+                                    "front-matter has errors), so no page links this translation to it"))
+            continue
+        problem = _target_problem(target, by_slug)
+        if problem:
+            problems.append(error(item.source.relpath, line, "meta.translation-of", problem))
+    for members in _groups(parsed, lambda item: item.meta.slug, lambda item: item.meta.translation_of).values():
+        problems.extend(_shared_languages(members))
+    return problems
+
+
+def _file_slug(relpath: str) -> str:
+    """The slug an article file has unless its front-matter sets another (see discover)."""
+    path = PurePosixPath(relpath)
+    return path.parent.name if path.name == "index.md" else path.stem
+
+
+def _target_problem(target: str, by_slug: Mapping[str, "Parsed"]) -> str:
+    if not target:
+        return ""
+    original = by_slug.get(target)
+    if original is None:
+        return f"no published article has the slug '{target}'{did_you_mean(target, by_slug)}"
+    above = original.meta.translation_of
+    if above:
+        return (f"'{target}' is itself a translation (of '{above}'); name the original, "
+                f"which every translation of it names too")
+    return ""
+
+
+def _groups(items: list[Any], slug_of: Callable[[Any], str], original_of: Callable[[Any], str]) -> dict[str, list[Any]]:
+    """Original slug -> [original, translations...], for originals that have a translation; a member
+    whose original is missing or is itself a translation is left out (that is an error)."""
+    by_slug = {slug_of(item): item for item in items}
+    groups: dict[str, list] = defaultdict(list)
+    for item in items:
+        original = by_slug.get(original_of(item))
+        if original is not None and not original_of(original):
+            groups[slug_of(original)].append(item)
+    return {slug: [by_slug[slug], *members] for slug, members in groups.items()}
+
+
+def _shared_languages(members: list["Parsed"]) -> list[Diagnostic]:
+    by_language: dict[str, list["Parsed"]] = defaultdict(list)
+    for item in members:
+        by_language[item.meta.language.casefold()].append(item)
+    problems = []
+    for sharing in by_language.values():
+        for item in sharing if len(sharing) > 1 else ():
+            others = ", ".join(o.source.relpath for o in sharing if o is not item)
+            line = item.meta.lines.get("translation_of") or item.meta.lines.get("language", 1)
+            problems.append(error(item.source.relpath, line, "meta.translation-language",
+                                  f"language '{item.meta.language}' is also the language of {others}, in the same "
+                                  f"translation group (of '{members[0].meta.slug}'); each language may appear once"))
+    return problems
+
+
+def group_translations(entries: Iterable["Entry"]) -> dict[str, tuple[Translation, ...]]:
+    """Slug -> every member of its translation group (itself included): the original first, then the
+    translations by language tag. Articles without translations are absent."""
+    entries = list(entries)
+    groups = _groups(entries, lambda e: e.slug, lambda e: e.article.meta.translation_of)
+    found = {}
+    for original, *members in groups.values():
+        ordered = [original, *sorted(members, key=lambda e: (e.article.meta.language.casefold(), e.slug))]
+        group = _named(ordered)
+        found.update((member.entry.slug, group) for member in group)
+    return found
+
+
+def _named(members: list["Entry"]) -> tuple[Translation, ...]:
+    """Each language by its own name; two regional forms of one language ('en-US', 'en-GB') add the region."""
+    tags = [e.article.meta.language for e in members]
+    primaries = [tag.split("-")[0].casefold() for tag in tags]
+    named = []
+    for entry, tag, primary in zip(members, tags, primaries):
+        name = AUTONYMS.get(primary, tag)
+        rest = tag[len(primary) + 1:]
+        if rest and primaries.count(primary) > 1:
+            name = f"{name} ({rest})"
+        named.append(Translation(entry, tag, name))
+    return tuple(named)
