@@ -58,8 +58,9 @@ def prepare_code(tok: Token, session: Session) -> None:
     tok["attrs"] = {
         "language": spec.language.lower() if lexer else "",
         "label": f"{label} ({language})" if language else label,
-        "start": spec.start if spec.numbered else 0,
-        "marked": spec.marked,
+        "numbered": spec.numbered,
+        "start": spec.start,  # may be 0 (Pandoc's startFrom="0"), so 'numbered' says whether to number
+        "marked": spec.marked_lines(count),
     }
 
 
@@ -87,22 +88,22 @@ def _report_unknown_language(language: str, session: Session, line: int) -> None
 
 
 def _check_marked(spec: FenceSpec, count: int, session: Session, line: int) -> None:
-    beyond = sorted(n for n in spec.marked if n > count)
-    if beyond:
-        session.warning("body.code-option", f"hl_lines names line {beyond[0]}, but the block has {count} "
+    beyond = spec.first_beyond(count)
+    if beyond is not None:
+        session.warning("body.code-option", f"hl_lines names line {beyond}, but the block has {count} "
                         "line(s); hl_lines counts from the block's first line", line)
 
 
-def render_code(renderer: Any, text: str, language: str = "", label: str = "", start: int = 0,
-                marked: frozenset[int] = frozenset(), **_ignored: Any) -> str:
+def render_code(renderer: Any, text: str, language: str = "", label: str = "", numbered: bool = False,
+                start: int = 1, marked: frozenset[int] = frozenset(), **_ignored: Any) -> str:
     lexer = lexer_for(language) if language else None
     lines = (highlight_lines(text, lexer) if lexer else plain_lines(text)) if text else []
     classes = "code"
-    if start or marked:
+    if numbered or marked:
         classes += " code--lines"
-    if start:
+    if numbered:
         classes += f" code--numbered ln-{min(max(len(str(start + len(lines) - 1)), 2), 6)}"
-    body = _wrap_lines(lines, start, marked) if start or marked else "".join(f"{line}\n" for line in lines)
+    body = _wrap_lines(lines, numbered, start, marked) if numbered or marked else "".join(f"{line}\n" for line in lines)
     lang_class = f' class="language-{escape(language)}"' if language else ""
     return (
         f'<div class="code-block">\n<pre class="{classes}" dir="ltr" role="region" tabindex="0" '
@@ -110,12 +111,12 @@ def render_code(renderer: Any, text: str, language: str = "", label: str = "", s
     )
 
 
-def _wrap_lines(lines: list[str], start: int, marked: frozenset[int]) -> str:
+def _wrap_lines(lines: list[str], numbered: bool, start: int, marked: frozenset[int]) -> str:
     """Each line in its own element: a <mark> when marked (it is announced as highlighted),
     with an empty, aria-hidden number span when numbered. The line end stays inside it."""
     out = []
     for index, line in enumerate(lines, start=1):
-        number = f'<span class="ln" data-line="{start + index - 1}" aria-hidden="true"></span>' if start else ""
+        number = f'<span class="ln" data-line="{start + index - 1}" aria-hidden="true"></span>' if numbered else ""
         tag = "mark" if index in marked else "span"
         out.append(f'<{tag} class="line">{number}{line}\n</{tag}>')
     return "".join(out)

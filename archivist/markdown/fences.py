@@ -9,9 +9,11 @@ Authors bring code from other tools, so one reader understands the forms they wr
   language: ```` ```python {.numberLines} ````;
 - Python-Markdown / MkDocs options after the language: ```` ```python linenums="10" hl_lines="2 4-5" ````.
 
-Line numbers come from Pandoc's ``.numberLines`` / ``startFrom`` or MkDocs' ``linenums``;
-marked lines from ``hl_lines`` (the name MkDocs, Python-Markdown and Hugo share), counted from
-the block's first line whatever number it shows. Every other key, class or id is ignored: none
+Line numbers come from Pandoc's ``.numberLines`` / ``startFrom`` or MkDocs' ``linenums``, with
+each tool's meaning of 0: Pandoc numbers from 0, MkDocs reads ``linenums="0"`` as "no numbers".
+Marked lines come from ``hl_lines`` (the name MkDocs, Python-Markdown and Hugo share), counted
+from the block's first line whatever number it shows; they are kept as ranges, so
+``hl_lines="1-999999"`` costs two numbers, not a million. Numbers are ASCII digits only. Every other key, class or id is ignored: none
 of them ever reaches the HTML, so an info string cannot add attributes to the page.
 """
 
@@ -22,13 +24,15 @@ from dataclasses import dataclass, field
 
 NUMBER_CLASSES = frozenset({"numberlines", "number-lines"})
 START_KEYS = frozenset({"startfrom", "start-from", "linenums"})
+OFF_KEYS = frozenset({"linenums"})  # MkDocs: linenums="0" turns a block's numbers off
 MARK_KEYS = frozenset({"hl_lines", "hl-lines"})
 MAX_LINE = 999_999  # a larger number is a mistake, not a listing
 
 # One item of an attribute list: a quoted or bare key=value, or a word (.class, #id, label).
 _ITEM_RE = re.compile(r"""\s*(?:([^\s=,{}"']+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s,{}]*))|([^\s,{}]+))\s*,?""")
 _LANGUAGE_RE = re.compile(r"[A-Za-z0-9_+#.-]+")
-_RANGE_RE = re.compile(r"(\d+)(?:-(\d+))?")
+_RANGE_RE = re.compile(r"([0-9]+)(?:-([0-9]+))?")
+_NUMBER_RE = re.compile(r"[0-9]+")  # str.isdigit() also takes '²' and '١٢', which are no line numbers
 
 
 @dataclass(frozen=True)
@@ -37,10 +41,27 @@ class FenceSpec:
 
     language: str = ""
     numbered: bool = False
-    start: int = 1
-    marked: frozenset[int] = frozenset()
+    start: int = 1  # the first line's number when numbered; 0 is a number too (Pandoc)
+    marked: tuple[tuple[int, int], ...] = ()  # (first, last) ranges, as written
     chunk: bool = False  # an R Markdown / Quarto chunk, whose leading '#|' lines are options
     problems: tuple[str, ...] = field(default=())
+
+    def marked_lines(self, count: int) -> frozenset[int]:
+        """The marked lines of a block of `count` lines: ranges clipped to it and each line taken
+        once, so the work and the set never exceed the block's own lines however ranges overlap."""
+        lines: set[int] = set()
+        reached = 0
+        for first, last in sorted(self.marked):
+            first, last = max(first, reached + 1), min(last, count)
+            if first <= last:
+                lines.update(range(first, last + 1))
+                reached = last
+        return frozenset(lines)
+
+    def first_beyond(self, count: int) -> int | None:
+        """The first marked line past a block of `count` lines, or None."""
+        beyond = [max(first, count + 1) for first, last in self.marked if last > count]
+        return min(beyond) if beyond else None
 
 
 def parse_info(info: str | None) -> FenceSpec:
@@ -90,13 +111,15 @@ def _items(text: str) -> list[tuple[str, str, str]]:
 def _from_items(items: list[tuple[str, str, str]], braced: bool) -> FenceSpec:
     language, numbered, chunk = "", False, False
     start: int | None = None
-    marked: frozenset[int] = frozenset()
+    marked: tuple[tuple[int, int], ...] = ()
     problems: list[str] = []
     for index, (kind, name, value) in enumerate(items):
         if kind == "word" and name.lower().lstrip(".") in NUMBER_CLASSES:
             numbered = True
         elif kind == "word" and not language and _is_language_word(name, index, braced):
             language, chunk = name.lstrip("."), braced and not name.startswith(".")
+        elif kind == "pair" and name.lower() in OFF_KEYS and value.strip() == "0":
+            continue  # numbers off, which is already the default
         elif kind == "pair" and name.lower() in START_KEYS:
             start = _start_number(name, value, problems)
         elif kind == "pair" and name.lower() in MARK_KEYS:
@@ -114,19 +137,20 @@ def _is_language_word(name: str, index: int, braced: bool) -> bool:
     return index == 0 and not name.startswith("#")
 
 
-def _start_number(name: str, value: str, problems: list[str]) -> int | None:
+def _start_number(name: str, value: str, problems: list[str]) -> int:
     value = value.strip()
     if value.lower() in {"true", "yes"}:
         return 1
-    if value.isdigit() and int(value) <= MAX_LINE:
+    if _NUMBER_RE.fullmatch(value) and int(value) <= MAX_LINE:
         return int(value)
     problems.append(f"{name}=\"{value[:20]}\" is not a line number; lines are numbered from 1")
     return 1
 
 
-def parse_line_list(value: str, problems: list[str]) -> frozenset[int]:
-    """'2 4-5' or '2,4-5' as a set of line numbers; a bad item is reported and skipped."""
-    lines: set[int] = set()
+def parse_line_list(value: str, problems: list[str]) -> tuple[tuple[int, int], ...]:
+    """'2 4-5' or '2,4-5' as (first, last) ranges: ((2, 2), (4, 5)); a bad item is reported and skipped.
+    Ranges are expanded only against a block's real length (FenceSpec.marked_lines)."""
+    ranges: list[tuple[int, int]] = []
     for part in re.split(r"[\s,]+", value.strip()):
         m = _RANGE_RE.fullmatch(part)
         first, last = (int(m.group(1)), int(m.group(2) or m.group(1))) if m else (0, 0)
@@ -134,5 +158,5 @@ def parse_line_list(value: str, problems: list[str]) -> frozenset[int]:
             if part:
                 problems.append(f"hl_lines item '{part[:20]}' is not a line or a range such as 4-5")
             continue
-        lines.update(range(first, last + 1))
-    return frozenset(lines)
+        ranges.append((first, last))
+    return tuple(ranges)

@@ -42,14 +42,14 @@ def render(markdown: str, labels=None):
 ])
 def test_info_strings_from_other_tools(info, language, numbered, start, marked, chunk):
     spec = parse_info(info)
-    assert (spec.language, spec.numbered, spec.start, set(spec.marked), spec.chunk) == \
+    assert (spec.language, spec.numbered, spec.start, set(spec.marked_lines(99)), spec.chunk) == \
         (language, numbered, start, marked, chunk)
     assert spec.problems == ()
 
 
 def test_bad_option_values_are_reported_not_fatal():
     spec = parse_info('{.python startFrom="ten" hl_lines="2 x 5-3"}')
-    assert spec.numbered and spec.start == 1 and spec.marked == frozenset({2})
+    assert spec.numbered and spec.start == 1 and spec.marked == ((2, 2),)
     assert len(spec.problems) == 3
 
 
@@ -121,3 +121,55 @@ def test_the_render_cache_key_changes_with_the_pygments_version(monkeypatch):
     finally:
         monkeypatch.undo()
         render_cache.code_fingerprint.cache_clear()
+
+
+def test_a_wide_marked_range_is_kept_as_a_range_and_costs_only_the_block_s_lines():
+    import tracemalloc
+
+    spec = parse_info('python hl_lines="1-999999 4-999998"')
+    assert spec.marked == ((1, 999_999), (4, 999_998))
+    tracemalloc.start()
+    try:
+        html, problems = render("".join('```{.python hl_lines="1-999999"}\na\nb\nc\n```\n\n' for _ in range(40)))
+        _size, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024  # a set of a million line numbers per fence took gigabytes
+    assert html.count('<mark class="line">') == 120
+    assert len(problems) == 40 and "names line 4, but the block has 3 line(s)" in problems[0]
+
+
+@pytest.mark.parametrize("value", ["²", "１０", "١٢", "1٢", "+3", "-1", " 7x"])
+def test_only_ascii_digits_number_lines_others_are_a_warning(value):
+    spec = parse_info(f'{{.python startFrom="{value}" hl_lines="{value}"}}')
+    assert spec.numbered and spec.start == 1 and spec.marked == ()
+    assert len(spec.problems) == 2
+    html, problems = render(f'```{{.python startFrom="{value}"}}\nx\n```\n')
+    assert 'data-line="1"' in html
+    assert [p.split(": ", 1)[1].split("]")[0] for p in problems] == ["warning[body.code-option"]
+
+
+def test_start_from_zero_numbers_from_zero_as_pandoc_does():
+    spec = parse_info('{.python startFrom="0"}')
+    assert (spec.numbered, spec.start, spec.problems) == (True, 0, ())
+    html, problems = render('```{.python startFrom="0" hl_lines="1"}\na\nb\n```\n')
+    assert problems == []
+    assert 'code--numbered' in html and 'data-line="0"' in html and 'data-line="1"' in html
+    assert '<mark class="line"><span class="ln" data-line="0"' in html
+
+
+def test_linenums_zero_means_no_numbers_as_in_mkdocs_and_other_values_number_from_them():
+    assert (parse_info('python linenums="0"').numbered, parse_info('python linenums="0"').problems) == (False, ())
+    html, problems = render('```python linenums="0"\nx\n```\n')
+    assert problems == [] and "code--numbered" not in html and "data-line" not in html
+    spec = parse_info('python linenums="0" {.numberLines}')
+    assert (spec.numbered, spec.start) == (True, 1)
+    assert (parse_info('python linenums="7"').numbered, parse_info('python linenums="7"').start) == (True, 7)
+
+
+def test_overlapping_ranges_mark_each_line_once_and_the_first_line_past_the_end_is_named():
+    spec = parse_info('python hl_lines="3-10 1-5 2-4 12 9"')
+    assert spec.marked_lines(8) == frozenset(range(1, 9))
+    assert spec.first_beyond(8) == 9 and spec.first_beyond(12) is None
+    many = parse_info("python hl_lines=\"" + " ".join(["1-999999"] * 5000) + "\"")
+    assert many.marked_lines(3) == frozenset({1, 2, 3})
