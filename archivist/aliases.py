@@ -24,6 +24,9 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 RESERVED = ("pagefind/",)  # made by the search step, after the pages
 MAX_SEGMENT_BYTES = 255  # the longest file name most file systems allow
+# The longest page path: macOS refuses paths over 1,024 bytes, and on Linux (4,096) the output
+# folder's own path and the build's temporary names still have to fit in front of it.
+MAX_PATH_BYTES = 1024
 
 
 @lru_cache(maxsize=4096)
@@ -48,8 +51,13 @@ def alias_file(alias: str) -> tuple[str, str]:
         if problem:
             return "", problem
     if segments and segments[-1].lower().endswith((".html", ".htm")):
-        return "/".join(segments), ""
-    return "".join(f"{s}/" for s in segments) + "index.html", ""
+        page = "/".join(segments)
+    else:
+        page = "".join(f"{s}/" for s in segments) + "index.html"
+    size = len(page.encode("utf-8"))
+    if size > MAX_PATH_BYTES:
+        return "", f"the path is {size:,} bytes long, longer than the {MAX_PATH_BYTES:,} bytes a page's path may have"
+    return page, ""
 
 
 def _shape_problem(text: str) -> str:
@@ -150,7 +158,25 @@ def _clashes_between(aliases: list[Alias]) -> list[tuple[Alias, str]]:
             others = "; ".join(_name(other, alias) for other in group if other is not alias)
             found.append((alias, f"writes the page {alias.path}, as does {others}"
                           + _case_note(alias.path, [o.path for o in group])))
+    return found + _folder_clashes(aliases, groups)
+
+
+def _folder_clashes(aliases: list[Alias], files: dict[str, list[Alias]]) -> list[tuple[Alias, str]]:
+    """An alias whose folder is the file another alias writes ('/foo.html' and '/foo.html/bar/'):
+    a file system holds one or the other, so both are named, each on its own line."""
+    found = []
+    for alias in aliases:
+        for parent in _parents(alias.key):
+            for other in files.get(parent, ()):
+                note = _case_note(other.path, [alias.path[:len(other.path)]])
+                found.append((alias, f"needs a folder where {_name(other, alias)} writes the file {other.path}{note}"))
+                found.append((other, f"writes the file {other.path} where {_name(alias, other)} needs a folder{note}"))
     return found
+
+
+def _parents(key: str) -> Iterable[str]:
+    """Every folder above a page: 'a/b/index.html' -> 'a', 'a/b'."""
+    return (key[:i] for i, ch in enumerate(key) if ch == "/")
 
 
 def _name(other: Alias, alias: Alias) -> str:
@@ -179,8 +205,7 @@ def _inside_article(alias: Alias, article_folders: dict[str, "Entry"]) -> str:
 def _over_page(alias: Alias, pages: dict[str, str]) -> str:
     if alias.key in pages:
         return f"would replace the archive's own page {pages[alias.key]}" + _case_note(alias.path, [pages[alias.key]])
-    parents = (alias.key[:i] for i, ch in enumerate(alias.key) if ch == "/")
-    clash = next((pages[p] for p in parents if p in pages), None)
+    clash = next((pages[p] for p in _parents(alias.key) if p in pages), None)
     return f"needs a folder where the archive writes the file {clash}" if clash else ""
 
 

@@ -184,7 +184,8 @@ def _aliases(data: dict, report: Reporter) -> tuple[str, ...]:
             continue
         _path, problem = alias_file(item)
         if problem:
-            report(f"aliases.{index}", "meta.alias", f"alias '{item}' cannot be an address on this site: {problem}")
+            shown = item if len(item) <= 100 else f"{item[:60]}…"
+            report(f"aliases.{index}", "meta.alias", f"alias '{shown}' cannot be an address on this site: {problem}")
         else:
             kept.append(item.strip())
     return tuple(kept)

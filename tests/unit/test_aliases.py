@@ -155,3 +155,34 @@ def test_an_alias_may_not_replace_a_generated_page_or_need_its_name_as_a_folder(
 def test_conflicting_aliases_get_no_page_so_nothing_is_overwritten():
     entries = [entry("a", "/old/", "/articles/", "/fine/"), entry("b", "/old/")]
     assert [j.path for j in redirect_jobs(entries, GENERATED)] == ["fine/index.html"]
+
+
+def test_the_longest_path_allowed_is_1024_bytes():
+    for alias in ("/" + "/".join(["x" * 250] * 18) + "/", "/" + "/".join(["é" * 120] * 5) + ".html"):
+        page, problem = alias_file(alias)
+        assert page == "" and "longer than the 1,024 bytes" in problem
+    assert alias_file("/" + "/".join(["x" * 200] * 5) + "/" + "y" * 15 + ".htm") == (
+        "/".join(["x" * 200] * 5) + "/" + "y" * 15 + ".htm", "")
+    assert alias_file("/" + "/".join(["x" * 200] * 5) + "/" + "y" * 16 + ".htm")[1].startswith("the path is 1,025 bytes")
+
+
+def test_an_alias_that_needs_another_alias_s_file_as_its_folder_is_refused_and_both_are_named():
+    found = messages([entry("a", "/foo.html", "/foo.html/bar/", "/ok/")])
+    assert found == [
+        "content/articles/a.md:10: alias '/foo.html' writes the file foo.html where the alias '/foo.html/bar/' "
+        "(line 11) needs a folder",
+        "content/articles/a.md:11: alias '/foo.html/bar/' needs a folder where the alias '/foo.html' (line 10) "
+        "writes the file foo.html",
+    ]
+    assert [j.path for j in redirect_jobs([entry("a", "/foo.html", "/foo.html/bar/", "/ok/")], GENERATED)] == [
+        "ok/index.html"]
+
+
+def test_every_parent_folder_is_checked_across_articles_and_case():
+    found = messages([entry("a", "/Old/Page.html"), entry("b", "/old/page.html/x/y/z.html", "/old/page.html/w/")])
+    assert len(found) == 4
+    assert found[0].startswith("content/articles/a.md:10: alias '/Old/Page.html' writes the file Old/Page.html "
+                               "where the alias '/old/page.html/w/' (content/articles/b.md:11) needs a folder")
+    assert "differ only in case" in found[0]
+    assert found[2].startswith("content/articles/b.md:10: alias '/old/page.html/x/y/z.html' needs a folder where "
+                               "the alias '/Old/Page.html' (content/articles/a.md:10) writes the file Old/Page.html")
