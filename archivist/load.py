@@ -17,7 +17,7 @@ from .markdown import BodyContext, MarkdownOptions, render_body, render_inline
 from .markdown.image_size import intrinsic_size
 from .model import Article, ArticleMeta, SourceFile
 from .parallel_render import render_many
-from .translations import translation_problems
+from .translations import translation_problems, withheld_slug
 from .render_cache import RenderCache, RenderedParts, article_key, bundle_files, site_fingerprint
 
 
@@ -53,14 +53,17 @@ def load_site_articles(config: SiteConfig, drafts: bool = False) -> tuple[Loaded
     (their Markdown is rendered by then), which on a large archive saves hundreds of megabytes."""
     sources, problems = discover.scan(config.root)
     parsed: dict[str, Parsed | None] = {}
+    withheld: list[str] = []
     for source in sources:
         item, found = parse(source, config.language)
         problems.extend(found)
         parsed[source.relpath] = item if item is not None and (drafts or not item.meta.draft) else None
+        if parsed[source.relpath] is None:
+            withheld.append(withheld_slug(source, item))
     published = [item for item in parsed.values() if item is not None]
     problems.extend(duplicates(published))
     problems.extend(missing_pdfs(published))
-    problems.extend(translation_problems(published, (path for path, item in parsed.items() if item is None)))
+    problems.extend(translation_problems(published, withheld))
     facts = article_facts(parsed, {source.relpath: source.text for source in sources})
     cache = RenderCache(config.cache_dir)
     articles, found = render_all(published, config, cache)

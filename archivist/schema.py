@@ -194,6 +194,10 @@ def _aliases(data: dict, report: Reporter) -> tuple[str, ...]:
 def _translation_of(data: dict, report: Reporter, slug: str) -> str:
     """The slug of the original; whether it exists is checked once every article is read."""
     value = _text(data, "translation_of", report)
+    if not value and isinstance(data.get("translation_of"), str):
+        report("translation_of", "meta.translation-of", "'translation_of' is empty: give the slug of the original "
+               "article, or leave the key out")
+        return ""
     if value and not SLUG.match(value):
         report("translation_of", "meta.translation-of", f"'translation_of' must be the slug of the original article, "
                f"such as 'kim-takes-control', not '{value}'")

@@ -20,7 +20,7 @@ from .rebuild import RebuildPlan, SiteState, plan_rebuild
 from .render import Renderer, static_files
 from .serve_state import digest, settings_digest, take_state, with_pages
 from .site import BuildOptions, SiteBuild, article_files, assemble_library, redirect_pages, site_wide_files
-from .translations import translation_problems
+from .translations import translation_problems, withheld_slug
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class _Memory:
     statics: dict[str, Path] = field(default_factory=dict)
     data_problems: list[Diagnostic] = field(default_factory=list)  # authors.yaml, journals.yaml
     site_problems: list[Diagnostic] = field(default_factory=list)  # feeds, OAI, Crossref
+    withheld: list[str] = field(default_factory=list)  # slugs of the drafts and unreadable files left out
     library: Library | None = None  # assembled by _plan for the current rebuild
 
 
@@ -87,7 +88,9 @@ class LiveBuilder:
         started = time.perf_counter()
         config = self._load_config()
         sources, scan_problems = discover.scan(self.root, self._read)
-        parsed = {s.relpath: self._parse(s, config) for s in sources}
+        read = {s.relpath: self._parse(s, config) for s in sources}
+        parsed = {path: (self._published(item), found) for path, (item, found) in read.items()}
+        withheld = [withheld_slug(s, read[s.relpath][0]) for s in sources if parsed[s.relpath][0] is None]
         settings = settings_digest(self.root, self.options, self.base_url or "")
         items = {path: item for path, (item, _found) in parsed.items()}
         state = take_state(self.root, sources, items, settings, config.csl_dirs, self._hashes)
@@ -104,6 +107,7 @@ class LiveBuilder:
         except BaseException:
             self._memory = None  # half-updated memory must never be built upon
             raise
+        memory.withheld = withheld
         self._memory = memory
         return Outcome(self._result(memory), first, rendered, time.perf_counter() - started)
 
@@ -112,17 +116,19 @@ class LiveBuilder:
         return config.with_base_url(self.base_url) if self.base_url else config
 
     def _parse(self, source: SourceFile, config: SiteConfig) -> tuple[Parsed | None, list[Diagnostic]]:
-        """Validate one file's front-matter; a draft stays out unless drafts were asked for."""
+        """Validate one file's front-matter (drafts included: `_published` decides about them)."""
         key = (digest(source.text.encode("utf-8")), config.language)
         known = self._parsed.get(source.relpath)
         if known is not None and known[0] == key:
             item, found = known[1]
             return (replace(item, source=source) if item is not None else None), list(found)
         item, found = parse(source, config.language)
-        if item is not None and item.meta.draft and not self.options.drafts:
-            item = None
         self._parsed[source.relpath] = (key, (item, list(found)))
         return item, list(found)
+
+    def _published(self, item: Parsed | None) -> Parsed | None:
+        """A draft stays out unless drafts were asked for."""
+        return None if item is not None and item.meta.draft and not self.options.drafts else item
 
     def _full(self, config: SiteConfig, parsed: dict, scan_problems: list[Diagnostic], state: SiteState) -> _Memory:
         statics = static_files(config)
@@ -229,11 +235,10 @@ class LiveBuilder:
 
     def _result(self, memory: _Memory) -> SiteBuild:
         parsed = [p for p in memory.parsed.values() if p is not None]
-        withheld = [path for path, item in memory.parsed.items() if item is None]
         redirects = redirect_pages(memory.jobs)
         others = (set(memory.jobs) - redirects) | memory.site_wide
         diagnostics = (memory.scan_problems + memory.cite_problems + memory.data_problems + memory.site_problems
-                       + duplicates(parsed) + missing_pdfs(parsed) + translation_problems(parsed, withheld)
+                       + duplicates(parsed) + missing_pdfs(parsed) + translation_problems(parsed, memory.withheld)
                        + alias_conflicts(self._library(memory).entries, others))
         for found in memory.problems.values():
             diagnostics.extend(found)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from .diagnostics import Diagnostic, did_you_mean, error, warning
@@ -14,6 +13,7 @@ from .vocabulary import AUTONYMS
 if TYPE_CHECKING:
     from .library import Entry
     from .load import Parsed
+    from .model import SourceFile
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,12 @@ class Translation:
 def translation_problems(parsed: Iterable["Parsed"], withheld: Iterable[str] = ()) -> list[Diagnostic]:
     """Every 'translation_of' that names no published article or a translation (groups name their
     original directly, so a group is one original and its translations), and every language that
-    two members of a group share, each culprit named. `withheld` holds the files of articles left out
-    of this build (drafts, or front-matter with errors, reported on their own): naming one of those
-    is only a warning."""
+    two members of a group share, each culprit named. `withheld` holds the slugs of articles left
+    out of this build (see `withheld_slug`): naming one of those is only a warning, and so is a
+    published translation naming a draft, which a build without drafts leaves out."""
     parsed = list(parsed)
     by_slug = {item.meta.slug: item for item in parsed}
-    absent = {_file_slug(path) for path in withheld}
+    absent = set(withheld)
     problems = []
     for item in parsed:
         target, line = item.meta.translation_of, item.meta.lines.get("translation_of", 1)
@@ -49,15 +49,19 @@ def translation_problems(parsed: Iterable["Parsed"], withheld: Iterable[str] = (
         problem = _target_problem(target, by_slug)
         if problem:
             problems.append(error(item.source.relpath, line, "meta.translation-of", problem))
+        elif target and by_slug[target].meta.draft and not item.meta.draft:
+            problems.append(warning(item.source.relpath, line, "meta.translation-of",
+                                    f"the original '{target}' is a draft, which a build without drafts leaves out; "
+                                    "there no page links this translation to it"))
     for members in _groups(parsed, lambda item: item.meta.slug, lambda item: item.meta.translation_of).values():
         problems.extend(_shared_languages(members))
     return problems
 
 
-def _file_slug(relpath: str) -> str:
-    """The slug an article file has unless its front-matter sets another (see discover)."""
-    path = PurePosixPath(relpath)
-    return path.parent.name if path.name == "index.md" else path.stem
+def withheld_slug(source: "SourceFile", item: "Parsed | None") -> str:
+    """The slug of an article left out of a build: a draft's own (its `slug:` may differ from its
+    file name), or the one the file name gives when the front-matter could not be read."""
+    return item.meta.slug if item is not None else source.default_slug
 
 
 def _target_problem(target: str, by_slug: Mapping[str, "Parsed"]) -> str:
@@ -93,11 +97,20 @@ def _shared_languages(members: list["Parsed"]) -> list[Diagnostic]:
     for sharing in by_language.values():
         for item in sharing if len(sharing) > 1 else ():
             others = ", ".join(o.source.relpath for o in sharing if o is not item)
-            line = item.meta.lines.get("translation_of") or item.meta.lines.get("language", 1)
+            line, whence = _language_source(item)
             problems.append(error(item.source.relpath, line, "meta.translation-language",
-                                  f"language '{item.meta.language}' is also the language of {others}, in the same "
-                                  f"translation group (of '{members[0].meta.slug}'); each language may appear once"))
+                                  f"language '{item.meta.language}'{whence} is also the language of {others}, in the "
+                                  f"same translation group (of '{members[0].meta.slug}'); each language may appear once"))
     return problems
+
+
+def _language_source(item: "Parsed") -> tuple[int, str]:
+    """Where to report a member's language, and a note when the site gave it: an original without
+    `language:` has neither key, so its title line stands for the article."""
+    lines = item.meta.lines
+    line = lines.get("translation_of") or lines.get("language") or lines.get("title", 1)
+    whence = "" if "language" in lines else " (the site's default, since the article sets no 'language')"
+    return line, whence
 
 
 def group_translations(entries: Iterable["Entry"]) -> dict[str, tuple[Translation, ...]]:

@@ -325,3 +325,24 @@ def test_the_preview_follows_aliases_and_translations(tmp_path: Path):
     found = builder.rebuild().build.diagnostics
     assert [(d.path, d.line, d.code) for d in found if d.severity == "error"] == [
         ("content/articles/paper-and-plague.md", 6, "meta.alias-conflict")]
+
+
+def test_build_check_and_preview_name_a_withheld_draft_by_its_own_slug(tmp_path: Path):
+    root = tmp_path / "site"
+    articles = root / "content" / "articles"
+    articles.mkdir(parents=True)
+    (root / "pyproject.toml").write_text(SETTINGS.replace('["apa"]', "[]"))
+    (articles / "orig-file.md").write_text("---\ntitle: The original\ndate: 2020\ndraft: true\nslug: the-original\n---\nText.\n")
+    for name, language, original in (("tr", "es", "the-original"), ("tr2", "fr", "orig-file")):
+        (articles / f"{name}.md").write_text(f"---\ntitle: {name}\ndate: 2021\nlanguage: {language}\n"
+                                             f"translation_of: {original}\n---\nTexto.\n")
+    config = config_step.load(root)
+
+    def named(diagnostics) -> list[tuple[str, int, str]]:
+        return sorted((d.path, d.line, d.severity) for d in diagnostics if d.code == "meta.translation-of")
+
+    expected = [("content/articles/tr.md", 5, "warning"), ("content/articles/tr2.md", 5, "error")]
+    assert named(build_site(config, BuildOptions(drafts=False, search=False)).diagnostics) == expected
+    assert named(build_site(config, BuildOptions(drafts=True, search=False, check_only=True)).diagnostics) == expected
+    preview = LiveBuilder(root, BuildOptions(drafts=False, search=False)).rebuild()
+    assert named(preview.build.diagnostics) == expected

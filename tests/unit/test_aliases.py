@@ -83,6 +83,13 @@ def test_translation_of_must_be_a_slug_and_not_the_article_itself():
     assert problems == [] and meta.translation_of == "the-original"
 
 
+def test_an_empty_translation_of_is_an_error():
+    for value in ('""', "'  '"):
+        _meta, problems = validate(f"translation_of: {value}\n")
+        assert [(d.line, d.code) for d in problems] == [(5, "meta.translation-of")]
+        assert "empty" in problems[0].message
+
+
 def entry(slug: str, *aliases: str, first_line: int = 10) -> Entry:
     source = SourceFile(Path(f"/site/content/articles/{slug}.md"), f"content/articles/{slug}.md", slug, None, "")
     lines = {f"aliases.{i}": first_line + i for i in range(len(aliases))}

@@ -8,21 +8,21 @@ from pathlib import Path
 from archivist.library import Entry
 from archivist.load import Parsed
 from archivist.model import Article, ArticleMeta, PartialDate, RenderedBody, SourceFile
-from archivist.translations import group_translations, translation_problems
+from archivist.translations import group_translations, translation_problems, withheld_slug
 
 
-def meta(slug: str, language: str, original: str = "") -> ArticleMeta:
-    lines = {"language": 4, **({"translation_of": 5} if original else {})}
+def meta(slug: str, language: str, original: str = "", draft: bool = False, own_language: bool = True) -> ArticleMeta:
+    lines = {"title": 2, **({"language": 4} if own_language else {}), **({"translation_of": 5} if original else {})}
     return ArticleMeta(slug=slug, title=slug, date=PartialDate(2020), language=language, translation_of=original,
-                       lines=lines)
+                       draft=draft, lines=lines)
 
 
 def source(slug: str) -> SourceFile:
     return SourceFile(Path(f"/site/content/articles/{slug}.md"), f"content/articles/{slug}.md", slug, None, "")
 
 
-def parsed(slug: str, language: str, original: str = "") -> Parsed:
-    return Parsed(source(slug), meta(slug, language, original), "Text", 8)
+def parsed(slug: str, language: str, original: str = "", **more) -> Parsed:
+    return Parsed(source(slug), meta(slug, language, original, **more), "Text", 8)
 
 
 def entry(slug: str, language: str, original: str = "") -> Entry:
@@ -90,6 +90,32 @@ def test_members_with_a_broken_original_are_left_out_of_groups():
 
 
 def test_an_original_left_out_of_the_build_is_only_a_warning():
-    found = translation_problems([parsed("ensayo", "es", "essay")], withheld=["content/articles/essay/index.md"])
+    found = translation_problems([parsed("ensayo", "es", "essay")], withheld=["essay"])
     assert [(d.path, d.line, d.severity) for d in found] == [("content/articles/ensayo.md", 5, "warning")]
     assert "left out of this build" in found[0].message
+
+
+def test_a_withheld_draft_is_known_by_its_own_slug_and_an_unreadable_file_by_its_file_name():
+    draft = Parsed(source("orig-file"), meta("the-original", "en", draft=True), "Text", 8)
+    assert withheld_slug(draft.source, draft) == "the-original"
+    assert withheld_slug(source("orig-file"), None) == "orig-file"
+    found = translation_problems([parsed("tr", "es", "the-original"), parsed("tr2", "fr", "orig-file")],
+                                 withheld=["the-original"])
+    assert [(d.path, d.severity) for d in sorted(found)] == [("content/articles/tr.md", "warning"),
+                                                             ("content/articles/tr2.md", "error")]
+
+
+def test_a_published_translation_of_a_draft_in_the_build_is_warned_about_as_when_the_draft_is_left_out():
+    found = translation_problems([parsed("essay", "en", draft=True), parsed("ensayo", "es", "essay"),
+                                  parsed("esei", "ko", "essay", draft=True)])
+    assert [(d.path, d.line, d.severity) for d in found] == [("content/articles/ensayo.md", 5, "warning")]
+    assert "'essay' is a draft" in found[0].message
+
+
+def test_a_language_taken_from_the_site_is_reported_on_the_title_line_and_says_so():
+    found = messages([parsed("essay", "en-US", own_language=False), parsed("ensayo", "en-us", "essay")])
+    assert found[1] == (
+        "content/articles/essay.md:2: meta.translation-language: language 'en-US' (the site's default, since the "
+        "article sets no 'language') is also the language of content/articles/ensayo.md, in the same translation "
+        "group (of 'essay'); each language may appear once")
+    assert found[0].startswith("content/articles/ensayo.md:5: meta.translation-language: language 'en-us' is also")
