@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .citations.styles import PER_ITEM, names_locale
+from .locales import PER_ITEM, names_locale
 from .diagnostics import ContentError, Diagnostic, did_you_mean, error
 
 DEFAULT_STYLES = (

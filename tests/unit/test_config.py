@@ -65,3 +65,13 @@ def test_markdown_syntax_settings_default_on_and_take_only_booleans(tmp_path):
     found = [(d.line, d.code) for d in caught.value.diagnostics]
     assert found == [(5, "config.invalid"), (6, "config.unknown-key")]
     assert "did you mean 'markdown_superscript'" in caught.value.diagnostics[1].message
+
+
+def test_the_settings_import_nothing_from_later_steps():
+    """Settings come first in the pipeline: reading them must not load the citation step."""
+    import subprocess
+    import sys
+
+    code = "import sys, archivist.config; print(sorted(m for m in sys.modules if m.startswith('archivist')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "['archivist', 'archivist.config', 'archivist.diagnostics', 'archivist.locales']"

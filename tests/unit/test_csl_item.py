@@ -30,9 +30,8 @@ from archivist.citations.styles import (
     choose_locale,
     citation_language,
     forced_locale,
-    match_locale,
-    names_locale,
 )
+from archivist.locales import match_locale, names_locale
 from archivist.model import ArticleMeta, PartialDate, Person
 
 URL = "https://example.org/archive/articles/kim-takes-control/"
