@@ -9,7 +9,7 @@ from typing import Iterable, Mapping
 
 from .datafiles import AuthorRecord, JournalRecord, SiteData
 from .library import Entry
-from .model import Person, PartialDate
+from .model import Person
 from .naming import ascii_slug, fold, initial_of, name_key, natural_key, short_hash
 
 JOURNAL_TYPES = frozenset({"article-journal", "article", "review", "review-book"})
@@ -25,10 +25,6 @@ def _unique(candidates: Iterable[tuple[str, str]], taken: set[str]) -> dict[str,
         taken.add(slug)
         slugs[key] = slug
     return slugs
-
-
-def _date_of(entry: Entry) -> PartialDate | None:
-    return entry.article.meta.updated or entry.article.meta.date
 
 
 # --- the groups ---------------------------------------------------------------------------------
@@ -149,10 +145,6 @@ class Collections:
 
     def issue_of(self, entry: Entry) -> Issue | None:
         return self.issue_map.get(entry.slug)
-
-    def keyword_of(self, label: str) -> Keyword | None:
-        key = name_key(label)
-        return next((k for k in self.keywords if name_key(k.label) == key), None)
 
     @property
     def journals_only(self) -> tuple[Journal, ...]:

@@ -48,15 +48,6 @@ def harvest(config: SiteConfig, library: Library) -> tuple[dict[str, bytes], lis
     return files, problems
 
 
-def harvest_files(config: SiteConfig, library: Library) -> dict[str, bytes]:
-    """The files alone, for builds that collect diagnostics elsewhere (see `harvest`)."""
-    return harvest(config, library)[0]
-
-
-def harvest_diagnostics(config: SiteConfig, library: Library) -> list[Diagnostic]:
-    return harvest(config, library)[1]
-
-
 # --- sitemap and robots -------------------------------------------------------------------------
 
 def page_dates(config: SiteConfig, library: Library) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable
 
 from . import __version__
 from .config import SiteConfig
@@ -175,11 +175,3 @@ def forget_record(path: Path) -> None:
         path.unlink()
     except OSError:
         pass
-
-
-def reusable_pages(record: BuildRecord | None, output: Path) -> Mapping[str, Path]:
-    """Output files a build may keep instead of rendering again: all of them when the folder is exactly
-    as the record left it, none otherwise."""
-    if record is None or output_stats(output) != record.outputs:
-        return {}
-    return {path: output / path for path in record.outputs}

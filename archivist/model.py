@@ -31,10 +31,6 @@ class Person:
     affiliation: str = ""
 
     @property
-    def is_literal(self) -> bool:
-        return bool(self.literal)
-
-    @property
     def display_name(self) -> str:
         """The name as a byline prints it: 'Given particle Family, Suffix'."""
         if self.literal:

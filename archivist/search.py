@@ -277,12 +277,6 @@ def _keep_bundle(files: dict[str, bytes], tag: str = "") -> dict[str, bytes]:
     return {path[len(BUNDLE_DIR) + 1:]: data for path, data in bundle.items()}
 
 
-def bundle_languages(files: dict[str, bytes]) -> list[str]:
-    """The languages Pagefind made an index for, from the bundle's entry file."""
-    entry = json.loads(files[f"{BUNDLE_DIR}/pagefind-entry.json"])
-    return sorted(entry.get("languages", {}))
-
-
 def search_diagnostic(exc: SearchIndexError) -> Diagnostic:
     """The failure as a diagnostic, so the command line reports it like any other problem."""
     return error(exc.path or "pyproject.toml", 1, "search.index", exc.message)
