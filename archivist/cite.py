@@ -41,7 +41,7 @@ def cite_all(config: SiteConfig, articles: Iterable[Article],
     """
     workers = default_workers() if workers is None else workers
     articles = list(articles)
-    items = [csl_item(a.meta, config.absolute_url(a.url_path), config.language) for a in articles]
+    items = [csl_item(a.meta, config.absolute_url(a.url_path), config.language, a.abstract_html) for a in articles]
     if not config.citation_styles:
         return [_entry(config, a, item, {}) for a, item in zip(articles, items)], []
     style_dirs = [config.root / d for d in config.csl_dirs]

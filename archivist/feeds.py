@@ -7,7 +7,6 @@ import time
 import xml.etree.ElementTree as ET
 from typing import Iterable
 
-from .citations.markup import markdown_to_plain
 from .config import SiteConfig
 from .library import Entry, Library
 from .listings import with_site_data
@@ -102,8 +101,8 @@ def _entry(config: SiteConfig, entry: Entry, feed_language: str) -> ET.Element:
             _text(author, "uri", f"https://orcid.org/{person.orcid}")
     for keyword in meta.keywords:
         ET.SubElement(element, "category", {"term": keyword})
-    if meta.abstract:
-        _text(element, "summary", markdown_to_plain(meta.abstract))
+    if entry.abstract_text:
+        _text(element, "summary", entry.abstract_text)
     if meta.license:
         _text(element, "rights", LICENSES.get(meta.license, (meta.license,))[0])
     return element

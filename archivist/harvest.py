@@ -8,7 +8,6 @@ import xml.etree.ElementTree as ET
 from typing import Iterable
 from urllib.parse import urlsplit
 
-from .citations.markup import markdown_to_plain
 from .config import SiteConfig
 from .datafiles import load_site_data
 from .diagnostics import Diagnostic, error
@@ -176,8 +175,8 @@ def dublin_core(config: SiteConfig, entry: Entry) -> list[tuple[str, str]]:
     fields = [("title", inline_text(meta.title, meta.language, MarkdownOptions.of(config)))]
     fields += [("creator", p.inverted_name) for p in meta.authors]
     fields += [("subject", k) for k in meta.keywords]
-    if meta.abstract:
-        fields.append(("description", markdown_to_plain(meta.abstract)))
+    if entry.abstract_text:
+        fields.append(("description", entry.abstract_text))
     fields.append(("publisher", meta.publisher or config.publisher or config.title))
     fields += [("contributor", p.inverted_name) for p in meta.editors + meta.translators]
     fields.append(("date", meta.date.iso))

@@ -29,6 +29,11 @@ class Entry:
     def slug(self) -> str:
         return self.article.slug
 
+    @property
+    def abstract_text(self) -> str:
+        """The abstract as plain text, as the CSL item holds it: every machine record says the same."""
+        return str(self.csl.get("abstract") or "")
+
 
 @dataclass(frozen=True)
 class Library:

@@ -25,6 +25,7 @@ INSTITUTION_TAGS = {"report": "citation_technical_report_institution", "thesis":
 # CSL types whose genre Zotero takes from DC.type (reportType, thesisType, websiteType, ...): for
 # them a generic "Text" would be saved, and printed, as the genre ("[Text]").
 GENRE_TYPES = frozenset({"report", "thesis", "letter", "manuscript", "map", "webpage", "speech", "post", "post-weblog"})
+DESCRIPTION_LENGTH = 300  # characters of the abstract that search results and link cards show
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class PageMetadata:
     eprints: tuple[Tag, ...]
     open_graph: tuple[Tag, ...]
     json_ld: Mapping[str, Any]
+    description: str = ""  # the page's <meta name="description">: the abstract, shortened as og:description
 
 
 def plain(text: str) -> str:
@@ -103,6 +105,7 @@ def build_page_metadata(item: Mapping[str, Any], *, authors: list[Mapping[str, s
         eprints=tuple(eprints_tags(item)),
         open_graph=tuple(open_graph_tags(item, page_url, site_title)),
         json_ld=json_ld(item, authors, page_url, publisher or site_title, license_id),
+        description=_shorten(str(item.get("abstract") or ""), DESCRIPTION_LENGTH),
     )
 
 
@@ -203,7 +206,7 @@ def open_graph_tags(item: Mapping[str, Any], page_url: str, site_title: str) -> 
     tags: list[Tag] = [("og:type", "article"), ("og:title", plain(item.get("title", ""))), ("og:url", page_url),
                        ("og:site_name", site_title)]
     if item.get("abstract"):
-        tags.append(("og:description", _shorten(item["abstract"], 300)))
+        tags.append(("og:description", _shorten(str(item["abstract"]), DESCRIPTION_LENGTH)))
     if iso_date(item):
         tags.append(("article:published_time", iso_date(item)))
     return tags

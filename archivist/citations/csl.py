@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from archivist.citations.markup import markdown_to_csl, markdown_to_plain
+from archivist.citations.markup import markdown_to_csl
+from archivist.markdown.plaintext import html_to_plain
 from archivist.model import ArticleMeta, Person
 
 # Plain front-matter fields and the CSL variables they fill, in the order items print.
@@ -45,8 +46,12 @@ def csl_name(person: Person) -> dict[str, str]:
     return name
 
 
-def csl_item(meta: ArticleMeta, canonical_url: str, site_language: str) -> dict[str, Any]:
-    """The article as a CSL-JSON item; front-matter `csl:` variables override last."""
+def csl_item(meta: ArticleMeta, canonical_url: str, site_language: str, abstract_html: str = "") -> dict[str, Any]:
+    """The article as a CSL-JSON item; front-matter `csl:` variables override last.
+
+    The abstract is the page's rendered, sanitised abstract (`abstract_html`) as plain text, so
+    every record made from the item (meta tags, exports, feeds, OAI) says what the page says.
+    """
     item: dict[str, Any] = {"id": meta.slug, "type": meta.type, "title": markdown_to_csl(meta.title)}
     for field_name, variable in _NAME_VARIABLES:
         people = getattr(meta, field_name)
@@ -62,8 +67,9 @@ def csl_item(meta: ArticleMeta, canonical_url: str, site_language: str) -> dict[
     language = meta.language or site_language
     if language:
         item["language"] = language
-    if meta.abstract:
-        item["abstract"] = markdown_to_plain(meta.abstract)
+    abstract = html_to_plain(abstract_html)
+    if abstract:
+        item["abstract"] = abstract
     if meta.keywords:
         item["keyword"] = ", ".join(meta.keywords)
     _merge_overrides(item, meta.csl)

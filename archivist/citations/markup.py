@@ -29,23 +29,22 @@ def _markdown() -> mistune.Markdown:
 
 
 class _Converter(HTMLParser):
-    """Walks rendered HTML, keeping only the tags a target format can express."""
+    """Walks rendered HTML, keeping only the tags CSL rich text can express."""
 
-    def __init__(self, keep_tags: bool):
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.keep_tags = keep_tags
         self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag == "br":
             self.parts.append("\n")
-        elif self.keep_tags and tag in _HTML_TO_CSL:
+        elif tag in _HTML_TO_CSL:
             self.parts.append(_HTML_TO_CSL[tag][0])
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _BLOCK_TAGS:
             self.parts.append("\n\n")
-        elif self.keep_tags and tag in _HTML_TO_CSL:
+        elif tag in _HTML_TO_CSL:
             self.parts.append(_HTML_TO_CSL[tag][1])
 
     def handle_data(self, data: str) -> None:
@@ -55,8 +54,8 @@ class _Converter(HTMLParser):
         return "".join(self.parts)
 
 
-def _convert(html: str, keep_tags: bool) -> str:
-    converter = _Converter(keep_tags)
+def _convert(html: str) -> str:
+    converter = _Converter()
     converter.feed(html)
     converter.close()
     return converter.result()
@@ -67,16 +66,7 @@ def markdown_to_csl(text: str) -> str:
     if not text:
         return ""
     html = _markdown()(text)
-    return " ".join(_convert(html, keep_tags=True).split())
-
-
-def markdown_to_plain(text: str) -> str:
-    """Markdown as plain text: paragraphs kept apart by a blank line, markup dropped."""
-    if not text:
-        return ""
-    plain = _convert(_markdown()(text), keep_tags=False)
-    paragraphs = (" ".join(block.split()) for block in re.split(r"\n\s*\n", plain))
-    return "\n\n".join(p for p in paragraphs if p)
+    return " ".join(_convert(html).split())
 
 
 def csl_to_plain(rich: str) -> str:

@@ -129,3 +129,23 @@ def test_every_article_page_of_the_sample_is_checked(sample_site):
     pages = {p.parent.name for p in (sample_site / "articles").glob("*/index.html")}
     assert pages == {slug_of(p, front_matter(p)) for p in SOURCES}
     assert len(pages) >= 15
+
+
+def test_zotero_saves_the_abstract_the_page_shows_not_its_markup(tmp_path):
+    """Raw HTML the sanitiser removes and TeX the page shows as a formula never reach Zotero's
+    abstract: it is the page's own abstract as text, with the formula written out linearly."""
+    from archivist import config as config_step
+    from archivist.options import BuildOptions
+    from archivist.site import build_site
+
+    (tmp_path / "pyproject.toml").write_text('[tool.archivist]\ncitation_styles = []\n', encoding="utf-8")
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "t.md").write_text(
+        "---\ntitle: T\ndate: 2020\nauthors: ['Doe, Jane']\nabstract: |\n  Raw <script>alert(2)</script> and "
+        "<b>bold</b>, with $x^2$ and $\\frac{a}{b}$.\n---\nBody.\n", encoding="utf-8")
+    result = build_site(config_step.load(tmp_path), BuildOptions(search=False))
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+    page = result.files["articles/t/index.html"].decode("utf-8")
+    assert zotero_item(page)["abstractNote"] == "Raw alert(2) and bold, with x^2 and a/b."
+    assert '<meta name="description" content="Raw alert(2) and bold, with x^2 and a/b.">' in page

@@ -22,7 +22,7 @@ from archivist.citations.cache import (
 from archivist.citations.csl import csl_item, csl_name
 from archivist.citations.errors import UnknownStyleError
 from archivist.citations.exports import citation_key, to_bibtex, to_csl_json, to_ris
-from archivist.citations.markup import csl_to_latex, markdown_to_csl, markdown_to_plain
+from archivist.citations.markup import csl_to_latex, markdown_to_csl
 from archivist.citations.sanitize import clean_html, html_to_text
 from archivist.citations.styles import (
     DEFAULT_STYLES,
@@ -44,8 +44,8 @@ def meta(**fields) -> ArticleMeta:
     return ArticleMeta(**fields)
 
 
-def build(**fields) -> dict:
-    return csl_item(meta(**fields), URL, "en-US")
+def build(abstract_html: str = "", **fields) -> dict:
+    return csl_item(meta(**fields), URL, "en-US", abstract_html)
 
 
 # --- names -------------------------------------------------------------------------------
@@ -122,6 +122,7 @@ def test_full_journal_article():
         issue="1", pages="87-119", doi="10.1353/ks.2002.0004", issn="0145-840X", language="en",
         publisher="University of Hawai'i Press", publisher_place="Honolulu",
         keywords=("North Korea", "purges"), abstract="On the *August* incident.\n\nSecond paragraph.",
+        abstract_html="<p>On the <em>August</em> incident.</p>\n<p>Second paragraph.</p>\n",
     )
     assert item == {
         "id": "kim-takes-control", "type": "article-journal", "title": "Kim takes control",
@@ -181,8 +182,11 @@ def test_title_markdown_becomes_csl_rich_text(markdown, rich):
     assert markdown_to_csl(markdown) == rich
 
 
-def test_abstract_is_plain_text_with_paragraphs():
-    assert markdown_to_plain("One *two*\nthree.\n\n- a\n- b") == "One two three.\n\na\n\nb"
+def test_the_abstract_is_the_rendered_abstract_as_plain_text_not_its_source():
+    item = build(abstract="Raw <script>alert(2)</script> and $x^2$.",
+                 abstract_html='<p>Raw alert(2) and <math display="inline"><msup><mi>x</mi><mn>2</mn></msup></math>.</p>')
+    assert item["abstract"] == "Raw alert(2) and x^2."
+    assert "abstract" not in build(abstract="Source only.")
 
 
 def test_raw_html_in_titles_is_text_not_markup():
@@ -352,7 +356,7 @@ def rich_item() -> dict:
         journal="Korean Studies", volume="26", issue="1", pages="87-119", doi="10.1353/ks_2002.0004",
         url="https://example.org/a_b%20c?x=1#frag", date=PartialDate(2002, 5, 17), issn="0145-840X",
         publisher="UH Press", publisher_place="Honolulu", keywords=("North Korea", "purges"),
-        abstract="An *abstract*.", language="en",
+        abstract="An *abstract*.", abstract_html="<p>An <em>abstract</em>.</p>", language="en",
     )
 
 

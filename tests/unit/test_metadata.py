@@ -98,6 +98,7 @@ def test_the_abstract_is_given_in_full_and_the_social_card_stays_short():
     assert values(md.dublin_core, "DC.description") == [LONG_ABSTRACT.strip()]
     [card] = values(md.open_graph, "og:description")
     assert len(card) <= 300 and card.endswith("…")
+    assert md.description == card  # the page's own <meta name="description">
 
 
 def test_editors_follow_the_authors_one_tag_each_and_are_dublin_core_contributors():
@@ -162,3 +163,39 @@ def test_an_article_first_published_elsewhere_names_that_url_for_citation_manage
         "https://publisher.example.org/ks/26"]
     here = {**ITEM, "URL": "https://example.org/a/"}
     assert values(highwire_tags(here, PEOPLE, "https://example.org/a/", ""), "citation_public_url") == []
+
+
+def test_every_abstract_a_machine_reads_is_the_page_s_sanitised_abstract(tmp_path):
+    """Meta tags, JSON-LD, exports, the feed and OAI all read the abstract from the one CSL item,
+    which holds the page's rendered abstract as plain text: never the author's raw HTML or TeX."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    from archivist import frontmatter, load, schema
+    from archivist.cite import cite_all
+    from archivist.config import SiteConfig
+    from archivist.feeds import atom_feed
+    from archivist.harvest import dublin_core
+    from archivist.model import SourceFile
+
+    config = SiteConfig(root=tmp_path, citation_styles=())
+    text = ("---\ntitle: T\ndate: 2020\nauthors: ['Doe, Jane']\nabstract: |\n  Raw <script>alert(2)</script> and "
+            "<b>bold</b>, with $x^2$.[^1]\n\n  [^1]: A note.\n---\nBody.\n")
+    fm = frontmatter.split(text)
+    meta, _problems = schema.validate(fm, "content/articles/t.md", "t", "en-US")
+    source = SourceFile(tmp_path / "t.md", "content/articles/t.md", "t", None, text)
+    article, _found = load.render(load.Parsed(source, meta, fm.body, fm.body_line), config, lambda _slug: None)
+    assert "<script" not in article.abstract_html and "<math" in article.abstract_html
+    (entry,), problems = cite_all(config, [article])
+    plain = "Raw alert(2) and bold, with x^2."
+    md = entry.metadata
+    assert problems == [] and entry.csl["abstract"] == entry.abstract_text == plain
+    assert values(md.highwire, "citation_abstract") == values(md.dublin_core, "DC.description") == [plain]
+    assert values(md.open_graph, "og:description") == [plain] and md.description == plain
+    assert md.json_ld["abstract"] == plain
+    assert json.loads(entry.exports["cite.json"])[0]["abstract"] == plain
+    assert f"AB  - {plain}" in entry.exports["cite.ris"]
+    assert "abstract = {Raw alert(2) and bold, with x\\textasciicircum{}2.}" in entry.exports["cite.bib"]
+    assert ("description", plain) in dublin_core(config, entry)
+    feed = ET.fromstring(atom_feed(config, "feed.xml", "T", "", [entry], ""))
+    assert [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}summary")] == [plain]
