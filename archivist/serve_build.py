@@ -11,6 +11,7 @@ from .aliases import alias_conflicts
 from .cite import cite_all
 from .config import SiteConfig
 from .diagnostics import Diagnostic
+from .i18n.site_tables import check_site_tables
 from .library import Entry, Library
 from .load import Parsed, article_resolver, duplicates, missing_pdfs, parse, render as render_article
 from .model import SourceFile
@@ -239,7 +240,8 @@ class LiveBuilder:
         others = (set(memory.jobs) - redirects) | memory.site_wide
         diagnostics = (memory.scan_problems + memory.cite_problems + memory.data_problems + memory.site_problems
                        + duplicates(parsed) + missing_pdfs(parsed) + translation_problems(parsed, memory.withheld)
-                       + alias_conflicts(self._library(memory).entries, others))
+                       + alias_conflicts(self._library(memory).entries, others)
+                       + check_site_tables(memory.config.templates_dir / "i18n", memory.config.root))
         for found in memory.problems.values():
             diagnostics.extend(found)
         diagnostics.extend(memory.page_problems.values())

@@ -17,6 +17,7 @@ from .config import SiteConfig
 from .datafiles import load_site_data
 from .diagnostics import Diagnostic
 from .harvest import harvest
+from .i18n.site_tables import check_site_tables
 from .jobs import OutputJob
 from .library import Entry, Library
 from .load import Loaded, load_site_articles
@@ -69,6 +70,7 @@ def build_site(config: SiteConfig, options: BuildOptions, previous: Previous | N
 def _build(config: SiteConfig, options: BuildOptions, previous: Previous | None, keep_state: bool,
            spool: Spool | None) -> SiteBuild:
     result = SiteBuild()
+    result.diagnostics.extend(check_site_tables(config.templates_dir / "i18n", config.root))
     loaded, problems = load_site_articles(config, drafts=options.drafts)
     result.diagnostics.extend(problems)
     result.article_count = len(loaded.articles)

@@ -9,6 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from .site_tables import usable_words
+
 BUILTIN_DIR = Path(__file__).parent
 # Chinese from Taiwan, Hong Kong and Macao is written in Traditional characters unless its tag
 # says otherwise; `zh` alone and every other region read the Simplified table.
@@ -71,5 +73,6 @@ def _merged(language: str, site_dir: str, _signature: tuple) -> Mapping[str, str
     merged: dict[str, str] = {}
     for path in _tables(language, Path(site_dir) if site_dir else None):
         if path.is_file():
-            merged.update(_read_table(path))
+            # a site's word that templates cannot use is reported (check_site_tables) and left out
+            merged.update(_read_table(path) if path.parent == BUILTIN_DIR else usable_words(path))
     return MappingProxyType(merged)

@@ -346,3 +346,15 @@ def test_build_check_and_preview_name_a_withheld_draft_by_its_own_slug(tmp_path:
     assert named(build_site(config, BuildOptions(drafts=True, search=False, check_only=True)).diagnostics) == expected
     preview = LiveBuilder(root, BuildOptions(drafts=False, search=False)).rebuild()
     assert named(preview.build.diagnostics) == expected
+
+
+def test_the_preview_reports_the_site_s_word_tables(tmp_path: Path):
+    root = make_site(tmp_path / "site")
+    (root / "pyproject.toml").write_text(SETTINGS.replace('["apa"]', "[]"))
+    builder = LiveBuilder(root, BuildOptions(drafts=False, search=False))
+    assert not [d for d in builder.rebuild().build.diagnostics if d.code.startswith("i18n.")]
+    (root / "templates" / "i18n").mkdir(parents=True)
+    (root / "templates" / "i18n" / "en.toml").write_text('home = "Start"\nredirecting_to = "Weiter zu {titel}"\n')
+    found = builder.rebuild().build.diagnostics
+    assert [(d.path, d.line, d.code) for d in found if d.code.startswith("i18n.")] == [
+        ("templates/i18n/en.toml", 2, "i18n.placeholder")]

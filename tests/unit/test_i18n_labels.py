@@ -49,3 +49,16 @@ def test_a_region_without_its_own_table_reads_its_language():
     assert labels_for("pt-PT")["abstract"] == "Resumo"
     assert labels_for("de-AT")["print_cited_as"] == "Zitiervorschlag"
     assert labels_for("xx-YY")["abstract"] == "Abstract"
+
+
+def test_a_site_word_the_templates_cannot_use_is_left_out_and_an_unreadable_table_is_ignored(tmp_path):
+    folder = tmp_path / "i18n"
+    folder.mkdir()
+    (folder / "de.toml").write_text('article_count_other = "{n} Artikel"\nredirecting_to = "Weiter zu {titel}"\n'
+                                    'home = "Start"\nfeed = 3\n', encoding="utf-8")
+    german = labels_for("de", folder)
+    assert german["home"] == "Start" and german["feed"] == labels_for("de")["feed"]
+    assert german["article_count_other"] == labels_for("de")["article_count_other"] == "{count} Artikel"
+    assert "{title}" in german["redirecting_to"]
+    (folder / "de.toml").write_text('home = "Start\n', encoding="utf-8")
+    assert labels_for("de", folder)["home"] == labels_for("de")["home"]
