@@ -35,7 +35,7 @@ def sample() -> tuple[site_config.SiteConfig, Library]:
     config = replace(site_config.load(REPO_ROOT).with_base_url(BASE), doi_prefix="10.99999",
                      depositor_name="Archivist Sample Society", depositor_email="archive@example.org")
     articles, _ = load_articles(config)
-    entries = [Entry(a, csl=csl_item(a.meta, config.absolute_url(a.url_path), config.language)) for a in articles]
+    entries = [Entry(a, csl=csl_item(a.meta, config.absolute_url(a.url_path), config.language, a.abstract_html)) for a in articles]
     return config, assemble(entries)
 
 

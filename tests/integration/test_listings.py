@@ -145,7 +145,7 @@ def small_pages_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, li
     """The sample's listings rendered in memory with four articles a page (no citation engine needed)."""
     config = replace(site_config.load(REPO_ROOT).with_base_url("https://example.org/archive/"), page_size=4)
     articles, _ = load_articles(config)
-    library = assemble([Entry(a, csl=csl_item(a.meta, config.absolute_url(a.url_path), config.language))
+    library = assemble([Entry(a, csl=csl_item(a.meta, config.absolute_url(a.url_path), config.language, a.abstract_html))
                         for a in articles])
     renderer = Renderer(config, static_files(config))
     out = tmp_path_factory.mktemp("paged")
