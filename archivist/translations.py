@@ -51,8 +51,8 @@ def translation_problems(parsed: Iterable["Parsed"], withheld: Iterable[str] = (
             problems.append(error(item.source.relpath, line, "meta.translation-of", problem))
         elif target and by_slug[target].meta.draft and not item.meta.draft:
             problems.append(warning(item.source.relpath, line, "meta.translation-of",
-                                    f"the original '{target}' is a draft, which a build without drafts leaves out; "
-                                    "there no page links this translation to it"))
+                                    f"the original '{target}' is a draft: a build without --drafts leaves it out, "
+                                    "and then no page links this translation to it"))
     for members in _groups(parsed, lambda item: item.meta.slug, lambda item: item.meta.translation_of).values():
         problems.extend(_shared_languages(members))
     return problems

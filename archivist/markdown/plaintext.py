@@ -116,10 +116,6 @@ def _linear(node: _Node | str) -> str:
     return _joined([_linear(p) for p in parts], parts)
 
 
-def _token(node: _Node) -> str:
-    return "".join(c for c in node.children if isinstance(c, str)).strip()
-
-
 def _joined(texts: list[str], parts: list[_Node | str]) -> str:
     """Siblings side by side, relations and binary operators between spaces (a leading minus keeps
     to its operand); see `_needs_space` for the other spaces."""
