@@ -89,7 +89,7 @@ class SitePaths:
         if target is None or not fragment:
             return None  # a listing or a file: its ids are not an article's to know
         name = fragment_target(fragment)
-        if name in PAGE_TARGETS or name in target.body.ids:
+        if name in PAGE_TARGETS or name in target.body.ids or name in target.body.paragraph_ids:
             return None
         own = dict(target.body.heading_aliases).get(name)
         hint = f" (the heading it names has the id '{own}' there)" if own else closest_id(name, target.body.ids)

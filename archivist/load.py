@@ -148,7 +148,7 @@ def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[st
     if meta.abstract:
         abstract_context = BodyContext(item.source.relpath, meta.lines.get("abstract", 1), meta.language,
                                        labels, resolve_article, lambda _path: False, options=options,
-                                       site_root=config.path_prefix, known_ids=frozenset(body.ids),
+                                       site_root=config.path_prefix, known_ids=frozenset(body.ids + body.paragraph_ids),
                                        resolve_path=resolve_path)
         abstract, found = render_body(meta.abstract, abstract_context)
         abstract_html = _strip_paragraph_ids(abstract.html)

@@ -195,7 +195,7 @@ class RenderedBody:
     footnote_count: int = 0
     assets: tuple[str, ...] = ()  # bundle-relative paths of the images and files the body publishes
     word_count: int = 0
-    ids: tuple[str, ...] = ()  # every id in the body, for links from other articles
+    ids: tuple[str, ...] = ()  # every id in the body but the passages', for links from other articles
     heading_aliases: tuple[tuple[str, str], ...] = ()  # (another tool's id of a heading, its id here)
     site_links: tuple[SiteLink, ...] = ()
 

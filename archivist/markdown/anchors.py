@@ -30,7 +30,8 @@ PAGE_TARGETS = frozenset({"top", "main", "article-body", "cite"})
 
 @dataclass(frozen=True)
 class Anchors:
-    """The ids a rendered body holds, and the other tools' ids of its headings that are not ids here."""
+    """The ids a rendered body holds besides its passages' (`p1`, … are in `paragraph_ids` already, and
+    a long article has thousands), and the other tools' ids of its headings that are not ids here."""
 
     ids: tuple[str, ...]
     aliases: tuple[tuple[str, str], ...]
@@ -55,7 +56,8 @@ def settle_fragments(html: str, session: Session) -> tuple[str, Anchors]:
             moved[target] = aliases[target]
             continue
         session.warning("body.missing-anchor", missing_anchor(target, "this page", ids), line)
-    return (_point(html, moved) if moved else html), Anchors(ids, tuple(sorted(aliases.items())))
+    named = tuple(i for i in ids if not _PASSAGE.fullmatch(i))
+    return (_point(html, moved) if moved else html), Anchors(named, tuple(sorted(aliases.items())))
 
 
 def missing_anchor(target: str, where: str, ids: tuple[str, ...]) -> str:
