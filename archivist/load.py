@@ -7,8 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
+from urllib.parse import unquote
 
 from . import discover, frontmatter, schema
+from .aliases import alias_targets, link_key
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error
 from .facts import ArticleFacts, article_facts
@@ -78,12 +80,13 @@ def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | No
     """Render every article, reading unchanged ones from the cache and rendering the rest,
     in worker processes when there are many; the result is the same as rendering them one by one."""
     slugs = [item.meta.slug for item in parsed]
-    site = site_fingerprint(config.language, config.base_url, slugs, MarkdownOptions.of(config))
+    aliases = sorted(alias_targets((item.meta.slug, item.meta.aliases) for item in parsed).items())
+    site = site_fingerprint(config.language, config.base_url, slugs, MarkdownOptions.of(config), aliases)
     keys = [_cache_key(site, item, config) for item in parsed]
     found: list[RenderedParts | None] = [cache.get(item.source.relpath, key) if cache else None
                                          for item, key in zip(parsed, keys)]
     missing = [index for index, parts in enumerate(found) if parts is None]
-    fresh = render_many([parsed[index] for index in missing], config, slugs, workers)
+    fresh = render_many([parsed[index] for index in missing], config, slugs, workers, aliases)
     for index, parts in zip(missing, fresh):
         found[index] = parts
         if cache is not None:
@@ -113,9 +116,10 @@ def parse(source: SourceFile, site_language: str) -> tuple[Parsed | None, list[D
     return Parsed(source, meta, fm.body, fm.body_line), problems
 
 
-def render(item: Parsed, config: SiteConfig, resolve_article: Callable[[str], str | None]) -> tuple[Article, list[Diagnostic]]:
+def render(item: Parsed, config: SiteConfig, resolve_article: Callable[[str], str | None],
+           resolve_path: Callable[[str], str | None] = lambda _url: None) -> tuple[Article, list[Diagnostic]]:
     """Render one article's title, abstract and body for its language."""
-    parts = render_parts(item, config, resolve_article)
+    parts = render_parts(item, config, resolve_article, resolve_path)
     return _assemble(item, parts), list(parts.problems)
 
 
@@ -124,7 +128,8 @@ def _assemble(item: Parsed, parts: RenderedParts) -> Article:
                    abstract_html=parts.abstract_html, body_line=item.body_line)
 
 
-def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[str], str | None]) -> RenderedParts:
+def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[str], str | None],
+                 resolve_path: Callable[[str], str | None] = lambda _url: None) -> RenderedParts:
     """The HTML of one article's title, abstract and body, with the problems found on the way."""
     meta = item.meta
     labels = labels_for(meta.language, config.templates_dir / "i18n")
@@ -138,15 +143,20 @@ def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[st
         asset_exists=_asset_checker(item.source.bundle_dir),
         asset_size=_asset_sizer(item.source.bundle_dir),
         options=options,
+        site_root=config.path_prefix,
+        resolve_path=resolve_path,
     )
     body, problems = render_body(item.body, context)
     abstract_html = ""
     if meta.abstract:
         abstract_context = BodyContext(item.source.relpath, meta.lines.get("abstract", 1), meta.language,
-                                       labels, resolve_article, lambda _path: False, options=options)
+                                       labels, resolve_article, lambda _path: False, options=options,
+                                       site_root=config.path_prefix, known_ids=frozenset(body.ids + body.paragraph_ids),
+                                       resolve_path=resolve_path)
         abstract, found = render_body(meta.abstract, abstract_context)
         abstract_html = _strip_paragraph_ids(abstract.html)
         problems = problems + found
+        body = replace(body, site_links=body.site_links + abstract.site_links)  # checked with the body's
     return RenderedParts(body=body, title_html=render_inline(meta.title, meta.language, options),
                          abstract_html=abstract_html, problems=tuple(problems))
 
@@ -197,6 +207,22 @@ def article_resolver(config: SiteConfig, slugs: Iterable[str]) -> Callable[[str]
 
     def resolve(slug: str) -> str | None:
         return config.url_for(f"articles/{slug}/") if slug in known else None
+
+    return resolve
+
+
+def path_resolver(config: SiteConfig, aliases: Iterable[tuple[str, str]]) -> Callable[[str], str | None]:
+    """Turns a root path that is an article's old address into the article's own URL (keeping the
+    query and the fragment, which a redirect page would lose), or None for any other path."""
+    targets = dict(aliases)
+    if not targets:
+        return lambda _url: None
+
+    def resolve(url: str) -> str | None:
+        address, mark, fragment = url.partition("#")
+        path, question, query = address.partition("?")
+        slug = targets.get(link_key(unquote(path)))
+        return config.url_for(f"articles/{slug}/") + question + query + mark + fragment if slug else None
 
     return resolve
 

@@ -169,6 +169,19 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class SiteLink:
+    """A link or image of a body that points into this site, checked once every page and file is known.
+
+    `kind` says how `target` reads: 'root' a path from the site's root ('/en/lessons/x#s'), 'relative'
+    a path from the article's page ('../other/', 'data.csv'), 'article' an `article:` slug with a
+    fragment, 'image' an image's root path."""
+
+    kind: str
+    target: str  # as written, without the base path the href was given
+    line: int
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     """The Markdown body turned into HTML, with what the page and the index need of it."""
 
@@ -176,8 +189,11 @@ class RenderedBody:
     toc: tuple[Heading, ...] = ()
     paragraph_ids: tuple[str, ...] = ()
     footnote_count: int = 0
-    assets: tuple[str, ...] = ()  # bundle-relative paths of images the body uses
+    assets: tuple[str, ...] = ()  # bundle-relative paths of the images and files the body publishes
     word_count: int = 0
+    ids: tuple[str, ...] = ()  # every id in the body but the passages', for links from other articles
+    heading_aliases: tuple[tuple[str, str], ...] = ()  # (another tool's id of a heading, its id here)
+    site_links: tuple[SiteLink, ...] = ()
 
 
 @dataclass(frozen=True)

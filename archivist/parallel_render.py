@@ -25,20 +25,21 @@ PARALLEL_THRESHOLD = 50  # below this, starting processes costs more than it sav
 MAX_WORKERS = 8
 
 _worker_resolver: Callable[[str], str | None] | None = None
+_worker_paths: Callable[[str], str | None] | None = None
 _worker_config: SiteConfig | None = None
 
 
 def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str],
-                workers: int | None = None) -> list[RenderedParts]:
-    """The rendered parts of each item, in the order given."""
-    from .load import article_resolver, render_parts
+                workers: int | None = None, aliases: Iterable[tuple[str, str]] = ()) -> list[RenderedParts]:
+    """The rendered parts of each item, in the order given; `aliases` are (old address, slug) pairs."""
+    from .load import article_resolver, path_resolver, render_parts
 
-    slugs = tuple(slugs)
+    slugs, aliases = tuple(slugs), tuple(aliases)
     count = worker_count(len(items), workers)
     if count < 2:
-        resolver = article_resolver(config, slugs)
-        return [render_parts(item, config, resolver) for item in items]
-    return _render_in_pool(items, config, slugs, count)
+        resolver, paths = article_resolver(config, slugs), path_resolver(config, aliases)
+        return [render_parts(item, config, resolver, paths) for item in items]
+    return _render_in_pool(items, config, slugs, count, aliases)
 
 
 def worker_count(items: int, requested: int | None = None) -> int:
@@ -52,8 +53,9 @@ def worker_count(items: int, requested: int | None = None) -> int:
 
 
 def _render_in_pool(items: Sequence[Parsed], config: SiteConfig, slugs: tuple[str, ...],
-                    count: int) -> list[RenderedParts]:
-    return forked_map(_render_one, items, count, max_chunk=16, setup=_set_up_worker, setup_args=(config, slugs))
+                    count: int, aliases: tuple[tuple[str, str], ...] = ()) -> list[RenderedParts]:
+    return forked_map(_render_one, items, count, max_chunk=16, setup=_set_up_worker,
+                      setup_args=(config, slugs, aliases))
 
 
 def forked_map(function: Callable[[Any], T], items: Sequence[Any], count: int, max_chunk: int = 16,
@@ -86,19 +88,20 @@ def _start_worker(parent: int, setup: Callable[..., None] | None, setup_args: tu
         setup(*setup_args)
 
 
-def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...]) -> None:
-    from .load import article_resolver
+def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tuple[str, str], ...] = ()) -> None:
+    from .load import article_resolver, path_resolver
 
-    global _worker_config, _worker_resolver
+    global _worker_config, _worker_resolver, _worker_paths
     _worker_config = config
     _worker_resolver = article_resolver(config, slugs)
+    _worker_paths = path_resolver(config, aliases)
 
 
 def _render_one(item: Parsed) -> RenderedParts:
     from .load import render_parts
 
     assert _worker_config is not None and _worker_resolver is not None
-    return render_parts(item, _worker_config, _worker_resolver)
+    return render_parts(item, _worker_config, _worker_resolver, _worker_paths)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -21,6 +21,8 @@ class SiteState:
     listed: Mapping[str, str] = field(default_factory=dict)  # article source -> hash of what listings show
     slugs: Mapping[str, str] = field(default_factory=dict)  # article source -> its slug
     links: Mapping[str, frozenset[str]] = field(default_factory=dict)  # article source -> slugs it links to
+    paths: Mapping[str, frozenset[str]] = field(default_factory=dict)  # article source -> root paths it links to
+    aliases: Mapping[str, str] = field(default_factory=dict)  # an article's old address -> its slug
     outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # page -> article sources it shows
     pages: Mapping[str, str] = field(default_factory=dict)  # page -> the article source it is the page of
 
@@ -49,8 +51,9 @@ def plan_rebuild(old: SiteState | None, new: SiteState) -> RebuildPlan:
     to them rebuilds all. A body edit re-renders the article's own pages; a front-matter edit
     (which may change a title, date or author that listings print) also re-renders every page
     that lists the article, before and after the change (an article page that shows related
-    articles lists them among its sources). Pages other than article pages that declare no
-    sources are assumed to list everything.
+    articles lists them among its sources). An article that links to another by its slug or by
+    an old address is rendered again when that slug or address comes or goes. Pages other than
+    article pages that declare no sources are assumed to list everything.
     """
     if old is None:
         return RebuildPlan(full=True, reason="first build")
@@ -66,7 +69,8 @@ def plan_rebuild(old: SiteState | None, new: SiteState) -> RebuildPlan:
         return RebuildPlan(full=True, reason=f"site data changed: {', '.join(sorted(site_data))}")
     removed = frozenset(articles_before - articles_now)
     relisted = frozenset(s for s in touched if old.listed.get(s) != new.listed.get(s))
-    articles = (touched - removed) | _linking_to(_changed_slugs(old, new), new)
+    articles = ((touched - removed) | _linking_to(_changed_slugs(old, new), new)
+                | _linking_to_paths(_changed_keys(old.aliases, new.aliases), new))
     outputs = _outputs_to_render(old, new, frozenset(articles) | removed, relisted)
     return RebuildPlan(articles=frozenset(articles), removed=removed, relisted=relisted, outputs=outputs,
                        reason=_describe(articles, removed, relisted))
@@ -101,6 +105,13 @@ def _linking_to(slugs: set[str], new: SiteState) -> set[str]:
     if not slugs:
         return set()
     return {source for source, targets in new.links.items() if targets & slugs}
+
+
+def _linking_to_paths(paths: set[str], new: SiteState) -> set[str]:
+    """Articles with a link to an old address that now leads elsewhere: their links are written anew."""
+    if not paths:
+        return set()
+    return {source for source, targets in new.paths.items() if targets & paths}
 
 
 def _outputs_to_render(old: SiteState, new: SiteState, articles: frozenset[str],

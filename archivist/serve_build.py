@@ -7,13 +7,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import config as config_step, discover
-from .aliases import alias_conflicts
+from .aliases import alias_conflicts, alias_targets
 from .cite import cite_all
 from .config import SiteConfig
 from .diagnostics import Diagnostic
 from .i18n.site_tables import check_site_tables
 from .library import Entry, Library
-from .load import Parsed, article_resolver, duplicates, missing_pdfs, parse, render as render_article
+from .linkcheck import site_link_problems
+from .load import Parsed, article_resolver, duplicates, missing_pdfs, parse, path_resolver, render as render_article
 from .model import SourceFile
 from .jobs import OutputJob
 from .plan import plan as plan_pages
@@ -184,14 +185,16 @@ class LiveBuilder:
 
     def _render_articles(self, memory: _Memory, wanted: set[str]) -> None:
         """Render and cite the wanted articles, reusing every other article as it was."""
-        resolver = article_resolver(memory.config, (i.meta.slug for i in memory.parsed.values() if i is not None))
+        published = [i for i in memory.parsed.values() if i is not None]
+        resolver = article_resolver(memory.config, (i.meta.slug for i in published))
+        paths = path_resolver(memory.config, alias_targets((i.meta.slug, i.meta.aliases) for i in published).items())
         fresh = []
         for source in sorted(wanted):
             memory.entries.pop(source, None)
             item = memory.parsed.get(source)
             if item is None:
                 continue
-            article, found = render_article(item, memory.config, resolver)
+            article, found = render_article(item, memory.config, resolver, paths)
             memory.problems[source] = memory.problems.get(source, []) + list(found)
             fresh.append(article)
         if not fresh:
@@ -241,7 +244,8 @@ class LiveBuilder:
         diagnostics = (memory.scan_problems + memory.cite_problems + memory.data_problems + memory.site_problems
                        + duplicates(parsed) + missing_pdfs(parsed) + translation_problems(parsed, memory.withheld)
                        + alias_conflicts(self._library(memory).entries, others)
-                       + check_site_tables(memory.config.templates_dir / "i18n", memory.config.root))
+                       + check_site_tables(memory.config.templates_dir / "i18n", memory.config.root)
+                       + site_link_problems(self._library(memory).entries, memory.files, memory.jobs))
         for found in memory.problems.values():
             diagnostics.extend(found)
         diagnostics.extend(memory.page_problems.values())

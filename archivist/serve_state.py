@@ -75,6 +75,8 @@ def state_from_facts(root: Path, facts: ArticleFacts, settings: str, csl_dirs: I
         listed=facts.listed,
         slugs=facts.slugs,
         links=facts.links,
+        paths=facts.paths,
+        aliases=facts.aliases,
     )
 
 

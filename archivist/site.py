@@ -20,6 +20,7 @@ from .harvest import harvest
 from .i18n.site_tables import check_site_tables
 from .jobs import OutputJob
 from .library import Entry, Library
+from .linkcheck import site_link_problems
 from .load import Loaded, load_site_articles
 from .options import BuildOptions
 from .parallel_pages import render_all_pages
@@ -96,6 +97,7 @@ def _build(config: SiteConfig, options: BuildOptions, previous: Previous | None,
     result.redirects = redirect_pages(jobs)
     result.diagnostics.extend(alias_conflicts(library.entries, (set(jobs) - result.redirects) | set(files)))
     result.files.update(article_files(library.entries))
+    result.diagnostics.extend(site_link_problems(library.entries, result.files, jobs))
     if options.search and config.search and not options.check_only:
         files, problems = search_files(config, result.files, skip=result.redirects)
         result.files.update(files)

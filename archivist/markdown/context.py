@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from archivist.diagnostics import Diagnostic, error, warning
+from archivist.model import SiteLink
 
 Token = dict[str, Any]
 Hook = Callable[[Token, "Session"], None]
@@ -47,6 +48,10 @@ class BodyContext:
     asset_exists: Callable[[str], bool]  # bundle-relative path -> whether the bundle has it
     asset_size: Callable[[str], tuple[int, int] | None] = lambda _path: None  # an image's width, height
     options: MarkdownOptions = MarkdownOptions()
+    site_root: str = "/"  # the path of the site's base URL: root-relative links are read from there
+    known_ids: frozenset[str] = frozenset()  # ids of the page outside this text (the body's, for an abstract)
+    # A root path ('/old/path#s') that is an article's old address -> the article's URL; else None.
+    resolve_path: Callable[[str], str | None] = lambda _url: None
 
     def label(self, key: str) -> str:
         """An interface word, falling back to English so a partial mapping still renders."""
@@ -69,6 +74,9 @@ class Session:
     in_notes: bool = False
     depth: int = 0
     heading_shift: int = 0
+    fragments: list[tuple[str, int]] = field(default_factory=list)  # '#id' links to this page, with their lines
+    site_links: list[SiteLink] = field(default_factory=list)  # links into the site, checked after loading
+    named_headings: list[tuple[str, str]] = field(default_factory=list)  # (text, id) of automatically named headings
 
     @property
     def lang(self) -> str:

@@ -1,4 +1,4 @@
-"""Stable ids: headings get Unicode slugs, body paragraphs p1, p2, ... in document order."""
+"""Stable ids: headings get Unicode slugs (or the id their author gives), body paragraphs p1, p2, ... in order."""
 
 from __future__ import annotations
 
@@ -7,13 +7,28 @@ import unicodedata
 from typing import Any
 
 from .context import Session, Token, add_hook, set_render
+from .idschemes import AS_TYPED
 from .text import plain_text
 
-# Ids the page itself uses: paragraphs, notes, figures, the citation box, the top anchor.
-RESERVED_IDS = frozenset({"notes", "notes-title", "cite", "top", "main", "toc"})
-RESERVED_PATTERN = re.compile(r"p\d+|(?:fn|fnref|fig)-.*")
+# Ids an article page itself uses, around the body and in it (notes, passages, figures), and the
+# names its scripts read from `window`, which an element's id would shadow: no heading or author id
+# may take one.
+PAGE_IDS = frozenset({
+    "notes", "notes-title", "cite", "cite-title", "top", "main", "toc", "toc-details", "article-body",
+    "article-abstract", "article-abstract-title", "article-keywords", "article-translations", "where-to-read",
+    "where-to-read-title", "find-box-q", "find-box-status", "note-editor", "note-editor-text",
+    "note-editor-title", "notes-panel", "notes-panel-title", "selection-hint", "passage-panel",
+    "passage-panel-title", "print-citation-title", "reader-data", "reader-mark-descriptions", "related-title",
+    "site-search-q", "ArchivistReader", "PagefindHighlight",
+})
+RESERVED_PATTERN = re.compile(
+    r"p\d+|(?:fn|fnref|fig|fn-popover|notes-quote|note-desc|site-search)-.*"
+    r"|(?:cite|cite-style|affiliation|pinpoint|pinpoint-title)-\d+"
+)
 TOC_LEVELS = (2, 3)
 _HYPHENS = re.compile(r"-{2,}")
+# Pandoc's and kramdown's header attributes closing a heading: '## Results {#results .unnumbered}'.
+_ATTRIBUTES = re.compile(r"\s*\{((?:\s*(?:#[^\s{}#]+|\.[^\s{}.#]+|[A-Za-z_][\w.-]*=\S+|-))+)\s*\}\s*$")
 
 
 def slugify(text: str) -> str:
@@ -29,7 +44,7 @@ def slugify(text: str) -> str:
 
 
 def is_reserved(candidate: str) -> bool:
-    return candidate in RESERVED_IDS or RESERVED_PATTERN.fullmatch(candidate) is not None
+    return candidate in PAGE_IDS or RESERVED_PATTERN.fullmatch(candidate) is not None
 
 
 def unique_id(base: str, used: set[str]) -> str:
@@ -51,9 +66,40 @@ def number_heading(tok: Token, session: Session) -> None:
     attrs = tok["attrs"]
     level = min(attrs["level"] + session.heading_shift, 6)
     attrs["level"] = level
-    attrs["id"] = unique_id(slugify(plain_text(tok["children"])), session.used_ids)
+    given = _take_attributes(tok["children"])
+    text = plain_text(tok["children"])
+    if given and claim_id(given, session, session.line_of(tok)):
+        attrs["id"] = given
+    else:
+        attrs["id"] = unique_id(slugify(text), session.used_ids)
+        if not session.in_notes:
+            session.named_headings.append((text.strip(), attrs["id"]))
     if session.depth == 0 and not session.in_notes and level in TOC_LEVELS:
         session.headings.append(tok)
+
+
+def _take_attributes(children: list[Token]) -> str:
+    """Remove a closing '{#id .class key=value}' from a heading's text; return the id it gives, if any.
+
+    Classes and other attributes are read and left out, as nothing of them reaches the page."""
+    last = children[-1] if children else None
+    if last is None or last["type"] != "text":
+        return ""
+    m = _ATTRIBUTES.search(last["raw"])
+    if m is None:
+        return ""
+    last["raw"] = last["raw"][:m.start()]
+    ids = [part[1:] for part in m.group(1).split() if part.startswith("#")]
+    return ids[-1].translate(AS_TYPED) if ids else ""  # typography has set '--' in it as a dash
+
+
+def claim_id(given: str, session: Session, line: int) -> bool:
+    """Take an id the author gave, unless the page already has it or uses it itself."""
+    if given in session.used_ids or is_reserved(given):
+        session.warning("body.duplicate-id", f"id '{given}' is already used on this page; choose another", line)
+        return False
+    session.used_ids.add(given)
+    return True
 
 
 def number_paragraph(tok: Token, session: Session) -> None:

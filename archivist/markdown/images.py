@@ -7,6 +7,7 @@ from typing import Any
 from mistune.util import escape
 
 from .context import Session, Token, add_hook, set_render
+from .hrefs import is_root_path, site_image
 from .text import plain_text
 from .urls import HARMFUL_SCHEMES, bundle_path, scheme_of
 
@@ -25,6 +26,8 @@ def check_image(url: str, alt: str, session: Session, line: int) -> str | None:
     if scheme:
         session.error("body.image-path", f"image URL scheme '{scheme}:' is not allowed; use a file in the article's folder", line)
         return None
+    if is_root_path(url):
+        return site_image(url, session, line)  # a file of the site: checked once the site's files are known
     return _check_bundle_file(url, session, line)
 
 
@@ -50,6 +53,7 @@ def check_image_token(tok: Token, session: Session) -> None:
         tok["children"] = [{"type": "text", "raw": alt}]
         tok.pop("attrs")
         return
+    attrs["url"] = src
     attrs["size"] = image_size(src, session)
 
 

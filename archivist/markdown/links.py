@@ -1,4 +1,5 @@
-"""Links: article: references resolved, doi: links made openable, external links marked, unsafe schemes dropped."""
+"""Links: article: references resolved, doi: links made openable, external links marked, unsafe schemes
+dropped, links into the site given the base path and recorded for checking."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from urllib.parse import unquote
 
 from mistune.util import escape
 
+from archivist.model import SiteLink
+
 from .context import Session, Token, add_hook, set_render
+from .hrefs import local_href
 from .urls import EXTERNAL_SCHEMES, HARMFUL_SCHEMES, LINK_SCHEMES, doi_href, scheme_of
 
 ARTICLE_SCHEME = "article:"
@@ -32,6 +36,8 @@ def resolve_link(tok: Token, session: Session) -> None:
         attrs["url"] = doi_href(url)
     if scheme in EXTERNAL_SCHEMES:
         attrs["external"] = session.ctx.label("external")
+    if not scheme:
+        attrs["url"] = local_href(url, session, line)
 
 
 def _resolve_article(tok: Token, target: str, session: Session, line: int) -> None:
@@ -42,6 +48,8 @@ def _resolve_article(tok: Token, target: str, session: Session, line: int) -> No
         _unlink(tok)
         return
     tok["attrs"]["url"] = f"{href}#{fragment}" if fragment else href
+    if fragment:  # the other article's ids are known once it is rendered too
+        session.site_links.append(SiteLink("article", f"{slug}#{fragment}", line))
 
 
 def _unlink(tok: Token) -> None:

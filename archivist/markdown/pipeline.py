@@ -12,7 +12,7 @@ from mistune.plugins.def_list import def_list
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import code, figures, footnotes, ids, images, links, math, rawhtml, renderer, scripts, tables
+from . import anchors, code, figures, footnotes, ids, images, links, math, rawhtml, rawlinks, renderer, scripts, tables
 from .context import BodyContext, Hook, Session, Token, hooks_of
 from .positions import LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
@@ -23,7 +23,9 @@ from .typography import smarten
 # before ids numbers it; code wraps the fence rule that figures' directive installs.
 PLUGINS = (
     renderer.register, footnotes.register, tables.register, math.register, figures.register, code.register,
-    ids.register, images.register, links.register, rawhtml.register, scripts.register,
+    ids.register, images.register, links.register,
+    rawlinks.register_before, rawhtml.register, rawlinks.register,
+    scripts.register,
     def_list, abbr,
 )
 
@@ -117,13 +119,17 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
         walk([notes], session, hooks)
     footnotes.check_definitions(state, session)
     html = md.renderer(tokens + ([notes] if notes else []), state)
+    html, found = anchors.settle_fragments(final_pass(html), session)
     body = RenderedBody(
-        html=final_pass(html),
+        html=html,
         toc=tuple(_toc_entry(md, tok, state) for tok in session.headings),
         paragraph_ids=tuple(session.paragraph_ids),
         footnote_count=len(notes["children"]) if notes else 0,
         assets=tuple(session.assets),
         word_count=count_words(block_text(tokens)),
+        ids=found.ids,
+        heading_aliases=found.aliases,
+        site_links=tuple(session.site_links),
     )
     return body, normalise(session.diagnostics)
 

@@ -45,6 +45,9 @@ RAW_ATTRIBUTES: dict[str, set[str]] = {
     "blockquote": {"cite"},
     "*": {"lang", "dir"},
 }
+# Places an in-page link points at: `id`, and `name` on <a>, which rawlinks turns into an id and keeps unique.
+RAW_ATTRIBUTES["*"] = RAW_ATTRIBUTES["*"] | {"id"}
+RAW_ATTRIBUTES["a"] = RAW_ATTRIBUTES["a"] | {"name"}
 URL_SCHEMES = {"http", "https", "ftp", "mailto", "tel"}
 # Dropped together with their content, so no script text is left as visible garbage.
 CONTENT_DROPPED = {"script", "style", "template", "textarea", "title", "noscript", "iframe", "object", "svg"}

@@ -4,7 +4,8 @@ The site in tests/fixtures/compat/ reproduces each kind of failure a converted a
 notes defined without a space after the colon or inside a list item or block quote; note-like
 lines in code; identifiers and carets read as sub- and superscript; captions that number
 themselves; diagnostics on the wrong line; ftp, mailto, tel and doi links; a draft without a
-date. Valid input must build without an error, the author's text must come out unchanged, and
+date; in-page links written for kramdown's heading ids, and `<a name>` anchors; links from the
+site's root, which must keep the base path. Valid input must build without an error, the author's text must come out unchanged, and
 every diagnostic must name its true line.
 """
 
@@ -34,6 +35,7 @@ EXPECTED = [
     (KRAMDOWN, 12, "warning", "body.ambiguous-script"),  # RUMSEY~8~1~2505~310017 kept as written
     (KRAMDOWN, 25, "warning", "body.figure-number"),  # "Figure 3:" in an image title
     (KRAMDOWN, 30, "warning", "body.figure-number"),  # "Figure 4 –" in a figure directive's caption
+    (KRAMDOWN, 53, "warning", "body.missing-anchor"),  # '#legend' names nothing on the page
     (PANDOC, 21, "warning", "body.figure-number"),  # "Fig. 2."
 ]
 
@@ -146,3 +148,18 @@ def test_a_site_may_switch_subscript_and_superscript_off(tmp_path: Path):
     assert ("body.ambiguous-script" not in done.stdout + done.stderr)
     body = body_of(page(output, "pandoc-salt-and-water"))
     assert "Water is H~2~O; common salt splits into Na^+^ and Cl^-^" in body and "<del>Struck out</del>" in body
+
+
+def test_kramdown_anchors_lead_to_their_headings_and_root_links_keep_the_base_path(built: Path):
+    body = body_of(page(built, "kramdown-estate-plan"))
+    for heading in ('<h2 id="plans-surveys">Plans &amp; surveys</h2>', '<h2 id="step-2-control-points">',
+                    '<h2 id="sources-2">Sources</h2>', '<h2 id="results-1802">Results</h2>'):
+        assert heading in body, heading
+    links = re.findall(r'<a href="([^"]*)"[^>]*>([^<]*)</a>', body)
+    assert ("#plans-surveys", "the plans") in links
+    assert ("#step-2-control-points", "the control points") in links
+    assert ("#sources-2", "the second list of sources") in links
+    assert ("#results-1802", "the results") in links
+    assert ("#surveyor-note", "the surveyor’s note") in links and '<a id="surveyor-note"' in body
+    assert ("#legend", "the legend") in links  # an author's slip stays as written, with its warning
+    assert ("/compat/articles/pandoc-salt-and-water/", "the salt lesson") in links

@@ -122,6 +122,10 @@ def test_base_url_is_part_of_the_key(site: Path) -> None:
     assert site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions(subscript=False)) != first
     assert site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions(superscript=False)) != first
     assert site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions()) == first
+    # links to an article's old address lead to the article: the addresses decide the HTML too
+    moved = site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions(), [("old/a", "a")])
+    assert moved != first
+    assert site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions(), [("old/a", "b")]) != moved
     key = article_key(first, "x.md", "text", {"notes": "Notes"}, ["fig.png"])
     assert article_key(first, "x.md", "text", {"notes": "Notizen"}, ["fig.png"]) != key
     assert article_key(first, "x.md", "text", {"notes": "Notes"}, []) != key

@@ -109,6 +109,28 @@ def test_removed_raw_html_is_a_warning():
     assert found("Safe.\n\n<script>alert(1)</script>\n") == [("warning", "body.unsafe-html", 12)]
 
 
+def test_missing_anchor_names_the_closest_id_and_skips_passages():
+    _, diagnostics = render_body("## Final code\n\nSee [it](#Final-code) and [p](#p9).\n", ctx())
+    assert [d.message for d in diagnostics] == [
+        "link to '#Final-code': this page has no element with that id (did you mean 'final-code'?)",
+        "link to '#p9': this page has no element with that id",
+    ]
+
+
+def test_links_into_the_site_are_recorded_on_their_lines_and_never_from_code():
+    source = "Intro.\n\n[a](/x/y)\n\n```\n[b](/in/code)\n```\n\n<p>\n<a href=\"../z/\">z</a>\n</p>\n\n![i](/i.png)\n"
+    body, diagnostics = render_body(source, ctx())
+    assert diagnostics == []
+    assert [(link.kind, link.target, link.line) for link in body.site_links] == [
+        ("root", "/x/y", 12), ("relative", "../z/", 19), ("image", "/i.png", 22)]
+
+
+def test_a_link_to_a_file_in_the_bundle_publishes_it_unless_hidden():
+    body, _ = render_body("[map](images/map.svg), [env](.env) and [gone](gone.csv).\n", ctx({"images/map.svg", ".env"}))
+    assert body.assets == ("images/map.svg",)
+    assert [link.target for link in body.site_links] == [".env", "gone.csv"]
+
+
 def test_diagnostics_are_formatted_with_path_and_line():
     _, diagnostics = render_body("x[^nope]\n", ctx())
     assert diagnostics[0].format_text().startswith("content/articles/a.md:10:1: error[body.undefined-footnote]")
@@ -139,6 +161,11 @@ EVERY_CODE = [
     ("body.ambiguous-script", "[RUMSEY~8~1~2505~310017](https://example.org/)", 0, "", (0, 1)),
     ("body.code-option", "```python hl_lines=\"9\"\nx = 1\n```", 0, "", (0, 1)),
     ("body.code-language", "```pyhton\nx = 1\n```", 0, "", (0,)),  # once per article and name
+    ("body.missing-anchor", "See [the method](#nowhere).", 0, "", (0, 1)),
+    ("body.missing-anchor", "<div>\n<p>See:</p>\n<a href=\"#nowhere\">the method</a>\n</div>", 2, "", (0, 1)),
+    ("body.duplicate-id", "## Sources {#cite}", 0, "", (0, 1)),  # the page's own citation box
+    ("body.duplicate-id", "Mark <a id=\"here\"></a> here.", 0, "", (1,)),  # the first copy takes it
+    ("body.duplicate-id", "<div>\n<p>Mark:</p>\n<a name=\"notes\"></a>\n</div>", 2, "", (0, 1)),
 ]
 
 

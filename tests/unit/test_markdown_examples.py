@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from archivist.config import SiteConfig
+from archivist.load import path_resolver
 from archivist.markdown import BodyContext, MarkdownOptions, render_body
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "markdown"
@@ -15,10 +17,12 @@ _EXAMPLE_START = re.compile(rf"^{FENCE} example(?P<options>[^\n]*)$")
 
 ARTICLES = {"kim-takes-control": "../kim-takes-control/", "seoul-1988": "../seoul-1988/"}
 ASSETS = {"images/map.svg", "map.svg", "images/photo.jpg", "diagram.png"}
+ALIASES = [("old/kim", "kim-takes-control")]  # an old address of an article
 
 
-def example_context(lang: str, options: MarkdownOptions = MarkdownOptions()) -> BodyContext:
-    """The context every example renders in: a few known articles and bundle files."""
+def example_context(lang: str, options: MarkdownOptions = MarkdownOptions(), root: str = "/") -> BodyContext:
+    """The context every example renders in: a few known articles and bundle files, the site at `root`."""
+    config = SiteConfig(root=Path("."), base_url=f"https://example.org{root}")
     return BodyContext(
         path="content/articles/example.md",
         first_line=1,
@@ -28,6 +32,8 @@ def example_context(lang: str, options: MarkdownOptions = MarkdownOptions()) -> 
         resolve_article=ARTICLES.get,
         asset_exists=ASSETS.__contains__,
         options=options,
+        site_root=config.path_prefix,
+        resolve_path=path_resolver(config, ALIASES),
     )
 
 
@@ -74,5 +80,5 @@ def test_fixture_files_hold_enough_examples():
 def test_example(options: dict[str, str], markdown: str, expected: str):
     syntax = MarkdownOptions(subscript=options.get("subscript", "true") == "true",
                              superscript=options.get("superscript", "true") == "true")
-    body, _ = render_body(markdown, example_context(options.get("lang", "en-US"), syntax))
+    body, _ = render_body(markdown, example_context(options.get("lang", "en-US"), syntax, options.get("root", "/")))
     assert body.html.strip() == expected.strip()

@@ -193,3 +193,14 @@ def test_a_new_translation_renders_its_original_and_a_removed_one_too():
                   pages={**old.pages, "articles/d/index.html": d})
     assert {"articles/a/index.html", "articles/d/index.html"} <= plan_rebuild(old, new).outputs
     assert "articles/a/index.html" in plan_rebuild(new, old).outputs
+
+
+def test_an_old_address_that_comes_or_goes_renders_the_articles_linking_to_it():
+    old = state(paths={A: frozenset({"old/b", "authors"}), B: frozenset(), C: frozenset({"old/c"})}, aliases={})
+    new = edited(old, B, "b2", listed="lb2", aliases={"old/b": "b"})
+    plan = plan_rebuild(old, new)
+    assert plan.articles == {A, B}  # a's link to /old/b/ now leads straight to b
+    assert "articles/a/index.html" in plan.outputs
+    moved = edited(new, C, "c2", listed="lc2", aliases={"old/b": "c"})
+    assert plan_rebuild(new, moved).articles == {A, C}
+    assert plan_rebuild(moved, edited(moved, C, "c3", listed="lc3", aliases={})).articles == {A, C}
