@@ -105,6 +105,12 @@ def test_unknown_directive_and_figure_option_are_warnings():
     ]
 
 
+def test_indented_fences_report_on_their_own_lines_and_end_where_they_close():
+    source = ("Intro.\n\n  ```{note}\n  Hi.\n  ```\n\n ```{figure} map.svg\n :alt: Map\n :width: 30\n ```\n\n"
+              "   ```{r}\n   x\n   ```\n\nCited[^1].\n\n[^1]: Defined after the fences.\n")
+    assert found(source) == [("warning", "body.unknown-directive", 12), ("warning", "body.figure-option", 18)]
+
+
 def test_removed_raw_html_is_a_warning():
     assert found("Safe.\n\n<script>alert(1)</script>\n") == [("warning", "body.unsafe-html", 12)]
 
