@@ -10,6 +10,7 @@ from archivist.diagnostics import Diagnostic, error, warning
 
 Token = dict[str, Any]
 Hook = Callable[[Token, "Session"], None]
+PARSE_WARNINGS = "archivist_parse_warnings"  # env key: (code, message, line) found by block rules
 
 DEFAULT_LABELS: Mapping[str, str] = {
     "notes": "Notes",
@@ -69,6 +70,7 @@ class Session:
     in_notes: bool = False
     depth: int = 0
     heading_shift: int = 0
+    gathered: dict[str, list[Any]] = field(default_factory=dict)  # per-article findings reported once, at the end
 
     @property
     def lang(self) -> str:
@@ -89,6 +91,10 @@ class Session:
     def warning(self, code: str, message: str, line: int) -> None:
         self.diagnostics.append(warning(self.ctx.path, line, code, message))
 
+    def gather(self, kind: str, item: Any) -> None:
+        """Keep a finding for a report made once per article (an '[end]' hook makes it)."""
+        self.gathered.setdefault(kind, []).append(item)
+
     def add_asset(self, path: str) -> None:
         if path not in self.assets:
             self.assets.append(path)
@@ -102,6 +108,23 @@ def add_hook(md: Any, token_type: str, hook: Hook) -> None:
     """
     hooks: dict[str, list[Hook]] = md.__dict__.setdefault("archivist_hooks", {})
     hooks.setdefault(token_type, []).append(hook)
+
+
+def add_end_hook(md: Any, hook: Callable[[Any, "Session"], None]) -> None:
+    """Ask the pipeline to call ``hook(state, session)`` once the whole tree has been walked:
+    for what is reported once per article, or was found while parsing (kept in state.env)."""
+    add_hook(md, "[end]", hook)  # type: ignore[arg-type]
+
+
+def warn_while_parsing(state: Any, code: str, message: str, line: int) -> None:
+    """A warning found by a block rule, which has no session: reported after the walk."""
+    state.env.setdefault(PARSE_WARNINGS, []).append((code, message, line))
+
+
+def report_parse_warnings(state: Any, session: "Session") -> None:
+    """End hook: the warnings block rules kept while parsing, on the lines they found."""
+    for code, message, line in state.env.get(PARSE_WARNINGS, ()):
+        session.warning(code, message, line)
 
 
 def hooks_of(md: Any) -> dict[str, list[Hook]]:

@@ -116,6 +116,8 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
         session.in_notes = True
         walk([notes], session, hooks)
     footnotes.check_definitions(state, session)
+    for finish in hooks.get("[end]", ()):
+        finish(state, session)  # type: ignore[arg-type]
     html = md.renderer(tokens + ([notes] if notes else []), state)
     body = RenderedBody(
         html=final_pass(html),
