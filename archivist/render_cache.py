@@ -54,9 +54,11 @@ def code_fingerprint() -> str:
 def site_fingerprint(language: str, base_url: str, slugs: Iterable[str],
                      options: MarkdownOptions = MarkdownOptions()) -> str:
     """The settings every article's rendering shares: site language, link prefix, linkable slugs
-    and the Markdown syntax switched on or off (`markdown_subscript`, `markdown_superscript`)."""
+    and the Markdown syntax switched on or off (`markdown_subscript`, `markdown_superscript`,
+    `markdown_math_delimiters`)."""
     slug_list = "\n".join(sorted(set(slugs))).encode("utf-8")
-    syntax = f"subscript={options.subscript} superscript={options.superscript}".encode()
+    syntax = (f"subscript={options.subscript} superscript={options.superscript} "
+              f"math={','.join(options.math)}").encode()
     return digest(code_fingerprint().encode(), language.encode(), base_url.encode(), slug_list, syntax)
 
 

@@ -25,15 +25,19 @@ DEFAULT_LABELS: Mapping[str, str] = {
 
 @dataclass(frozen=True)
 class MarkdownOptions:
-    """The syntax a site switches on or off: `~sub~` and `^sup^` (both on by default)."""
+    """The syntax a site switches on or off: `~sub~` and `^sup^` (both on by default), and
+    which TeX delimiters make math (`$…$` by default; see mathjax.py for the others)."""
 
     subscript: bool = True
     superscript: bool = True
+    math: tuple[str, ...] = ("dollars",)
 
     @classmethod
     def of(cls, config: Any) -> "MarkdownOptions":
-        """The options a site's settings (`markdown_subscript`, `markdown_superscript`) choose."""
-        return cls(subscript=config.markdown_subscript, superscript=config.markdown_superscript)
+        """The options a site's settings (`markdown_subscript`, `markdown_superscript`,
+        `markdown_math_delimiters`) choose."""
+        return cls(subscript=config.markdown_subscript, superscript=config.markdown_superscript,
+                   math=config.markdown_math_delimiters)
 
 
 @dataclass(frozen=True)

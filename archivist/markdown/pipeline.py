@@ -12,7 +12,7 @@ from mistune.plugins.def_list import def_list
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import code, figures, footnotes, ids, images, links, math, rawhtml, renderer, scripts, tables
+from . import code, figures, footnotes, ids, images, links, math, mathjax, rawhtml, renderer, scripts, tables
 from .context import BodyContext, Hook, Session, Token, hooks_of
 from .positions import LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
@@ -22,7 +22,8 @@ from .typography import smarten
 # Order matters where two plugins hook the same token: figures must see a paragraph
 # before ids numbers it; code wraps the fence rule that figures' directive installs.
 PLUGINS = (
-    renderer.register, footnotes.register, tables.register, math.register, figures.register, code.register,
+    renderer.register, footnotes.register, tables.register, math.register, mathjax.register, figures.register,
+    code.register,
     ids.register, images.register, links.register, rawhtml.register, scripts.register,
     def_list, abbr,
 )

@@ -145,6 +145,7 @@ EVERY_CODE = [
     ("body.ambiguous-script", "[RUMSEY~8~1~2505~310017](https://example.org/)", 0, "", (0, 1)),
     ("body.code-option", "```python hl_lines=\"9\"\nx = 1\n```", 0, "", (0, 1)),
     ("body.code-language", "```pyhton\nx = 1\n```", 0, "", (0,)),  # once per article and name
+    ("body.math-delimiters", "The period \\\\(T\\\\) of carbon.", 0, "", (0,)),  # once per article
     ("body.table-cells", "| a | b |\n| --- |\n| 1 | 2 |", 0, "", (0, 1)),  # no table: rows differ
     ("body.table-cells", "| a |\n| --- |\n| 1 | 2 |", 2, "", (0, 1)),  # a cell beyond the header
 ]
