@@ -20,6 +20,11 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "external": "external link",
     "equation": "Equation",
     "code": "Code",
+    "callout_note": "Note",
+    "callout_tip": "Tip",
+    "callout_important": "Important",
+    "callout_warning": "Warning",
+    "callout_caution": "Caution",
 }
 
 

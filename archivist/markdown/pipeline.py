@@ -12,7 +12,8 @@ from mistune.plugins.def_list import def_list
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import code, figures, footnotes, ids, images, links, math, mathjax, rawhtml, renderer, scripts, tables
+from . import (callouts, code, figures, footnotes, htmlblocks, ids, images, links, math, mathjax, rawhtml, renderer,
+               scripts, tables)
 from .context import BodyContext, Hook, Session, Token, hooks_of
 from .positions import LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
@@ -24,8 +25,8 @@ from .typography import smarten
 PLUGINS = (
     renderer.register, footnotes.register, tables.register, math.register, mathjax.register, figures.register,
     code.register,
-    ids.register, images.register, links.register, rawhtml.register, scripts.register,
-    def_list, abbr,
+    ids.register, images.register, links.register, rawhtml.register, htmlblocks.register, scripts.register,
+    def_list, abbr, callouts.register,
 )
 
 _local = threading.local()

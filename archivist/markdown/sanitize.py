@@ -15,6 +15,7 @@ import re
 
 import nh3
 
+from .callouts import author_class
 from .urls import doi_href
 
 INLINE_TAGS = frozenset(
@@ -43,7 +44,7 @@ RAW_ATTRIBUTES: dict[str, set[str]] = {
     "details": {"open"},
     "q": {"cite"},
     "blockquote": {"cite"},
-    "*": {"lang", "dir"},
+    "*": {"lang", "dir", "class"},  # class: only the callout classes survive (callouts.author_class)
 }
 URL_SCHEMES = {"http", "https", "ftp", "mailto", "tel"}
 # Dropped together with their content, so no script text is left as visible garbage.
@@ -81,8 +82,11 @@ def _final_attributes() -> dict[str, set[str]]:
     return attributes
 
 
-def _open_doi(tag: str, attribute: str, value: str) -> str:
-    """nh3 hook: a 'doi:' href (allowed for authors only so this can see it) becomes a doi.org link."""
+def _author_filter(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 hook: a 'doi:' href (allowed for authors only so this can see it) becomes a doi.org
+    link, and a class attribute keeps only what callouts.author_class makes of it."""
+    if attribute == "class":
+        return author_class(tag, value)
     return doi_href(value) if attribute == "href" else value
 
 
@@ -91,7 +95,7 @@ _AUTHOR = nh3.Cleaner(
     tags=set(RAW_TAGS),
     clean_content_tags=CONTENT_DROPPED,
     attributes=RAW_ATTRIBUTES,
-    attribute_filter=_open_doi,
+    attribute_filter=_author_filter,
     url_schemes=URL_SCHEMES | {"doi"},
     strip_comments=True,
     link_rel="noopener noreferrer",

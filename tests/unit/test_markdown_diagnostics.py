@@ -111,6 +111,15 @@ def test_indented_fences_report_on_their_own_lines_and_end_where_they_close():
     assert found(source) == [("warning", "body.unknown-directive", 12), ("warning", "body.figure-option", 18)]
 
 
+def test_dropped_classes_make_one_warning_per_article_naming_each_once():
+    source = ('<div class="alert alert-warning btn">\nA.\n</div>\n\nText <i class="fa fa-plus">x</i>.\n\n'
+              '<p class="btn site-header">B</p>\n')
+    _, diagnostics = render_body(source, ctx())
+    [problem] = [d for d in diagnostics if d.code == "body.html-class"]
+    assert problem.line == 10 and problem.severity == "warning"
+    assert "'btn', 'fa', 'fa-plus', 'site-header'" in problem.message
+
+
 def test_removed_raw_html_is_a_warning():
     assert found("Safe.\n\n<script>alert(1)</script>\n") == [("warning", "body.unsafe-html", 12)]
 
@@ -124,6 +133,8 @@ def test_diagnostics_are_formatted_with_path_and_line():
 # what must come before it, which of its two copies the code is reported for).
 EVERY_CODE = [
     ("body.undefined-footnote", "See[^nope] here.", 0, "", (0, 1)),
+    ("body.undefined-footnote", "<table><tr>\n<td markdown=\"span\">See[^nope]</td>\n</tr></table>", 1, "", (0, 1)),
+    ("body.undefined-footnote", "<div markdown=\"1\">\nOne.\n\nSee[^nope].\n</div>", 3, "", (0, 1)),
     ("body.duplicate-footnote", "[^d]: Again.", 0, "Cite[^d].\n\n[^d]: First.\n\n", (0, 1)),
     ("body.unused-footnote", "[^u]: Never cited.", 0, "", (0,)),  # the second copy is a duplicate
     ("body.missing-alt", "Map: ![](map.svg)", 0, "", (0, 1)),
@@ -146,6 +157,9 @@ EVERY_CODE = [
     ("body.code-option", "```python hl_lines=\"9\"\nx = 1\n```", 0, "", (0, 1)),
     ("body.code-language", "```pyhton\nx = 1\n```", 0, "", (0,)),  # once per article and name
     ("body.math-delimiters", "The period \\\\(T\\\\) of carbon.", 0, "", (0,)),  # once per article
+    ("body.html-class", "<div class=\"site-header\">\nText.\n</div>", 0, "", (0,)),  # once per article
+    ("body.html-class", "Text <span class=\"visually-hidden\">hidden</span>.", 0, "", (0,)),
+    ("body.html-class", "<div class=\"alert\">\n\n*Box*\n\n<p class=\"fa\">x</p>\n\n</div>", 4, "", (0,)),
     ("body.table-cells", "| a | b |\n| --- |\n| 1 | 2 |", 0, "", (0, 1)),  # no table: rows differ
     ("body.table-cells", "| a |\n| --- |\n| 1 | 2 |", 2, "", (0, 1)),  # a cell beyond the header
 ]
