@@ -180,6 +180,7 @@ class RenderedBody:
     toc: tuple[Heading, ...] = ()
     paragraph_ids: tuple[str, ...] = ()
     footnote_count: int = 0
+    notes_title: str = ""  # the author's own heading over the notes ('Endnotes'), else the interface word
     assets: tuple[str, ...] = ()  # bundle-relative paths of images the body uses
     word_count: int = 0
 

@@ -21,7 +21,7 @@ from .fingerprint import parts_digest as digest
 from .markdown.context import MarkdownOptions
 from .model import RenderedBody
 
-CACHE_FORMAT = b"render-cache-2"  # bump when the stored layout changes; older files then miss
+CACHE_FORMAT = b"render-cache-3"  # bump when the stored layout changes; older files then miss
 FOLDER = "render"
 
 

@@ -167,9 +167,11 @@ def _closing_fence(state: Any, pos: int) -> tuple[int, int] | None:
 
 
 def label_callout(tok: Token, session: Session) -> None:
-    """Hook: the box's title, the author's or the interface word for its kind."""
+    """Hook: the box's title, the author's or the interface word for its kind (None: no title,
+    for a box made from classes, whose text is shown exactly as written)."""
     attrs = tok["attrs"]
-    attrs["title"] = attrs.get("title") or kind_words(session)[attrs["kind"]]
+    if attrs["title"] is not None:
+        attrs["title"] = attrs["title"] or kind_words(session)[attrs["kind"]]
 
 
 def kind_words(session: Session) -> dict[str, str]:
@@ -179,9 +181,9 @@ def kind_words(session: Session) -> dict[str, str]:
             "caution": ctx.label("callout_caution")}
 
 
-def render_callout(renderer: Any, text: str, kind: str, title: str) -> str:
-    return (f'<div class="callout callout--{kind}">\n<p class="callout__title">{escape(title)}</p>\n'
-            f"{text}</div>\n")
+def render_callout(renderer: Any, text: str, kind: str, title: str | None) -> str:
+    heading = f'<p class="callout__title">{escape(title)}</p>\n' if title else ""
+    return f'<div class="callout callout--{kind}">\n{heading}{text}</div>\n'
 
 
 def register(md: Any) -> None:

@@ -12,7 +12,7 @@ from mistune.plugins.def_list import def_list
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import (callouts, code, figures, footnotes, htmlblocks, ids, images, links, math, mathjax, rawhtml, renderer,
+from . import (attributes, callouts, code, figures, footnotes, htmlblocks, ids, images, links, math, mathjax, rawhtml, renderer,
                scripts, tables)
 from .context import BodyContext, Hook, Session, Token, hooks_of
 from .positions import LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
@@ -26,7 +26,7 @@ PLUGINS = (
     renderer.register, footnotes.register, tables.register, math.register, mathjax.register, figures.register,
     code.register,
     ids.register, images.register, links.register, rawhtml.register, htmlblocks.register, scripts.register,
-    def_list, abbr, callouts.register,
+    def_list, abbr, callouts.register, attributes.register,
 )
 
 _local = threading.local()
@@ -111,6 +111,7 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
     parse_inlines(md, tokens, state.env, ctx.first_line)
     notes = footnotes.build_notes(md, state, lambda toks: parse_inlines(md, toks, state.env, ctx.first_line))
     session.heading_shift = ids.heading_shift(tokens)
+    footnotes.adopt_heading(tokens, state, notes, ctx.lang)
     hooks = hooks_of(md)
     _run_list_hooks(tokens, session, hooks)
     walk(tokens, session, hooks)
@@ -126,6 +127,7 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
         toc=tuple(_toc_entry(md, tok, state) for tok in session.headings),
         paragraph_ids=tuple(session.paragraph_ids),
         footnote_count=len(notes["children"]) if notes else 0,
+        notes_title=notes.get("_title", "") if notes else "",
         assets=tuple(session.assets),
         word_count=count_words(block_text(tokens)),
     )

@@ -160,6 +160,9 @@ EVERY_CODE = [
     ("body.html-class", "<div class=\"site-header\">\nText.\n</div>", 0, "", (0,)),  # once per article
     ("body.html-class", "Text <span class=\"visually-hidden\">hidden</span>.", 0, "", (0,)),
     ("body.html-class", "<div class=\"alert\">\n\n*Box*\n\n<p class=\"fa\">x</p>\n\n</div>", 4, "", (0,)),
+    ("body.attribute-list", "Text.\n{: .fancy #x}", 1, "", (0, 1)),
+    ("body.attribute-list", "{:ref: .x}", 0, "", (0, 1)),
+    ("body.toc-marker", "* TOC\n{:toc}", 1, "", (0, 1)),
     ("body.table-cells", "| a | b |\n| --- |\n| 1 | 2 |", 0, "", (0, 1)),  # no table: rows differ
     ("body.table-cells", "| a |\n| --- |\n| 1 | 2 |", 2, "", (0, 1)),  # a cell beyond the header
 ]
