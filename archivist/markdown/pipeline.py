@@ -110,8 +110,8 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
     tokens = state.tokens
     parse_inlines(md, tokens, state.env, ctx.first_line)
     notes = footnotes.build_notes(md, state, lambda toks: parse_inlines(md, toks, state.env, ctx.first_line))
-    session.heading_shift = ids.heading_shift(tokens)
     footnotes.adopt_heading(tokens, state, notes, ctx.lang)
+    session.heading_shift = ids.heading_shift(tokens)
     hooks = hooks_of(md)
     _run_list_hooks(tokens, session, hooks)
     walk(tokens, session, hooks)
