@@ -8,6 +8,7 @@ A definition is found by the block parser, so a footnote-like line in code is ne
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Match
 
 from mistune.util import escape, unikey
@@ -22,6 +23,7 @@ DEFINITION_PATTERN = r"^ {0,3}\[\^(?P<footnote_key>" + _LABEL + r")\]:"
 REFERENCE_PATTERN = r"\[\^(?P<footnote_key>" + _LABEL + r")\]"
 # Lines that start a block of their own end a definition's run-on first paragraph.
 _INTERRUPTING = ("ref_footnote", "atx_heading", "fenced_code", "thematic_break", "block_quote", "list", "block_html")
+_COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 DEFINED = "notes_defined"  # env key: key -> (body text, file line of the definition)
 DEFINITIONS = "notes_definitions"  # env key: every definition in order, (key, label, line)
 
@@ -128,7 +130,7 @@ def adopt_heading(tokens: list[Token], state: LineState, notes: Token | None, la
     """An author's own last heading ('# Endnotes', '## Notas') under which stand only note
     definitions titles the notes section instead of staying, empty, above it: the words are
     the author's, and the page has one notes heading, not two."""
-    last = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i]["type"] != "blank_line"), None)
+    last = next((i for i in range(len(tokens) - 1, -1, -1) if not _shows_nothing(tokens[i])), None)
     if notes is None or last is None or tokens[last]["type"] != "heading":
         return
     heading = tokens[last]
@@ -139,6 +141,11 @@ def adopt_heading(tokens: list[Token], state: LineState, notes: Token | None, la
     if title:
         notes["_title"] = title
         del tokens[last]
+
+
+def _shows_nothing(tok: Token) -> bool:
+    """A blank line, or an HTML comment (an editor's note to itself), which the page never shows."""
+    return tok["type"] == "blank_line" or (tok["type"] == "block_html" and _COMMENTS.fullmatch(tok["raw"]) is not None)
 
 
 def _note_item(md: Any, state: LineState, key: str, index: int) -> Token:
