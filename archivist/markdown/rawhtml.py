@@ -11,6 +11,7 @@ from mistune.util import escape
 from .callouts import gather_dropped
 from .context import Session, Token, add_hook, set_render
 from .images import check_image
+from .mathjax import formulas_in_html, put_formulas
 from .sanitize import INLINE_TAGS, RAW_TAGS, VOID_TAGS, clean_block, clean_inline_tag
 from .tables import wrap_raw_tables
 
@@ -62,10 +63,11 @@ def clean_block_token(tok: Token, session: Session) -> None:
 def sanitise_block(raw: str, session: Session, line: int) -> str:
     """Author HTML starting on `line`, sanitised, with what was removed reported; its tables
     then scroll like Markdown ones."""
+    raw, formulas = formulas_in_html(raw, session, line)
     cleaned = clean_block(raw)
     _report_removed(raw, cleaned, session, line)
     gather_dropped(raw, RAW_TAGS, session, line)
-    return wrap_raw_tables(check_raw_images(cleaned, raw, session, line), session)
+    return put_formulas(wrap_raw_tables(check_raw_images(cleaned, raw, session, line), session), formulas)
 
 
 def _report_removed(raw: str, cleaned: str, session: Session, line: int) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.markdown import BodyContext, render_body
+from archivist.markdown import BodyContext, MarkdownOptions, render_body
 
 FIRST_LINE = 10  # the body starts on file line 10, after the front matter
 
@@ -120,6 +120,16 @@ def test_dropped_classes_make_one_warning_per_article_naming_each_once():
     assert "'btn', 'fa', 'fa-plus', 'site-header'" in problem.message
 
 
+def test_mathjax_math_in_raw_html_is_math_when_the_site_reads_it_and_errors_keep_their_line():
+    options = MarkdownOptions(math=("dollars", "double_backslash"))
+    context = BodyContext(path="content/articles/a.md", first_line=FIRST_LINE, lang="en", labels={},
+                          resolve_article=lambda slug: None, asset_exists=lambda path: True, options=options)
+    source = "Intro.\n\n<ul>\n<li>\\(x\\) and <code>\\(y\\)</code></li>\n<li>\\(\\frac{1}{\\)</li>\n</ul>\n"
+    body, diagnostics = render_body(source, context)
+    assert [(d.code, d.line) for d in diagnostics] == [("body.math", 14)]
+    assert "<li><math" in body.html and "<code>\\(y\\)</code>" in body.html
+
+
 def test_removed_raw_html_is_a_warning():
     assert found("Safe.\n\n<script>alert(1)</script>\n") == [("warning", "body.unsafe-html", 12)]
 
@@ -157,6 +167,7 @@ EVERY_CODE = [
     ("body.code-option", "```python hl_lines=\"9\"\nx = 1\n```", 0, "", (0, 1)),
     ("body.code-language", "```pyhton\nx = 1\n```", 0, "", (0,)),  # once per article and name
     ("body.math-delimiters", "The period \\\\(T\\\\) of carbon.", 0, "", (0,)),  # once per article
+    ("body.math-delimiters", "<div>\n<p>An age \\(x\\).</p>\n</div>", 1, "", (0,)),  # HTML has no escapes
     ("body.html-class", "<div class=\"site-header\">\nText.\n</div>", 0, "", (0,)),  # once per article
     ("body.html-class", "Text <span class=\"visually-hidden\">hidden</span>.", 0, "", (0,)),
     ("body.html-class", "<div class=\"alert\">\n\n*Box*\n\n<p class=\"fa\">x</p>\n\n</div>", 4, "", (0,)),
