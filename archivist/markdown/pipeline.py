@@ -12,8 +12,8 @@ from mistune.plugins.def_list import def_list
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import (attributes, callouts, code, figures, footnotes, htmlblocks, ids, images, links, math, mathjax, rawhtml, renderer,
-               scripts, tables)
+from . import (attributes, callouts, code, figures, footnotes, htmlblocks, ids, images, links, math, mathjax,
+               rawhtml, renderer, scripts, tables)
 from .context import BodyContext, Hook, Session, Token, hooks_of
 from .positions import LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
@@ -21,12 +21,13 @@ from .text import block_text, count_words, plain_text
 from .typography import smarten
 
 # Order matters where two plugins hook the same token: figures must see a paragraph
-# before ids numbers it; code wraps the fence rule that figures' directive installs.
+# before ids numbers it; code wraps the fence rule that figures' directive installs;
+# htmlblocks wraps the HTML rules; attributes names a heading after ids does.
 PLUGINS = (
-    renderer.register, footnotes.register, tables.register, math.register, mathjax.register, figures.register,
-    code.register,
-    ids.register, images.register, links.register, rawhtml.register, htmlblocks.register, scripts.register,
-    def_list, abbr, callouts.register, attributes.register,
+    renderer.register, footnotes.register, tables.register, math.register, mathjax.register,
+    figures.register, code.register, ids.register, images.register, links.register,
+    rawhtml.register, htmlblocks.register, scripts.register, def_list, abbr,
+    callouts.register, attributes.register,
 )
 
 _local = threading.local()

@@ -4,9 +4,9 @@ Why an allow-list: articles come from many hands and are published on the archiv
 origin, so any script that slipped through would run with the site's authority. Authors
 need ordinary text markup (emphasis, tables, definition lists, details) and nothing that
 executes, loads from other hosts without review, or restyles the page: so no script,
-style, iframe, object, embed, form or svg elements, no on* or style attributes, and only
-http, https, ftp, mailto, tel and relative URLs (a doi: link becomes its https://doi.org/
-address, as in Markdown).
+style, iframe, object, embed, form or svg elements, no on* or style attributes, classes only
+as the theme's callout classes (callouts.author_class), and only http, https, ftp, mailto,
+tel and relative URLs (a doi: link becomes its https://doi.org/ address, as in Markdown).
 """
 
 from __future__ import annotations
