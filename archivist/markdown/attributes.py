@@ -5,6 +5,7 @@ after it, with no blank line between) an id, classes or attributes. Archivist ap
 
 - `#id` on a heading: its id, for links written to it (unless the page already uses that id);
 - `.no_toc` on a heading: left out of the contents, as kramdown's contents leave it;
+- `.language-ruby` on a code block without a language: its language;
 - callout classes (`.alert .alert-warning`, `.note`, …) on a paragraph, quote, list or table:
   the block becomes a callout box, as the same classes in HTML do;
 - `{:toc}` after a list (kramdown's `* TOC` placeholder): the page shows its own contents, so
@@ -62,8 +63,10 @@ def _apply(tokens: list[Token], index: int, session: Session) -> None:
     if "toc" in refs and tokens[target]["type"] == "list":
         _drop_toc(tokens, target, session, line)
         refs.remove("toc")
-    unused = _apply_heading(tokens[target], ids, classes) if tokens[target]["type"] == "heading" else \
-        _apply_box(tokens, target, ids, classes)
+    kind = tokens[target]["type"]
+    if kind == "block_code":
+        classes = _apply_language(tokens[target], classes)
+    unused = _apply_heading(tokens[target], ids, classes) if kind == "heading" else _apply_box(tokens, target, ids, classes)
     unused += [f"{name}" for name in refs + other]
     if unused:
         session.warning("body.attribute-list", f"'{' '.join(unused)[:60]}' in the attribute list '{{:{text[:40]}}}' "
@@ -108,6 +111,16 @@ def _apply_heading(tok: Token, ids: list[str], classes: list[str]) -> list[str]:
     tok["_ial_id"] = next((i for i in ids if _ID.fullmatch(i) and not is_reserved(i)), None)
     tok["_no_toc"] = "no_toc" in classes
     return [f"#{i}" for i in ids if i != tok["_ial_id"]] + [f".{c}" for c in classes if c != "no_toc"]
+
+
+def _apply_language(tok: Token, classes: list[str]) -> list[str]:
+    """kramdown's `{: .language-ruby}` after a code block without a language names its language."""
+    languages = [c for c in classes if c.startswith("language-") and len(c) > len("language-")]
+    attrs = tok.setdefault("attrs", {})
+    if not languages or attrs.get("info"):
+        return classes
+    attrs["info"] = languages[0][len("language-"):]
+    return [c for c in classes if c != languages[0]]
 
 
 def _apply_box(tokens: list[Token], target: int, ids: list[str], classes: list[str]) -> list[str]:
