@@ -18,6 +18,8 @@ DEFAULT_STYLES = (
     "chicago-author-date",
     "chicago-notes-bibliography",
 )
+# TeX delimiters a site may read as math (see markdown/mathjax.py); only dollars by default.
+MATH_DELIMITERS = ("dollars", "double_backslash", "single_backslash")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -41,6 +43,7 @@ class SiteConfig:
     search_shard_size: int = 1000
     markdown_subscript: bool = True  # `H~2~O`; off for texts where '~' is only ever a tilde
     markdown_superscript: bool = True  # `x^2^`; off for texts where '^' is only ever a caret
+    markdown_math_delimiters: tuple[str, ...] = ("dollars",)  # which TeX delimiters make math
     doi_prefix: str = ""
     depositor_name: str = ""
     depositor_email: str = ""
@@ -115,6 +118,13 @@ def _string_list(value: Any) -> tuple[str, ...] | None:
     return None
 
 
+def _math_delimiters(value: Any) -> tuple[str, ...] | None:
+    """A list of distinct delimiter names; each changes what some valid text means, so none is implied."""
+    if not isinstance(value, list) or len(set(map(str, value))) != len(value):
+        return None
+    return tuple(value) if all(v in MATH_DELIMITERS for v in value) else None
+
+
 def _positive_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
@@ -154,6 +164,8 @@ SETTINGS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "search_shard_size": (_positive_int, "a positive whole number (articles per search index shard)"),
     "markdown_subscript": (_boolean, "true or false (whether '~text~' is a subscript)"),
     "markdown_superscript": (_boolean, "true or false (whether '^text^' is a superscript)"),
+    "markdown_math_delimiters": (_math_delimiters, "a list of distinct names among "
+                                 + ", ".join(f"'{name}'" for name in MATH_DELIMITERS)),
     "doi_prefix": (_doi_prefix, "a DOI prefix such as '10.12345'"),
     "depositor_name": (_string, "a string"),
     "depositor_email": (_string, "a string"),

@@ -21,7 +21,7 @@ from .fingerprint import parts_digest as digest
 from .markdown.context import MarkdownOptions
 from .model import RenderedBody
 
-CACHE_FORMAT = b"render-cache-3"  # bump when the stored layout changes; older files then miss
+CACHE_FORMAT = b"render-cache-4"  # bump when the stored layout changes; older files then miss
 FOLDER = "render"
 
 
@@ -55,10 +55,11 @@ def site_fingerprint(language: str, base_url: str, slugs: Iterable[str],
                      options: MarkdownOptions = MarkdownOptions(), aliases: Iterable[tuple[str, str]] = ()) -> str:
     """The settings every article's rendering shares: site language, link prefix, linkable slugs,
     the old addresses links are pointed past (`aliases`, as (address, slug)) and the Markdown syntax
-    switched on or off (`markdown_subscript`, `markdown_superscript`)."""
+    switched on or off (`markdown_subscript`, `markdown_superscript`, `markdown_math_delimiters`)."""
     slug_list = "\n".join(sorted(set(slugs))).encode("utf-8")
     alias_list = "\n".join(f"{path}\t{slug}" for path, slug in sorted(set(aliases))).encode("utf-8")
-    syntax = f"subscript={options.subscript} superscript={options.superscript}".encode()
+    syntax = (f"subscript={options.subscript} superscript={options.superscript} "
+              f"math={','.join(options.math)}").encode()
     return digest(code_fingerprint().encode(), language.encode(), base_url.encode(), slug_list, syntax, alias_list)
 
 

@@ -11,6 +11,7 @@ from archivist.model import SiteLink
 
 Token = dict[str, Any]
 Hook = Callable[[Token, "Session"], None]
+PARSE_WARNINGS = "archivist_parse_warnings"  # env key: (code, message, line) found by block rules
 
 DEFAULT_LABELS: Mapping[str, str] = {
     "notes": "Notes",
@@ -20,20 +21,29 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "external": "external link",
     "equation": "Equation",
     "code": "Code",
+    "callout_note": "Note",
+    "callout_tip": "Tip",
+    "callout_important": "Important",
+    "callout_warning": "Warning",
+    "callout_caution": "Caution",
 }
 
 
 @dataclass(frozen=True)
 class MarkdownOptions:
-    """The syntax a site switches on or off: `~sub~` and `^sup^` (both on by default)."""
+    """The syntax a site switches on or off: `~sub~` and `^sup^` (both on by default), and
+    which TeX delimiters make math (`$…$` by default; see mathjax.py for the others)."""
 
     subscript: bool = True
     superscript: bool = True
+    math: tuple[str, ...] = ("dollars",)
 
     @classmethod
     def of(cls, config: Any) -> "MarkdownOptions":
-        """The options a site's settings (`markdown_subscript`, `markdown_superscript`) choose."""
-        return cls(subscript=config.markdown_subscript, superscript=config.markdown_superscript)
+        """The options a site's settings (`markdown_subscript`, `markdown_superscript`,
+        `markdown_math_delimiters`) choose."""
+        return cls(subscript=config.markdown_subscript, superscript=config.markdown_superscript,
+                   math=config.markdown_math_delimiters)
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,7 @@ class Session:
     fragments: list[tuple[str, int]] = field(default_factory=list)  # '#id' links to this page, with their lines
     site_links: list[SiteLink] = field(default_factory=list)  # links into the site, checked after loading
     named_headings: list[tuple[str, str]] = field(default_factory=list)  # (text, id) of automatically named headings
+    gathered: dict[str, list[Any]] = field(default_factory=dict)  # per-article findings reported once, at the end
 
     @property
     def lang(self) -> str:
@@ -97,6 +108,10 @@ class Session:
     def warning(self, code: str, message: str, line: int) -> None:
         self.diagnostics.append(warning(self.ctx.path, line, code, message))
 
+    def gather(self, kind: str, item: Any) -> None:
+        """Keep a finding for a report made once per article (an '[end]' hook makes it)."""
+        self.gathered.setdefault(kind, []).append(item)
+
     def add_asset(self, path: str) -> None:
         if path not in self.assets:
             self.assets.append(path)
@@ -110,6 +125,23 @@ def add_hook(md: Any, token_type: str, hook: Hook) -> None:
     """
     hooks: dict[str, list[Hook]] = md.__dict__.setdefault("archivist_hooks", {})
     hooks.setdefault(token_type, []).append(hook)
+
+
+def add_end_hook(md: Any, hook: Callable[[Any, "Session"], None]) -> None:
+    """Ask the pipeline to call ``hook(state, session)`` once the whole tree has been walked:
+    for what is reported once per article, or was found while parsing (kept in state.env)."""
+    add_hook(md, "[end]", hook)  # type: ignore[arg-type]
+
+
+def warn_while_parsing(state: Any, code: str, message: str, line: int) -> None:
+    """A warning found by a block rule, which has no session: reported after the walk."""
+    state.env.setdefault(PARSE_WARNINGS, []).append((code, message, line))
+
+
+def report_parse_warnings(state: Any, session: "Session") -> None:
+    """End hook: the warnings block rules kept while parsing, on the lines they found."""
+    for code, message, line in state.env.get(PARSE_WARNINGS, ()):
+        session.warning(code, message, line)
 
 
 def hooks_of(md: Any) -> dict[str, list[Hook]]:

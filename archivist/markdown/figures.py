@@ -12,6 +12,7 @@ from typing import Any, Match
 
 from mistune.directives import FencedDirective
 from mistune.directives._base import BaseDirective, DirectivePlugin
+from mistune.directives._fenced import _directive_re, _type_re
 from mistune.util import escape, escape_url
 
 from .context import Session, Token, add_hook, set_render
@@ -50,6 +51,35 @@ class FigureDirective(DirectivePlugin):
 
     def __call__(self, directive: BaseDirective, md: Any) -> None:
         directive.register(self.NAME, self.parse)
+
+
+class IndentedFencedDirective(FencedDirective):
+    """mistune's fenced directives, also where the fence is indented one to three spaces.
+
+    CommonMark allows that indentation on any fence and removes as much from each line of
+    the content; mistune's directive reads the text after the line's first three characters
+    instead of after the fence, so an indented ```{r} or ```{figure} was no block at all, and
+    its closing fence opened a code block that ran to the end of the file.
+    """
+
+    def parse_fenced_code(self, block: Any, m: Match[str], state: Any) -> int | None:
+        info = m.group("fenced_3")
+        if not info or not _type_re.match(info) or state.depth() >= block.max_nested_level:
+            return block.parse_fenced_code(m, state)
+        return self._indented_directive(block, m, state)
+
+    def _indented_directive(self, block: Any, m: Match[str], state: Any) -> int | None:
+        marker, indent = m.group("fenced_2"), len(m.group("fenced_1"))
+        closing = re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}[ \t]*(?:\n|$)", re.M)
+        end = closing.search(state.src, m.end("fenced_2"))
+        text = state.src[m.end("fenced_2"):end.start() if end else state.cursor_max]
+        if indent:
+            text = re.sub("^ {0,%d}" % indent, "", text, flags=re.M)
+        directive = _directive_re.match(text.lstrip(" \t"))
+        if not directive:
+            return None
+        self.parse_method(block, directive, state)
+        return end.end() if end else state.cursor_max
 
 
 def _options(m: Match[str], fence_line: int) -> list[tuple[str, str, int]]:
@@ -141,7 +171,7 @@ def render_credit(renderer: Any, text: str) -> str:
 
 
 def register(md: Any) -> None:
-    FencedDirective([FigureDirective()])(md)
+    IndentedFencedDirective([FigureDirective()])(md)
     add_hook(md, "paragraph", promote_image)
     add_hook(md, "figure", number_figure)
     set_render(md, "figure", render_figure)

@@ -8,18 +8,22 @@ A definition is found by the block parser, so a footnote-like line in code is ne
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Match
 
 from mistune.util import escape, unikey
 
 from .context import Session, Token, add_hook, set_render
 from .positions import LineState
+from .text import plain_text
+from .typography import smarten
 
 _LABEL = r"(?:[^\\\[\]\s]|\\.){1,500}"
 DEFINITION_PATTERN = r"^ {0,3}\[\^(?P<footnote_key>" + _LABEL + r")\]:"
 REFERENCE_PATTERN = r"\[\^(?P<footnote_key>" + _LABEL + r")\]"
 # Lines that start a block of their own end a definition's run-on first paragraph.
 _INTERRUPTING = ("ref_footnote", "atx_heading", "fenced_code", "thematic_break", "block_quote", "list", "block_html")
+_COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 DEFINED = "notes_defined"  # env key: key -> (body text, file line of the definition)
 DEFINITIONS = "notes_definitions"  # env key: every definition in order, (key, label, line)
 
@@ -122,6 +126,28 @@ def build_notes(md: Any, state: LineState, parse_inlines: Callable[[list[Token]]
     return {"type": "footnotes", "children": items}
 
 
+def adopt_heading(tokens: list[Token], state: LineState, notes: Token | None, lang: str) -> None:
+    """An author's own last heading ('# Endnotes', '## Notas') under which stand only note
+    definitions titles the notes section instead of staying, empty, above it: the words are
+    the author's, and the page has one notes heading, not two."""
+    last = next((i for i in range(len(tokens) - 1, -1, -1) if not _shows_nothing(tokens[i])), None)
+    if notes is None or last is None or tokens[last]["type"] != "heading":
+        return
+    heading = tokens[last]
+    if not any(line > heading.get("_line", 0) for _, _, line in state.env.get(DEFINITIONS) or ()):
+        return
+    smarten(heading["children"], lang)
+    title = " ".join(plain_text(heading["children"]).split())
+    if title:
+        notes["_title"] = title
+        del tokens[last]
+
+
+def _shows_nothing(tok: Token) -> bool:
+    """A blank line, or an HTML comment (an editor's note to itself), which the page never shows."""
+    return tok["type"] == "blank_line" or (tok["type"] == "block_html" and _COMMENTS.fullmatch(tok["raw"]) is not None)
+
+
 def _note_item(md: Any, state: LineState, key: str, index: int) -> Token:
     """A note of one line is one paragraph (as mistune makes it); a longer one is parsed as blocks."""
     body, line = state.env[DEFINED][key]
@@ -166,7 +192,7 @@ def label_item(tok: Token, session: Session) -> None:
 
 
 def label_section(tok: Token, session: Session) -> None:
-    tok["attrs"] = {"title": session.ctx.label("notes")}
+    tok["attrs"] = {"title": tok.get("_title") or session.ctx.label("notes")}
 
 
 def report_undefined(tok: Token, session: Session) -> None:

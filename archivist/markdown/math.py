@@ -11,8 +11,9 @@ from latex2mathml.converter import convert
 from mistune.plugins.math import BLOCK_MATH_PATTERN, parse_block_math
 from mistune.util import escape
 
-from .context import Session, Token, add_hook, set_render
+from .context import MarkdownOptions, Session, Token, add_hook, set_render
 from .sanitize import clean_mathml
+from .scripts import OPTIONS
 
 # Pandoc's rule: no space just inside the dollars and no digit right after the closing
 # one, so '$5 and $6' stays prose.
@@ -27,7 +28,19 @@ _TAG = re.compile(r"<[^>]*>")
 WIDE_INLINE = 20
 
 
-def parse_inline_math(inline: Any, m: re.Match[str], state: Any) -> int:
+def dollars_on(state: Any) -> bool:
+    """Whether the site reads `$…$` as math (`markdown_math_delimiters`; it does by default)."""
+    options: MarkdownOptions = state.env.get(OPTIONS) or MarkdownOptions()
+    return "dollars" in options.math
+
+
+def parse_dollar_block(block: Any, m: re.Match[str], state: Any) -> int | None:
+    return parse_block_math(block, m, state) if dollars_on(state) else None
+
+
+def parse_inline_math(inline: Any, m: re.Match[str], state: Any) -> int | None:
+    if not dollars_on(state):
+        return None
     display = m.group("display_math_text")
     if display is not None:
         # display math inside a paragraph: no block wrapper, which <p> may not contain
@@ -107,7 +120,7 @@ def render_block_math(renderer: Any, text: str, mathml: str = "", label: str = "
 
 
 def register(md: Any) -> None:
-    md.block.register("block_math", BLOCK_MATH_PATTERN, parse_block_math, before="list")
+    md.block.register("block_math", BLOCK_MATH_PATTERN, parse_dollar_block, before="list")
     md.block.insert_rule(md.block.block_quote_rules, "block_math", before="list")
     md.block.insert_rule(md.block.list_rules, "block_math", before="list")
     md.inline.register("inline_math", INLINE_MATH_PATTERN, parse_inline_math, before="codespan", start_chars="$")

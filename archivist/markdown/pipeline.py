@@ -12,7 +12,8 @@ from mistune.plugins.def_list import def_list
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import anchors, code, figures, footnotes, ids, images, links, math, rawhtml, rawlinks, renderer, scripts, tables
+from . import (anchors, attributes, callouts, code, figures, footnotes, htmlblocks, ids, images, links, math, mathjax,
+               rawhtml, rawlinks, renderer, scripts, tables)
 from .context import BodyContext, Hook, Session, Token, hooks_of
 from .positions import LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
@@ -20,13 +21,14 @@ from .text import block_text, count_words, plain_text
 from .typography import smarten
 
 # Order matters where two plugins hook the same token: figures must see a paragraph
-# before ids numbers it; code wraps the fence rule that figures' directive installs.
+# before ids numbers it; code wraps the fence rule that figures' directive installs;
+# htmlblocks wraps the HTML rules; attributes names a heading after ids does.
 PLUGINS = (
-    renderer.register, footnotes.register, tables.register, math.register, figures.register, code.register,
-    ids.register, images.register, links.register,
-    rawlinks.register_before, rawhtml.register, rawlinks.register,
-    scripts.register,
-    def_list, abbr,
+    renderer.register, footnotes.register, tables.register, math.register, mathjax.register,
+    figures.register, code.register, ids.register, images.register, links.register,
+    rawlinks.register_before, rawhtml.register, htmlblocks.register, rawlinks.register,
+    scripts.register, def_list, abbr,
+    callouts.register, attributes.register,
 )
 
 _local = threading.local()
@@ -110,6 +112,7 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
     tokens = state.tokens
     parse_inlines(md, tokens, state.env, ctx.first_line)
     notes = footnotes.build_notes(md, state, lambda toks: parse_inlines(md, toks, state.env, ctx.first_line))
+    footnotes.adopt_heading(tokens, state, notes, ctx.lang)
     session.heading_shift = ids.heading_shift(tokens)
     hooks = hooks_of(md)
     _run_list_hooks(tokens, session, hooks)
@@ -118,6 +121,8 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
         session.in_notes = True
         walk([notes], session, hooks)
     footnotes.check_definitions(state, session)
+    for finish in hooks.get("[end]", ()):
+        finish(state, session)  # type: ignore[arg-type]
     html = md.renderer(tokens + ([notes] if notes else []), state)
     html, found = anchors.settle_fragments(final_pass(html), session)
     body = RenderedBody(
@@ -125,6 +130,7 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
         toc=tuple(_toc_entry(md, tok, state) for tok in session.headings),
         paragraph_ids=tuple(session.paragraph_ids),
         footnote_count=len(notes["children"]) if notes else 0,
+        notes_title=notes.get("_title", "") if notes else "",
         assets=tuple(session.assets),
         word_count=count_words(block_text(tokens)),
         ids=found.ids,

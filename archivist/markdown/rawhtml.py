@@ -8,9 +8,11 @@ from typing import Any
 
 from mistune.util import escape
 
+from .callouts import gather_dropped
 from .context import Session, Token, add_hook, set_render
 from .images import check_image
-from .sanitize import VOID_TAGS, clean_block, clean_inline_tag
+from .mathjax import formulas_in_html, put_formulas
+from .sanitize import INLINE_TAGS, RAW_TAGS, VOID_TAGS, clean_block, clean_inline_tag
 from .tables import wrap_raw_tables
 
 # nh3 writes attributes double-quoted and escaped, so its output can be scanned by regex.
@@ -54,11 +56,18 @@ def _line_offsets(text: str, positions: Any) -> list[int]:
 
 
 def clean_block_token(tok: Token, session: Session) -> None:
-    """Hook: sanitise a block of author HTML; its tables then scroll like Markdown ones."""
-    raw, line = tok["raw"], session.line_of(tok)
+    """Hook: sanitise a block of author HTML."""
+    tok["raw"] = sanitise_block(tok["raw"], session, session.line_of(tok))
+
+
+def sanitise_block(raw: str, session: Session, line: int) -> str:
+    """Author HTML starting on `line`, sanitised, with what was removed reported; its tables
+    then scroll like Markdown ones."""
+    raw, formulas = formulas_in_html(raw, session, line)
     cleaned = clean_block(raw)
     _report_removed(raw, cleaned, session, line)
-    tok["raw"] = wrap_raw_tables(check_raw_images(cleaned, raw, session, line), session)
+    gather_dropped(raw, RAW_TAGS, session, line)
+    return put_formulas(wrap_raw_tables(check_raw_images(cleaned, raw, session, line), session), formulas)
 
 
 def _report_removed(raw: str, cleaned: str, session: Session, line: int) -> None:
@@ -96,6 +105,7 @@ def _clean_inline(raw: str, stack: list[str], session: Session, line: int) -> st
         session.warning("body.unsafe-html", f"removed HTML tag {raw[:40]!r}", line)
         return ""
     _report_removed(raw, cleaned, session, line)
+    gather_dropped(raw, INLINE_TAGS, session, line)
     if closing:
         if name not in stack:
             return ""

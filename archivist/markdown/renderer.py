@@ -7,7 +7,7 @@ from typing import Any
 from mistune import HTMLRenderer
 from mistune.util import escape, safe_entity
 
-from .context import Session, Token, add_hook, set_render
+from .context import Session, Token, add_end_hook, add_hook, report_parse_warnings, set_render
 
 
 def create_renderer() -> HTMLRenderer:
@@ -40,6 +40,7 @@ def render_thematic_break(renderer: Any) -> str:
 
 def register(md: Any) -> None:
     add_hook(md, "block_error", report_block_error)
+    add_end_hook(md, report_parse_warnings)
     set_render(md, "text", render_text)
     set_render(md, "block_error", render_block_error)
     set_render(md, "linebreak", render_linebreak)

@@ -4,9 +4,9 @@ Why an allow-list: articles come from many hands and are published on the archiv
 origin, so any script that slipped through would run with the site's authority. Authors
 need ordinary text markup (emphasis, tables, definition lists, details) and nothing that
 executes, loads from other hosts without review, or restyles the page: so no script,
-style, iframe, object, embed, form or svg elements, no on* or style attributes, and only
-http, https, ftp, mailto, tel and relative URLs (a doi: link becomes its https://doi.org/
-address, as in Markdown).
+style, iframe, object, embed, form or svg elements, no on* or style attributes, classes only
+as the theme's callout classes (callouts.author_class), and only http, https, ftp, mailto,
+tel and relative URLs (a doi: link becomes its https://doi.org/ address, as in Markdown).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 
 import nh3
 
+from .callouts import author_class
 from .urls import doi_href
 
 INLINE_TAGS = frozenset(
@@ -43,7 +44,7 @@ RAW_ATTRIBUTES: dict[str, set[str]] = {
     "details": {"open"},
     "q": {"cite"},
     "blockquote": {"cite"},
-    "*": {"lang", "dir"},
+    "*": {"lang", "dir", "class"},  # class: only the callout classes survive (callouts.author_class)
 }
 # Places an in-page link points at: `id`, and `name` on <a>, which rawlinks turns into an id and keeps unique.
 RAW_ATTRIBUTES["*"] = RAW_ATTRIBUTES["*"] | {"id"}
@@ -84,8 +85,11 @@ def _final_attributes() -> dict[str, set[str]]:
     return attributes
 
 
-def _open_doi(tag: str, attribute: str, value: str) -> str:
-    """nh3 hook: a 'doi:' href (allowed for authors only so this can see it) becomes a doi.org link."""
+def _author_filter(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 hook: a 'doi:' href (allowed for authors only so this can see it) becomes a doi.org
+    link, and a class attribute keeps only what callouts.author_class makes of it."""
+    if attribute == "class":
+        return author_class(tag, value)
     return doi_href(value) if attribute == "href" else value
 
 
@@ -94,7 +98,7 @@ _AUTHOR = nh3.Cleaner(
     tags=set(RAW_TAGS),
     clean_content_tags=CONTENT_DROPPED,
     attributes=RAW_ATTRIBUTES,
-    attribute_filter=_open_doi,
+    attribute_filter=_author_filter,
     url_schemes=URL_SCHEMES | {"doi"},
     strip_comments=True,
     link_rel="noopener noreferrer",

@@ -1,14 +1,92 @@
-"""Tables, from GFM or raw HTML, each in a labelled, focusable region that scrolls sideways on small screens."""
+"""Tables, from GFM or raw HTML, each in a labelled, focusable region that scrolls sideways on small screens.
+
+Pipe tables follow GFM: a body row with fewer cells than the header is filled with empty
+cells, and one with more loses the extra cells, with a warning naming them (mistune instead
+turned the whole table into a paragraph). Header and delimiter rows of different lengths make
+no table in GFM (kramdown and Pandoc accept them): the lines stay a paragraph, as GFM has it,
+and a warning on the header line says why.
+"""
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Callable, Match
 
-from mistune.plugins.table import table, table_in_list, table_in_quote
+from mistune.plugins.table import (
+    _parse_invalid_pipe_table,
+    _process_thead,
+    _split_table_cells,
+    _strip_pipe_table_row,
+    _strip_table_line,
+    table,
+    table_in_list,
+    table_in_quote,
+)
 from mistune.util import escape
 
-from .context import Session, Token, add_hook, set_render
+from .context import Session, Token, add_hook, set_render, warn_while_parsing
+
+_DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*")
+
+
+def parse_pipe_table(block: Any, m: Match[str], state: Any) -> int | None:
+    """A table whose rows start and end with '|'."""
+    return _parse_table(m, state, _strip_pipe_table_row, pipes=True)
+
+
+def parse_nptable(block: Any, m: Match[str], state: Any) -> int | None:
+    """A table whose rows need not start or end with '|'."""
+    return _parse_table(m, state, _strip_table_line, pipes=False)
+
+
+def _parse_table(m: Match[str], state: Any, strip: Callable[[str], str | None], pipes: bool) -> int | None:
+    header = strip(m.group(0))
+    pos = m.end()
+    delimiter_line = state.get_line(pos)
+    delimiter = strip(delimiter_line) if header is not None else None
+    if delimiter is None:
+        return None
+    thead, aligns = _process_thead(header, delimiter)
+    if thead is None:
+        _explain_non_table(state, m.start(), header, delimiter_line, delimiter)
+        return _parse_invalid_pipe_table(state, pos + len(delimiter_line)) if pipes else None
+    pos += len(delimiter_line)
+    rows = []
+    while pos < state.cursor_max:
+        line = state.get_line(pos)
+        text = strip(line)
+        if text is None:
+            break
+        rows.append(_row(text, aligns, state, pos))
+        pos += len(line)
+    state.append_token({"type": "table", "children": [thead, {"type": "table_body", "children": rows}]})
+    return pos
+
+
+def _row(text: str, aligns: list[str | None], state: Any, pos: int) -> Token:
+    """GFM: missing cells are empty; extra cells are not shown, and the author is told which."""
+    cells = _split_table_cells(text)
+    extra = [cell for cell in cells[len(aligns):]]
+    if extra:
+        shown = ", ".join(f"'{cell[:30]}'" for cell in extra[:3]) + (", ..." if len(extra) > 3 else "")
+        warn_while_parsing(state, "body.table-cells", f"this row has {len(cells)} cells but the table "
+                           f"{len(aligns)} columns; the extra cells ({shown}) are not shown", state.line_at(pos))
+    cells = cells[:len(aligns)] + [""] * (len(aligns) - len(cells))
+    return {"type": "table_row", "children": [
+        {"type": "table_cell", "text": cell, "attrs": {"align": align, "head": False}}
+        for cell, align in zip(cells, aligns)]}
+
+
+def _explain_non_table(state: Any, start: int, header: str, line: str, delimiter: str) -> None:
+    """Warn when the second line is a delimiter row, so the author meant a table."""
+    cells = _split_table_cells(delimiter)
+    if "|" not in line or not all(_DELIMITER_CELL.fullmatch(cell) for cell in cells):
+        return  # not a delimiter row (or a setext underline): ordinary text
+    count = len(_split_table_cells(header))
+    warn_while_parsing(state, "body.table-cells", f"not a table: the header row has {count} cells and the "
+                       f"delimiter row {len(cells)}; a table needs as many in both, so these lines are shown as text",
+                       state.line_at(start))
 
 
 def number_table(tok: Token, session: Session) -> None:
@@ -86,6 +164,8 @@ def wrap_raw_tables(html: str, session: Session) -> str:
 
 def register(md: Any) -> None:
     table(md)
+    md.block.register("table", None, parse_pipe_table)
+    md.block.register("nptable", None, parse_nptable)
     table_in_quote(md)
     table_in_list(md)
     add_hook(md, "table", number_table)

@@ -39,6 +39,8 @@ _SPACE_BEFORE_OPEN = set(" \t\n\u00a0\u202f([{<\u2014\u2013-/") | {q[0].strip() 
 _QUOTE_RE = re.compile(r"[\"']")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 _DECADE_RE = re.compile(r"\d\d(?:s\b|\b)")
+# A table's delimiter row shown as text (a table GFM does not accept): its dashes are not dashes.
+_DELIMITER_ROW = re.compile(r"\s*\|?(?:\s*:?-+:?\s*\|)+(?:\s*:?-+:?\s*)?")
 _OPAQUE = {"codespan", "inline_math", "display_math", "block_math", "inline_html", "footnote_ref"}
 
 
@@ -68,6 +70,9 @@ class Smartener:
                 self.run(tok["children"])
 
     def text(self, text: str) -> str:
+        if "|" in text and _DELIMITER_ROW.fullmatch(text):
+            self.prev = "|"
+            return text
         if "http" not in text and "www." not in text:
             return self._prose(text)
         out, pos = [], 0

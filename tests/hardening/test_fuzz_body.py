@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivist.markdown import BodyContext, render_body
+from archivist.markdown import BodyContext, MarkdownOptions, render_body
 from harness import CASES, assert_well_formed, line_count, load_site, make_site, scaled
 from html_checks import fragment_problems
 from xss_site import PNG, payloads
@@ -30,20 +30,31 @@ FRAGMENTS = [
     "{#custom-id}", "Caption: *Figure 1*", "Table: cap", "\t\ttabs", "\u00a0nbsp", "\u200bzero", "\u202eRTL",
     "ﬁ ligature", "🙂", "\r", "\\", "`code", "``", "**bold", "__under", "~~strike", "^sup^", "~sub~", "&amp;",
     "&#0;", "&#x110000;", "&bogus;", "<", ">", "\"quoted\"", "'single'", "--", "...", "---title", "",
+    # Markdown written for kramdown, Pandoc, GitHub and R Markdown
+    " ```{r}", "  ```{python}", "   ```{figure} figure.png", "   :alt: A", "  ```{note}", "    ```{r}",
+    '<div class="alert alert-warning">', '<div markdown="1">', '<div markdown="span">', '<td markdown="span">**b**',
+    '<p markdown="1">*x*</p>', '<details markdown="block">', "</details>", '<span class="fa site-header">',
+    "{:toc}", "* TOC", "{:.no_toc}", "{: #id .note}", "{: .alert .alert-info}", "{:ref: .x}", "{::comment}",
+    "> [!NOTE]", "> [!warning]", "::: {.callout-note title=\"T\"}", "::: warning", ":::", "::::",
+    "\\\\(x^2\\\\)", "\\\\[", "\\\\]", "\\(\\frac{1}{2}\\)", "\\[", "\\]", "|:-------|:---:|", "| a | b | c |",
+    "# Endnotes", "## Notas",
 ]
 
 body_lines = st.lists(st.sampled_from(FRAGMENTS) | st.sampled_from(payloads()) | st.text(max_size=30), max_size=25)
 BODY_START = 6  # the first body line in the files the site tests write
 
 
-def context(path: str = "content/articles/a.md") -> BodyContext:
+def context(path: str = "content/articles/a.md", options: MarkdownOptions = MarkdownOptions()) -> BodyContext:
     return BodyContext(path=path, first_line=BODY_START, lang="en", labels={},
                        resolve_article=lambda slug: "/site/articles/a/" if slug == "a" else None,
-                       asset_exists=lambda relative: relative == "figure.png")
+                       asset_exists=lambda relative: relative == "figure.png", options=options)
 
 
-def check_render(source: str) -> None:
-    body, diagnostics = render_body(source, context())
+ALL_MATH = MarkdownOptions(math=("dollars", "double_backslash", "single_backslash"))
+
+
+def check_render(source: str, options: MarkdownOptions = MarkdownOptions()) -> None:
+    body, diagnostics = render_body(source, context(options=options))
     lines = source.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
     for d in diagnostics:
         assert d.path == "content/articles/a.md", d
@@ -53,10 +64,20 @@ def check_render(source: str) -> None:
 
 
 @settings(max_examples=scaled(1500), **SETTINGS)
-@given(lines=body_lines, separator=st.sampled_from(["\n", "\n\n", "\r\n", " "]))
-def test_any_body_renders_safely(lines: list[str], separator: str) -> None:
+@given(lines=body_lines, separator=st.sampled_from(["\n", "\n\n", "\r\n", " "]), all_math=st.booleans())
+def test_any_body_renders_safely(lines: list[str], separator: str, all_math: bool) -> None:
     CASES["bodies rendered"] += 1
-    check_render(separator.join(lines))
+    check_render(separator.join(lines), ALL_MATH if all_math else MarkdownOptions())
+
+
+@settings(max_examples=scaled(200), **SETTINGS)
+@given(opening=st.sampled_from(['<div markdown="1">\n', '<div class="alert">\n\n', "::: note\n", "> [!NOTE]\n> "]),
+       depth=st.integers(1, 400), core=st.sampled_from(FRAGMENTS))
+def test_nested_boxes_and_markdown_in_html_render_safely(opening: str, depth: int, core: str) -> None:
+    """Elements that hold Markdown, nested hundreds deep and closed again, end in a limit, not a crash."""
+    CASES["nested boxes rendered"] += 1
+    closing = {"<": "\n</div>\n", ":": "\n:::\n", ">": "\n"}[opening[0]]
+    check_render(opening * depth + core + closing * depth)
 
 
 @settings(max_examples=scaled(300), **SETTINGS)

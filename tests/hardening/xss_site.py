@@ -16,6 +16,7 @@ description = "</title><script>window.__xss=1</script>"
 base_url = "http://127.0.0.1/site/"
 publisher = "\\"><img src=x onerror=window.__xss=1>"
 citation_styles = ["apa"]
+markdown_math_delimiters = ["dollars", "double_backslash", "single_backslash"]
 """
 
 

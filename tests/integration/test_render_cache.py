@@ -121,6 +121,8 @@ def test_base_url_is_part_of_the_key(site: Path) -> None:
     assert site_fingerprint(config.language, config.base_url, ["a", "b", "c"]) != first
     assert site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions(subscript=False)) != first
     assert site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions(superscript=False)) != first
+    assert site_fingerprint(config.language, config.base_url, ["a", "b"],
+                            MarkdownOptions(math=("dollars", "double_backslash"))) != first
     assert site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions()) == first
     # links to an article's old address lead to the article: the addresses decide the HTML too
     moved = site_fingerprint(config.language, config.base_url, ["a", "b"], MarkdownOptions(), [("old/a", "a")])

@@ -75,3 +75,24 @@ def test_the_settings_import_nothing_from_later_steps():
     code = "import sys, archivist.config; print(sorted(m for m in sys.modules if m.startswith('archivist')))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "['archivist', 'archivist.config', 'archivist.diagnostics', 'archivist.locales']"
+
+
+def test_math_delimiters_default_to_dollars_and_take_only_known_distinct_names(tmp_path):
+    assert config.load(write(tmp_path, "")).markdown_math_delimiters == ("dollars",)
+    site = config.load(write(tmp_path, 'markdown_math_delimiters = ["dollars", "double_backslash"]\n'))
+    assert site.markdown_math_delimiters == ("dollars", "double_backslash")
+    assert config.load(write(tmp_path, "markdown_math_delimiters = []\n")).markdown_math_delimiters == ()
+    write(tmp_path, 'markdown_math_delimiters = ["dollar"]\nmarkdown_math_delimiter = ["dollars"]\n')
+    with pytest.raises(ContentError) as caught:
+        config.load(tmp_path)
+    found = [(d.line, d.code) for d in caught.value.diagnostics]
+    assert found == [(5, "config.invalid"), (6, "config.unknown-key")]
+    assert "'dollars', 'double_backslash', 'single_backslash'" in caught.value.diagnostics[0].message
+    assert "did you mean 'markdown_math_delimiters'" in caught.value.diagnostics[1].message
+
+
+@pytest.mark.parametrize("toml", ['["dollars", "dollars"]', '["double_backslash", 1]', '"dollars"'])
+def test_math_delimiters_reject_repeats_other_types_and_a_bare_string(tmp_path, toml):
+    with pytest.raises(ContentError) as caught:
+        config.load(write(tmp_path, f"markdown_math_delimiters = {toml}\n"))
+    assert [d.code for d in caught.value.diagnostics] == ["config.invalid"]

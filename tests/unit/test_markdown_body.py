@@ -29,6 +29,22 @@ def test_toc_follows_shifted_levels_when_author_used_h1():
     assert "<h4 id=\"deep\">" in body.html
 
 
+def test_an_authors_empty_notes_heading_titles_the_notes_and_leaves_the_contents():
+    source = "# Lesson\n\nText.[^1]\n\n## Step\n\nMore.\n\n# Notas\n\n[^1]: Uma nota.\n"
+    body, _ = render_body(source, ctx("pt", notes="Notas de rodapé"))
+    assert [h.text for h in body.toc] == ["Lesson", "Step"]
+    assert body.notes_title == "Notas" and body.html.count("Notas") == 1
+    assert '<h2 id="notes-title">Notas</h2>' in body.html
+    plain, _ = render_body("Text.[^1]\n\n[^1]: Note.\n", ctx(notes="Notes"))
+    assert plain.notes_title == "" and '<h2 id="notes-title">Notes</h2>' in plain.html
+
+
+def test_headings_marked_no_toc_stay_in_the_text_but_not_in_the_contents():
+    body, _ = render_body("## Kept\n\n## Aside\n{:.no_toc}\n\n## Named\n{: #own}\n", ctx())
+    assert [(h.id, h.text) for h in body.toc] == [("kept", "Kept"), ("own", "Named")]
+    assert '<h2 id="aside">Aside</h2>' in body.html
+
+
 def test_paragraph_ids_skip_notes_captions_and_figures():
     source = (
         "One[^n].\n\n![Alt](a.png \"Caption\")\n\n```{figure} b.png\n:alt: B\n\nCaption one.\n\nCaption two.\n```\n\n"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.markdown import BodyContext, render_body
+from archivist.markdown import BodyContext, MarkdownOptions, render_body
 
 FIRST_LINE = 10  # the body starts on file line 10, after the front matter
 
@@ -105,6 +105,31 @@ def test_unknown_directive_and_figure_option_are_warnings():
     ]
 
 
+def test_indented_fences_report_on_their_own_lines_and_end_where_they_close():
+    source = ("Intro.\n\n  ```{note}\n  Hi.\n  ```\n\n ```{figure} map.svg\n :alt: Map\n :width: 30\n ```\n\n"
+              "   ```{r}\n   x\n   ```\n\nCited[^1].\n\n[^1]: Defined after the fences.\n")
+    assert found(source) == [("warning", "body.unknown-directive", 12), ("warning", "body.figure-option", 18)]
+
+
+def test_dropped_classes_make_one_warning_per_article_naming_each_once():
+    source = ('<div class="alert alert-warning btn">\nA.\n</div>\n\nText <i class="fa fa-plus">x</i>.\n\n'
+              '<p class="btn site-header">B</p>\n')
+    _, diagnostics = render_body(source, ctx())
+    [problem] = [d for d in diagnostics if d.code == "body.html-class"]
+    assert problem.line == 10 and problem.severity == "warning"
+    assert "'btn', 'fa', 'fa-plus', 'site-header'" in problem.message
+
+
+def test_mathjax_math_in_raw_html_is_math_when_the_site_reads_it_and_errors_keep_their_line():
+    options = MarkdownOptions(math=("dollars", "double_backslash"))
+    context = BodyContext(path="content/articles/a.md", first_line=FIRST_LINE, lang="en", labels={},
+                          resolve_article=lambda slug: None, asset_exists=lambda path: True, options=options)
+    source = "Intro.\n\n<ul>\n<li>\\(x\\) and <code>\\(y\\)</code></li>\n<li>\\(\\frac{1}{\\)</li>\n</ul>\n"
+    body, diagnostics = render_body(source, context)
+    assert [(d.code, d.line) for d in diagnostics] == [("body.math", 14)]
+    assert "<li><math" in body.html and "<code>\\(y\\)</code>" in body.html
+
+
 def test_removed_raw_html_is_a_warning():
     assert found("Safe.\n\n<script>alert(1)</script>\n") == [("warning", "body.unsafe-html", 12)]
 
@@ -140,6 +165,8 @@ def test_diagnostics_are_formatted_with_path_and_line():
 # what must come before it, which of its two copies the code is reported for).
 EVERY_CODE = [
     ("body.undefined-footnote", "See[^nope] here.", 0, "", (0, 1)),
+    ("body.undefined-footnote", "<table><tr>\n<td markdown=\"span\">See[^nope]</td>\n</tr></table>", 1, "", (0, 1)),
+    ("body.undefined-footnote", "<div markdown=\"1\">\nOne.\n\nSee[^nope].\n</div>", 3, "", (0, 1)),
     ("body.duplicate-footnote", "[^d]: Again.", 0, "Cite[^d].\n\n[^d]: First.\n\n", (0, 1)),
     ("body.unused-footnote", "[^u]: Never cited.", 0, "", (0,)),  # the second copy is a duplicate
     ("body.missing-alt", "Map: ![](map.svg)", 0, "", (0, 1)),
@@ -166,6 +193,16 @@ EVERY_CODE = [
     ("body.duplicate-id", "## Sources {#cite}", 0, "", (0, 1)),  # the page's own citation box
     ("body.duplicate-id", "Mark <a id=\"here\"></a> here.", 0, "", (1,)),  # the first copy takes it
     ("body.duplicate-id", "<div>\n<p>Mark:</p>\n<a name=\"notes\"></a>\n</div>", 2, "", (0, 1)),
+    ("body.math-delimiters", "The period \\\\(T\\\\) of carbon.", 0, "", (0,)),  # once per article
+    ("body.math-delimiters", "<div>\n<p>An age \\(x\\).</p>\n</div>", 1, "", (0,)),  # HTML has no escapes
+    ("body.html-class", "<div class=\"site-header\">\nText.\n</div>", 0, "", (0,)),  # once per article
+    ("body.html-class", "Text <span class=\"visually-hidden\">hidden</span>.", 0, "", (0,)),
+    ("body.html-class", "<div class=\"alert\">\n\n*Box*\n\n<p class=\"fa\">x</p>\n\n</div>", 4, "", (0,)),
+    ("body.attribute-list", "Text.\n{: .fancy #x}", 1, "", (0, 1)),
+    ("body.attribute-list", "{:ref: .x}", 0, "", (0, 1)),
+    ("body.toc-marker", "* TOC\n{:toc}", 1, "", (0, 1)),
+    ("body.table-cells", "| a | b |\n| --- |\n| 1 | 2 |", 0, "", (0, 1)),  # no table: rows differ
+    ("body.table-cells", "| a |\n| --- |\n| 1 | 2 |", 2, "", (0, 1)),  # a cell beyond the header
 ]
 
 

@@ -79,6 +79,7 @@ def test_fixture_files_hold_enough_examples():
 @pytest.mark.parametrize(("options", "markdown", "expected"), EXAMPLES)
 def test_example(options: dict[str, str], markdown: str, expected: str):
     syntax = MarkdownOptions(subscript=options.get("subscript", "true") == "true",
-                             superscript=options.get("superscript", "true") == "true")
+                             superscript=options.get("superscript", "true") == "true",
+                             math=tuple(options.get("math", "dollars").split(",")))
     body, _ = render_body(markdown, example_context(options.get("lang", "en-US"), syntax, options.get("root", "/")))
     assert body.html.strip() == expected.strip()
