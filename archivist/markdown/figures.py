@@ -1,8 +1,11 @@
 """Numbered figures: a ```{figure} directive, or a paragraph holding one titled image.
 
-A caption that already numbers itself ("Figure 3:", "Fig. 3.", "Figure 3 –", in the
-article's word for figure or in English) gets no second number: the author's caption is
-shown exactly as written, with a warning, since "Figure 1. Figure 3: …" helps nobody.
+A caption that already numbers itself ("Figure 3:", "Fig. 3.", "Imagem 3 –", in the
+article's word for figure or in a word for it that archives commonly use) gets no second
+number: the author's caption is shown exactly as written, with a warning, since
+"Figure 1. Figure 3: …" helps nobody. Once one caption numbers itself, the author is numbering
+the article's figures, so none of them gets an automatic number: an uncaptioned "Figure 1."
+beside the author's own "Figure 1:" would only mislead.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from mistune.directives._base import BaseDirective, DirectivePlugin
 from mistune.directives._fenced import _directive_re, _type_re
 from mistune.util import escape, escape_url
 
-from .context import Session, Token, add_hook, set_render
+from .context import Session, Token, add_end_hook, add_hook, set_render
 from .images import check_image, image_size, img_tag
 from .positions import LineState
 from .text import plain_text
@@ -27,6 +30,13 @@ _SELF_NUMBER = re.compile(
     r"\s*(?P<word>[^\W\d_]+)(?P<dot>\.)?\s*(?P<number>\d+(?:\.\d+)*[a-z]?)\s*(?:[:.|\-\u2013\u2014\uff1a]|$)",
     re.IGNORECASE,
 )
+# Words for "figure" that captions written for other tools start with, in the languages the
+# interface speaks and a few more an archive brings (compared case-blind, abbreviations too).
+FIGURE_WORDS = frozenset({
+    "figure", "fig", "figura", "figuur", "abbildung", "abb", "bild", "imagem", "image", "illustration",
+    "ilustración", "ilustração", "grafik", "gráfico", "grafico", "carte", "mapa", "map", "plate", "planche",
+    "그림", "图", "圖", "図", "شكل", "الشكل",
+})
 
 
 class FigureDirective(DirectivePlugin):
@@ -120,14 +130,22 @@ def number_figure(tok: Token, session: Session) -> None:
     attrs["label"] = f"{session.ctx.label('figure')} {number}"
     caption = _caption(tok)
     own = own_number(plain_text(caption.get("children", ())), session.ctx.label("figure"))
+    session.gathered.setdefault("figures", []).append(attrs)
     if own:
-        attrs["label"] = ""
+        session.gathered.setdefault("self-numbered", []).append(own)
         session.warning("body.figure-number", f"the caption numbers itself ('{own}'), so it is shown as written, "
-                        f"without the automatic '{session.ctx.label('figure')} {number}'", caption.get("_line") or line)
+                        f"and the article's figures are not numbered automatically", caption.get("_line") or line)
     for name, at in tok.pop("_unknown", []):
         session.warning("body.figure-option", f"unknown figure option ':{name}:'", at)
     attrs["src"] = check_image(attrs["url"], attrs["alt"], session, line)
     attrs["size"] = image_size(attrs["src"], session) if attrs["src"] else None
+
+
+def leave_numbering_to_the_author(state: Any, session: Session) -> None:
+    """End hook: when any caption numbers itself, no figure of the article gets a number of ours."""
+    if session.gathered.get("self-numbered"):
+        for attrs in session.gathered.get("figures", ()):
+            attrs["label"] = ""
 
 
 def _caption(tok: Token) -> Token:
@@ -146,7 +164,7 @@ def own_number(caption: str, label: str) -> str:
     if not m:
         return ""
     word = m.group("word").casefold()
-    names = {label.casefold(), "figure"}
+    names = FIGURE_WORDS | {label.casefold()}
     abbreviated = m.group("dot") and len(word) >= 3 and any(name.startswith(word) for name in names)
     return m.group(0).strip() if word in names or abbreviated else ""
 
@@ -174,6 +192,7 @@ def register(md: Any) -> None:
     IndentedFencedDirective([FigureDirective()])(md)
     add_hook(md, "paragraph", promote_image)
     add_hook(md, "figure", number_figure)
+    add_end_hook(md, leave_numbering_to_the_author)
     set_render(md, "figure", render_figure)
     set_render(md, "figure_caption", render_caption)
     set_render(md, "figure_caption_blocks", render_caption_blocks)

@@ -22,7 +22,7 @@ from .urls import scheme_of
 # nh3 writes every attribute double-quoted with '"' escaped, so a value never holds a quote.
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s\"'=<>/]+(?:=\"[^\"]*\")?)*)\s*/?>")
 _ATTRIBUTE = re.compile(r"\s+([^\s\"'=<>/]+)(?:=\"([^\"]*)\")?")
-_WATCHED = ("id=", "name=", "href=", "src=")
+_WATCHED = ("id=", "name=", "href=", "src=", "<a")
 SOURCE = "_html_source"
 
 
@@ -55,7 +55,7 @@ def settle(cleaned: str, session: Session, line_of: Callable[[str, int], int]) -
         index = seen.get(name, 0)
         seen[name] = index + 1
         attributes = [(key.lower(), value) for key, value in _ATTRIBUTE.findall(m.group(2))]
-        if not any(key in ("id", "name", "href", "src") for key, _ in attributes):
+        if name != "a" and not any(key in ("id", "name", "href", "src") for key, _ in attributes):
             return m.group(0)
         kept = _settle_attributes(name, attributes, session, lambda: line_of(name, index))
         return f"<{m.group(1)}{''.join(_attribute(k, v) for k, v in kept)}>"
@@ -71,8 +71,8 @@ def _settle_attributes(name: str, attributes: list[tuple[str, str]], session: Se
     kept_id = bool(anchor) and not any(ch.isspace() for ch in anchor) and claim_id(anchor, session, line())
     out = []
     for key, value in values.items():
-        if key in ("id", "name"):
-            continue
+        if key in ("id", "name") or (key == "rel" and "href" not in values):
+            continue  # the sanitiser adds rel to every <a>; HTML allows it only on a link
         if key == "href" and name == "a" and not scheme_of(value):
             value = local_href(value, session, line())
         elif key == "src" and name == "img" and is_root_path(value):

@@ -125,6 +125,13 @@ def test_an_old_address_lands_on_the_article(served, page_factory, old):
     assert not watched.problems()
 
 
+def test_an_old_address_keeps_its_fragment_on_the_way(served, page_factory):
+    watched = page_factory(viewport="phone")
+    watched.page.goto(served.url_for("en/lessons/Old-Name/") + "#p2")
+    watched.page.wait_for_url(served.url_for(MOVED) + "#p2")
+    assert not watched.problems()
+
+
 def test_old_addresses_keep_their_case_as_the_host_does(served, page_factory):
     watched = page_factory(viewport="desktop")
     response = watched.page.goto(served.url_for("en/lessons/old-name/"))

@@ -118,8 +118,25 @@ def test_unique_id_avoids_page_ids_and_repeats():
 def test_a_caption_numbered_in_the_articles_own_word_is_not_numbered_again():
     body, diagnostics = render_body('![지도](a.png "그림 3. 해안")\n\n![지도](b.png "해안")\n', ctx("ko", figure="그림"))
     assert "<figcaption>그림 3. 해안</figcaption>" in body.html
-    assert '<span class="figure-label">그림 2.</span> 해안' in body.html
+    assert "<figcaption>해안</figcaption>" in body.html  # the author numbers this article's figures
+    assert "figure-label" not in body.html
     assert [(d.code, d.line) for d in diagnostics] == [("body.figure-number", 1)]
+
+
+def test_once_the_author_numbers_figures_none_gets_an_automatic_number():
+    """An uncaptioned figure before the author's own 'Figure 1:' would otherwise be a second Figure 1."""
+    source = '![Map](a.png)\n\n![Plan](b.png "Figure 1: The plan.")\n\n![Key](c.png "Imagem 2 – A legenda.")\n'
+    body, diagnostics = render_body(source, ctx("en", figure="Figure"))
+    assert "figure-label" not in body.html
+    assert "<figcaption>Figure 1: The plan.</figcaption>" in body.html
+    assert "<figcaption>Imagem 2 – A legenda.</figcaption>" in body.html
+    assert [(d.code, d.line) for d in diagnostics] == [("body.figure-number", 3), ("body.figure-number", 5)]
+
+
+def test_figures_are_numbered_when_no_caption_numbers_itself():
+    body, _ = render_body('![Map](a.png "The coast.")\n\n![Plan](b.png "Figure shows the plan.")\n', ctx("en", figure="Figure"))
+    assert '<span class="figure-label">Figure 1.</span> The coast.' in body.html
+    assert '<span class="figure-label">Figure 2.</span> Figure shows the plan.' in body.html
 
 
 def test_titles_follow_the_sites_subscript_and_superscript_settings():
