@@ -65,6 +65,8 @@ def number_heading(tok: Token, session: Session) -> None:
     """Hook: shift the level under the page's h1, give an id, remember it for the contents."""
     attrs = tok["attrs"]
     level = min(attrs["level"] + session.heading_shift, 6)
+    if not session.in_notes:
+        _check_level(attrs["level"], level, session, session.line_of(tok))
     attrs["level"] = level
     given = _take_attributes(tok["children"])
     text = plain_text(tok["children"])
@@ -76,6 +78,18 @@ def number_heading(tok: Token, session: Session) -> None:
             session.named_headings.append((text.strip(), attrs["id"]))
     if session.depth == 0 and not session.in_notes and level in TOC_LEVELS:
         session.headings.append(tok)
+
+
+def _check_level(written: int, level: int, session: Session, line: int) -> None:
+    """Warn when a heading skips a level ('####' under '##'): screen readers and the page's
+    outline go by levels, and the page is left as written since only the author knows which
+    level was meant. The page title is the level above the body's first."""
+    previous = session.gathered.setdefault("heading-level", [1])
+    if level > previous[0] + 1:
+        above = "the title" if previous[0] == 1 else f"'{'#' * (previous[0] - session.heading_shift)}'"
+        session.warning("body.heading-level", f"heading '{'#' * written}' follows {above} and skips a level;"
+                        f" write '{'#' * (previous[0] + 1 - session.heading_shift)}' or fill the level between", line)
+    previous[0] = level
 
 
 def _take_attributes(children: list[Token]) -> str:

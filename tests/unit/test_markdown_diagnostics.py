@@ -188,6 +188,7 @@ EVERY_CODE = [
     ("body.ambiguous-script", "[RUMSEY~8~1~2505~310017](https://example.org/)", 0, "", (0, 1)),
     ("body.code-option", "```python hl_lines=\"9\"\nx = 1\n```", 0, "", (0, 1)),
     ("body.code-language", "```pyhton\nx = 1\n```", 0, "", (0,)),  # once per article and name
+    ("body.heading-level", "## Methods\n\n#### Sampling", 2, "", (0, 1)),
     ("body.missing-anchor", "See [the method](#nowhere).", 0, "", (0, 1)),
     ("body.missing-anchor", "<div>\n<p>See:</p>\n<a href=\"#nowhere\">the method</a>\n</div>", 2, "", (0, 1)),
     ("body.duplicate-id", "## Sources {#cite}", 0, "", (0, 1)),  # the page's own citation box
