@@ -10,11 +10,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import unquote
 
-from .diagnostics import Diagnostic, error
-from .jobs import OutputJob
+from archivist.diagnostics import Diagnostic, error
+from archivist.jobs import OutputJob
 
 if TYPE_CHECKING:
-    from .library import Entry
+    from archivist.library import Entry
 
 REDIRECT_TEMPLATE = "redirect.html"
 # Letters and digits of any script and the punctuation a path segment may hold without escaping,

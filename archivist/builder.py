@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import SiteConfig
-from .diagnostics import Diagnostic, has_errors, normalise
-from .incremental import (BuildRecord, build_fingerprint, forget_record, input_stats, output_stats, read_record,
+from archivist.config import SiteConfig
+from archivist.diagnostics import Diagnostic, has_errors, normalise
+from archivist.incremental import (BuildRecord, build_fingerprint, forget_record, input_stats, output_stats, read_record,
                           record_path, write_record)
-from .fingerprint import settings_digest
-from .options import BuildOptions
-from .spool import Spool
-from .write import WriteReport, commit
+from archivist.util.digests import settings_digest
+from archivist.options import BuildOptions
+from archivist.render.spool import Spool
+from archivist.write import WriteReport, commit
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     present = output_stats(output)
     if record is not None and record.outputs == present and record.inputs == inputs:
         return _unchanged(record)
-    from .site import Previous, build_site  # only a build with work to do needs the whole pipeline
+    from archivist.site import Previous, build_site  # only a build with work to do needs the whole pipeline
 
     previous = None
     if record is not None and record.outputs == present:

@@ -6,18 +6,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .citations.csl import csl_item
-from .citations.engine import PINPOINT_SENTINEL, CitationEngine, FormattedCitation, ItemCitations
-from .citations.errors import CitationError
-from .citations.exports import to_bibtex, to_csl_json, to_ris
-from .citations.pool import default_workers
-from .citations.styles import citation_language, forced_locale
-from .config import SiteConfig
-from .diagnostics import Diagnostic, error
-from .library import Entry
-from .markdown import MarkdownOptions, inline_text
-from .metadata import build_page_metadata
-from .model import Article
+from archivist.citations.csl import csl_item
+from archivist.citations.engine import PINPOINT_SENTINEL, CitationEngine, FormattedCitation, ItemCitations
+from archivist.citations.errors import CitationError
+from archivist.citations.exports import to_bibtex, to_csl_json, to_ris
+from archivist.citations.pool import default_workers
+from archivist.citations.styles import citation_language, forced_locale
+from archivist.config import SiteConfig
+from archivist.diagnostics import Diagnostic, error
+from archivist.library import Entry
+from archivist.markdown import MarkdownOptions, inline_text
+from archivist.metadata import build_page_metadata
+from archivist.model import Article
 
 
 @dataclass(frozen=True)

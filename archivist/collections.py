@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from .datafiles import AuthorRecord, JournalRecord, SiteData
-from .library import Entry
-from .model import Person
-from .naming import ascii_slug, fold, initial_of, name_key, natural_key, short_hash
+from archivist.datafiles import AuthorRecord, JournalRecord, SiteData
+from archivist.library import Entry
+from archivist.model import Person
+from archivist.util.names import ascii_slug, fold, initial_of, name_key, natural_key, short_hash
 
 JOURNAL_TYPES = frozenset({"article-journal", "article", "review", "review-book"})
 RELATED_COUNT = 5

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .locales import PER_ITEM, names_locale
-from .diagnostics import ContentError, Diagnostic, did_you_mean, error
+from archivist.util.locales import PER_ITEM, names_locale
+from archivist.diagnostics import ContentError, Diagnostic, did_you_mean, error
 
 DEFAULT_STYLES = (
     "apa",

@@ -9,9 +9,9 @@ from typing import Any, Callable
 
 import yaml
 
-from . import frontmatter
-from .diagnostics import Diagnostic, did_you_mean, error
-from .identifiers import normalise_orcid, valid_issn
+from archivist import frontmatter
+from archivist.diagnostics import Diagnostic, did_you_mean, error
+from archivist.util.identifiers import normalise_orcid, valid_issn
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 AUTHOR_KEYS = ("slug", "name", "family", "given", "particle", "suffix", "orcid", "aliases", "affiliations", "bio",

@@ -6,8 +6,8 @@ import os
 import stat
 from pathlib import Path
 
-from .diagnostics import Diagnostic, error
-from .model import SourceFile
+from archivist.diagnostics import Diagnostic, error
+from archivist.model import SourceFile
 
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024  # a long monograph is ~1 MB of Markdown; beyond this is a mistake
 

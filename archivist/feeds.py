@@ -7,12 +7,12 @@ import time
 import xml.etree.ElementTree as ET
 from typing import Iterable
 
-from .config import SiteConfig
-from .library import Entry, Library
-from .listings import with_site_data
-from .markdown import MarkdownOptions, inline_text
-from .model import PartialDate
-from .vocabulary import LICENSES
+from archivist.config import SiteConfig
+from archivist.library import Entry, Library
+from archivist.listings import with_site_data
+from archivist.markdown import MarkdownOptions, inline_text
+from archivist.model import PartialDate
+from archivist.util.vocabulary import LICENSES
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "xml:lang"  # written as is: the xml prefix is bound in every XML document

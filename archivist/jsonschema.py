@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .people import PERSON_KEYS
-from .schema import DATE, FIELDS, PAGES, SLUG
-from .vocabulary import CSL_TYPES, CSL_VARIABLES, LICENSES
+from archivist.people import PERSON_KEYS
+from archivist.schema import DATE, FIELDS, PAGES, SLUG
+from archivist.util.vocabulary import CSL_TYPES, CSL_VARIABLES, LICENSES
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "article.schema.json"
 SCHEMA_ID = "https://archivist.invalid/schema/article.schema.json"

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .model import Article
+from archivist.model import Article
 
 if TYPE_CHECKING:
-    from .collections import Collections
-    from .datafiles import SiteData
-    from .translations import Translation
+    from archivist.collections import Collections
+    from archivist.datafiles import SiteData
+    from archivist.translations import Translation
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,14 @@ class Library:
     @cached_property
     def collections(self) -> "Collections":
         """Authors, journals, years, keywords and related articles, computed once on first use."""
-        from .collections import collect
-        from .datafiles import SiteData
+        from archivist.collections import collect
+        from archivist.datafiles import SiteData
         return collect(self.entries, self.site_data or SiteData())
 
     @cached_property
     def translations(self) -> "Mapping[str, tuple[Translation, ...]]":
         """Slug -> its translation group (itself included); absent for an article without translations."""
-        from .translations import group_translations
+        from archivist.translations import group_translations
         return group_translations(self.entries)
 
     def related(self, entry: Entry) -> tuple[Entry, ...]:

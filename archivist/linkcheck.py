@@ -14,12 +14,12 @@ from functools import cached_property
 from typing import Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .aliases import REDIRECT_TEMPLATE
-from .diagnostics import Diagnostic, error, warning
-from .jobs import OutputJob
-from .library import Entry
-from .markdown.anchors import PAGE_TARGETS, closest_id, fragment_target
-from .model import Article, SiteLink
+from archivist.aliases import REDIRECT_TEMPLATE
+from archivist.diagnostics import Diagnostic, error, warning
+from archivist.jobs import OutputJob
+from archivist.library import Entry
+from archivist.markdown.anchors import PAGE_TARGETS, closest_id, fragment_target
+from archivist.model import Article, SiteLink
 
 _ORIGIN = "http://site.invalid/"  # resolves paths as a browser does, '..' stopping at the root
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from .collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
-from .naming import initial_of
-from .config import SiteConfig
-from .datafiles import load_site_data
-from .i18n import labels_for
-from .library import Entry, Library
-from .markdown import MarkdownOptions, inline_text, render_inline
-from .jobs import OutputJob
+from archivist.collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
+from archivist.util.names import initial_of
+from archivist.config import SiteConfig
+from archivist.datafiles import load_site_data
+from archivist.i18n import labels_for
+from archivist.library import Entry, Library
+from archivist.markdown import MarkdownOptions, inline_text, render_inline
+from archivist.jobs import OutputJob
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .vocabulary import LICENSES
+from archivist.util.vocabulary import LICENSES
 
 Tag = tuple[str, str]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .diagnostics import Diagnostic, did_you_mean
-from .identifiers import normalise_orcid
-from .model import Person
+from archivist.diagnostics import Diagnostic, did_you_mean
+from archivist.util.identifiers import normalise_orcid
+from archivist.model import Person
 
 PERSON_KEYS = ("family", "given", "particle", "suffix", "name", "orcid", "affiliation")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .aliases import redirect_jobs
-from .config import SiteConfig
-from .jobs import OutputJob
-from .library import Entry, Library
-from .listings import article_extras, home_extras, plan_listings
+from archivist.aliases import redirect_jobs
+from archivist.config import SiteConfig
+from archivist.jobs import OutputJob
+from archivist.library import Entry, Library
+from archivist.listings import article_extras, home_extras, plan_listings
 
 
 def plan(config: SiteConfig, library: Library) -> list[OutputJob]:

@@ -14,12 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from . import __version__
-from .diagnostics import Diagnostic
-from .files import write_atomically
-from .fingerprint import parts_digest as digest
-from .markdown.context import MarkdownOptions
-from .model import RenderedBody
+from archivist import __version__
+from archivist.diagnostics import Diagnostic
+from archivist.util.files import write_atomically
+from archivist.util.digests import parts_digest as digest
+from archivist.markdown.context import MarkdownOptions
+from archivist.model import RenderedBody
 
 CACHE_FORMAT = b"render-cache-4"  # bump when the stored layout changes; older files then miss
 FOLDER = "render"

@@ -8,14 +8,14 @@ import re
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .config import LANGUAGE_TAG
-from .diagnostics import Diagnostic, did_you_mean, error, warning
-from .frontmatter import FrontMatter
-from .aliases import alias_file
-from .identifiers import normalise_doi, valid_isbn, valid_issn
-from .model import ArticleMeta, PartialDate
-from .people import read_people
-from .vocabulary import CSL_TYPES, CSL_VARIABLES, LICENSES
+from archivist.config import LANGUAGE_TAG
+from archivist.diagnostics import Diagnostic, did_you_mean, error, warning
+from archivist.frontmatter import FrontMatter
+from archivist.aliases import alias_file
+from archivist.util.identifiers import normalise_doi, valid_isbn, valid_issn
+from archivist.model import ArticleMeta, PartialDate
+from archivist.people import read_people
+from archivist.util.vocabulary import CSL_TYPES, CSL_VARIABLES, LICENSES
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PAGES = re.compile(r"^[A-Za-z]*\d+[A-Za-z]*(\s*[-–]\s*[A-Za-z]*\d+[A-Za-z]*)?$|^[ivxlcdm]+(\s*[-–]\s*[ivxlcdm]+)?$")

@@ -13,12 +13,12 @@ from typing import Any, Callable, Coroutine, TypeVar
 from pagefind.index import IndexConfig, PagefindIndex
 from pagefind.service import PagefindService
 
-from .config import SiteConfig
-from .diagnostics import Diagnostic, error
-from .search_bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
-from .search_cache import ShardCache, cache_key
-from .search_order import order_file
-from .search_shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
+from archivist.config import SiteConfig
+from archivist.diagnostics import Diagnostic, error
+from archivist.search_bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
+from archivist.search_cache import ShardCache, cache_key
+from archivist.search_order import order_file
+from archivist.search_shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
 
 T = TypeVar("T")
 SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards

@@ -14,8 +14,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
-from .files import write_atomically
-from .search_shards import page_bytes
+from archivist.util.files import write_atomically
+from archivist.search_shards import page_bytes
 
 FORMAT = b"archivist-search-shard 1\n"  # change when what a cached bundle holds changes
 SUFFIX = ".shard"

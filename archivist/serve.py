@@ -16,13 +16,13 @@ from typing import Callable, TextIO
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .diagnostics import ContentError, Diagnostic, has_errors, normalise
-from .serve_build import LiveBuilder, Outcome
-from .serve_http import Hub, make_server
-from .serve_state import theme_folders
-from .site import BuildOptions, search_files
-from .write import CommitMemory
-from .write_in_place import update_in_place
+from archivist.diagnostics import ContentError, Diagnostic, has_errors, normalise
+from archivist.serve_build import LiveBuilder, Outcome
+from archivist.serve_http import Hub, make_server
+from archivist.serve_state import theme_folders
+from archivist.site import BuildOptions, search_files
+from archivist.write import CommitMemory
+from archivist.write_in_place import update_in_place
 
 # The preview re-indexes the shard of each article saved; small shards keep that to a few seconds,
 # and locally it does not matter that a query downloads one small index file per shard.

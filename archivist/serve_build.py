@@ -6,23 +6,23 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import config as config_step, discover
-from .aliases import alias_conflicts, alias_targets
-from .cite import cite_all
-from .config import SiteConfig
-from .diagnostics import Diagnostic
-from .i18n.site_tables import check_site_tables
-from .library import Entry, Library
-from .linkcheck import site_link_problems
-from .load import Parsed, article_resolver, duplicates, missing_pdfs, parse, path_resolver, render as render_article
-from .model import SourceFile
-from .jobs import OutputJob
-from .plan import plan as plan_pages
-from .rebuild import RebuildPlan, SiteState, plan_rebuild
-from .render import Renderer, static_files
-from .serve_state import digest, settings_digest, take_state, with_pages
-from .site import BuildOptions, SiteBuild, article_files, assemble_library, redirect_pages, site_wide_files
-from .translations import translation_problems, withheld_slug
+from archivist import config as config_step, discover
+from archivist.aliases import alias_conflicts, alias_targets
+from archivist.cite import cite_all
+from archivist.config import SiteConfig
+from archivist.diagnostics import Diagnostic
+from archivist.i18n.site_tables import check_site_tables
+from archivist.library import Entry, Library
+from archivist.linkcheck import site_link_problems
+from archivist.load import Parsed, article_resolver, duplicates, missing_pdfs, parse, path_resolver, render as render_article
+from archivist.model import SourceFile
+from archivist.jobs import OutputJob
+from archivist.plan import plan as plan_pages
+from archivist.rebuild import RebuildPlan, SiteState, plan_rebuild
+from archivist.render.renderer import Renderer, static_files
+from archivist.serve_state import digest, settings_digest, take_state, with_pages
+from archivist.site import BuildOptions, SiteBuild, article_files, assemble_library, redirect_pages, site_wide_files
+from archivist.translations import translation_problems, withheld_slug
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .fingerprint import PACKAGE_LOCALES, digest, settings_digest, theme_folders  # noqa: F401 (re-exported)
-from .jobs import OutputJob
-from .library import Entry
-from .facts import ArticleFacts, article_facts
-from .load import Parsed
-from .model import SourceFile
-from .rebuild import SiteState
+from archivist.util.digests import PACKAGE_LOCALES, digest, settings_digest, theme_folders  # noqa: F401 (re-exported)
+from archivist.jobs import OutputJob
+from archivist.library import Entry
+from archivist.facts import ArticleFacts, article_facts
+from archivist.load import Parsed
+from archivist.model import SourceFile
+from archivist.rebuild import SiteState
 
 def hash_tree(folders: Iterable[Path], relative_to: Path,
               known: dict[str, tuple[tuple[int, int, int], str]] | None = None) -> dict[str, str]:

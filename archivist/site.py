@@ -10,25 +10,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Iterable, Mapping
 
-from . import library as library_step
-from .aliases import REDIRECT_TEMPLATE, alias_conflicts
-from .cite import cite_all, export_files
-from .config import SiteConfig
-from .datafiles import load_site_data
-from .diagnostics import Diagnostic
-from .harvest import harvest
-from .i18n.site_tables import check_site_tables
-from .jobs import OutputJob
-from .library import Entry, Library
-from .linkcheck import site_link_problems
-from .load import Loaded, load_site_articles
-from .options import BuildOptions
-from .parallel_pages import render_all_pages
-from .plan import bundle_assets, plan
-from .rebuild import SiteState, plan_rebuild
-from .render import Renderer, static_files
-from .spool import Spool
-from .serve_state import settings_digest, state_from_facts, with_pages
+from archivist import library as library_step
+from archivist.aliases import REDIRECT_TEMPLATE, alias_conflicts
+from archivist.cite import cite_all, export_files
+from archivist.config import SiteConfig
+from archivist.datafiles import load_site_data
+from archivist.diagnostics import Diagnostic
+from archivist.harvest import harvest
+from archivist.i18n.site_tables import check_site_tables
+from archivist.jobs import OutputJob
+from archivist.library import Entry, Library
+from archivist.linkcheck import site_link_problems
+from archivist.load import Loaded, load_site_articles
+from archivist.options import BuildOptions
+from archivist.render.pool import render_all_pages
+from archivist.plan import bundle_assets, plan
+from archivist.rebuild import SiteState, plan_rebuild
+from archivist.render.renderer import Renderer, static_files
+from archivist.render.spool import Spool
+from archivist.serve_state import settings_digest, state_from_facts, with_pages
 
 
 ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.html")
@@ -184,7 +184,7 @@ def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size:
     (`articles/<slug>/index.html`, in memory or as the files a large build spooled them to, which
     are read one at a time); `build` and `serve` both index through here. `skip` holds redirect
     pages, which an old article address such as articles/old-slug/ makes look like articles."""
-    from .search import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
+    from archivist.search import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
 
     pages = sorted((path, data) for path, data in files.items() if ARTICLE_PAGE.fullmatch(path) and path not in skip)
     try:

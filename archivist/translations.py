@@ -7,13 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
-from .diagnostics import Diagnostic, did_you_mean, error, warning
-from .vocabulary import AUTONYMS
+from archivist.diagnostics import Diagnostic, did_you_mean, error, warning
+from archivist.util.vocabulary import AUTONYMS
 
 if TYPE_CHECKING:
-    from .library import Entry
-    from .load import Parsed
-    from .model import SourceFile
+    from archivist.library import Entry
+    from archivist.load import Parsed
+    from archivist.model import SourceFile
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
-from .files import write_atomically
-from .write import MARKER, MARKER_TEXT, CommitMemory, WriteReport, check_paths, commit
+from archivist.util.files import write_atomically
+from archivist.write import MARKER, MARKER_TEXT, CommitMemory, WriteReport, check_paths, commit
 
 
 def update_in_place(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemory) -> WriteReport:

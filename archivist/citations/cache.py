@@ -9,8 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from archivist.files import write_atomically
-from archivist.fingerprint import parts_digest as digest
+from archivist.util.files import write_atomically
+from archivist.util.digests import parts_digest as digest
 
 DEFAULT_CACHE_DIR = Path(".cache/archivist/citations")
 CACHE_FORMAT = 2  # bump when the file layout changes; older files are then ignored

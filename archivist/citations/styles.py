@@ -11,7 +11,7 @@ from typing import Iterable, Sequence
 
 from archivist.citations.errors import CitationError, UnknownStyleError
 from archivist.diagnostics import did_you_mean
-from archivist.locales import PER_ITEM, match_locale, packaged_locale_dir
+from archivist.util.locales import PER_ITEM, match_locale, packaged_locale_dir
 
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 FALLBACK_LOCALE = "en-US"

@@ -10,11 +10,11 @@ import pytest
 from archivist import config as config_step
 from archivist.cite import cite_all
 from archivist.load import load_articles
-from archivist.parallel_pages import render_all_pages
+from archivist.render.pool import render_all_pages
 from archivist.plan import plan
-from archivist.render import Renderer, static_files
+from archivist.render.renderer import Renderer, static_files
 from archivist.site import assemble_library
-from archivist.spool import Spool, SpooledFile
+from archivist.render.spool import Spool, SpooledFile
 from archivist.write import commit
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from archivist.vocabulary import LICENSES
+from archivist.util.vocabulary import LICENSES
 from support import REPO_ROOT
 from support.zotero_reader import COMMON_FIELDS, TYPE_FIELDS, zotero_item
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from archivist import config, frontmatter, schema
-from archivist.identifiers import normalise_doi, normalise_orcid, valid_issn
+from archivist.util.identifiers import normalise_doi, normalise_orcid, valid_issn
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

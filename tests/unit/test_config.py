@@ -74,7 +74,7 @@ def test_the_settings_import_nothing_from_later_steps():
 
     code = "import sys, archivist.config; print(sorted(m for m in sys.modules if m.startswith('archivist')))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert loaded.strip() == "['archivist', 'archivist.config', 'archivist.diagnostics', 'archivist.locales']"
+    assert loaded.strip() == "['archivist', 'archivist.config', 'archivist.diagnostics', 'archivist.util', 'archivist.util.locales']"
 
 
 def test_math_delimiters_default_to_dollars_and_take_only_known_distinct_names(tmp_path):

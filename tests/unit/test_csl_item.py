@@ -31,7 +31,7 @@ from archivist.citations.styles import (
     citation_language,
     forced_locale,
 )
-from archivist.locales import match_locale, names_locale
+from archivist.util.locales import match_locale, names_locale
 from archivist.model import ArticleMeta, PartialDate, Person
 
 URL = "https://example.org/archive/articles/kim-takes-control/"

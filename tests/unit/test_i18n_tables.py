@@ -12,7 +12,7 @@ import jinja2
 import pytest
 
 from archivist.i18n import BUILTIN_DIR, labels_for
-from archivist.vocabulary import CSL_TYPES
+from archivist.util.vocabulary import CSL_TYPES
 from support import REPO_ROOT
 from support.words import (Usage, delivered_keys, parse_templates, python_usage, script_usage, table_names,
                            template_usage)

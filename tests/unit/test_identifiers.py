@@ -2,7 +2,7 @@
 
 import pytest
 
-from archivist.identifiers import normalise_doi, normalise_orcid, valid_isbn, valid_issn
+from archivist.util.identifiers import normalise_doi, normalise_orcid, valid_isbn, valid_issn
 
 
 @pytest.mark.parametrize("raw", ["10.1353/ks.2002.0009", "https://doi.org/10.1353/ks.2002.0009",

@@ -13,7 +13,7 @@ import pytest
 from archivist import jsonschema as generator
 from archivist.frontmatter import split
 from archivist.schema import FIELDS, validate
-from archivist.vocabulary import CSL_TYPES, LICENSES
+from archivist.util.vocabulary import CSL_TYPES, LICENSES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((REPO_ROOT / "content" / "articles").rglob("*.md"))

@@ -7,9 +7,9 @@ import hashlib
 from pathlib import Path
 from typing import Iterable
 
-from . import __version__
+from archivist import __version__
 
-PACKAGE_DIR = Path(__file__).parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = PACKAGE_DIR / "static"
 BUILTIN_TEMPLATES = PACKAGE_DIR / "templates"
 PACKAGE_LOCALES = PACKAGE_DIR / "i18n"

@@ -14,11 +14,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
 
-from .config import SiteConfig
-from .render_cache import RenderedParts
+from archivist.config import SiteConfig
+from archivist.render_cache import RenderedParts
 
 if TYPE_CHECKING:
-    from .load import Parsed
+    from archivist.load import Parsed
 
 T = TypeVar("T")
 PARALLEL_THRESHOLD = 50  # below this, starting processes costs more than it saves
@@ -32,7 +32,7 @@ _worker_config: SiteConfig | None = None
 def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str],
                 workers: int | None = None, aliases: Iterable[tuple[str, str]] = ()) -> list[RenderedParts]:
     """The rendered parts of each item, in the order given; `aliases` are (old address, slug) pairs."""
-    from .load import article_resolver, path_resolver, render_parts
+    from archivist.load import article_resolver, path_resolver, render_parts
 
     slugs, aliases = tuple(slugs), tuple(aliases)
     count = worker_count(len(items), workers)
@@ -89,7 +89,7 @@ def _start_worker(parent: int, setup: Callable[..., None] | None, setup_args: tu
 
 
 def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tuple[str, str], ...] = ()) -> None:
-    from .load import article_resolver, path_resolver
+    from archivist.load import article_resolver, path_resolver
 
     global _worker_config, _worker_resolver, _worker_paths
     _worker_config = config
@@ -98,7 +98,7 @@ def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tu
 
 
 def _render_one(item: Parsed) -> RenderedParts:
-    from .load import render_parts
+    from archivist.load import render_parts
 
     assert _worker_config is not None and _worker_resolver is not None
     return render_parts(item, _worker_config, _worker_resolver, _worker_paths)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import multiprocessing
 from typing import Sequence
 
-from .diagnostics import Diagnostic
-from .jobs import OutputJob
-from .parallel_render import PARALLEL_THRESHOLD, forked_map, worker_count
-from .render import Renderer
+from archivist.diagnostics import Diagnostic
+from archivist.jobs import OutputJob
+from archivist.util.workers import PARALLEL_THRESHOLD, forked_map, worker_count
+from .renderer import Renderer
 from .spool import Spool, SpooledFile
 
 Rendered = tuple[bytes | SpooledFile | None, Diagnostic | None]

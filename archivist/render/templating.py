@@ -10,9 +10,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .diagnostics import Diagnostic, error
+from archivist.diagnostics import Diagnostic, error
 
-from .fingerprint import BUILTIN_TEMPLATES  # noqa: E402
+from archivist.util.digests import BUILTIN_TEMPLATES  # noqa: E402
 BUILTIN_PREFIX = "!builtin/"
 
 

@@ -8,14 +8,14 @@ from typing import Any, Mapping
 
 import jinja2
 
-from .config import SiteConfig
-from .diagnostics import Diagnostic
-from .i18n import labels_for
-from .jobs import OutputJob
+from archivist.config import SiteConfig
+from archivist.diagnostics import Diagnostic
+from archivist.i18n import labels_for
+from archivist.jobs import OutputJob
 from .templating import make_environment, template_diagnostic
-from .vocabulary import AUTONYMS, LICENSES, text_direction
+from archivist.util.vocabulary import AUTONYMS, LICENSES, text_direction
 
-from .fingerprint import STATIC_DIR  # noqa: E402 (one definition, shared with the change check)
+from archivist.util.digests import STATIC_DIR  # noqa: E402 (one definition, shared with the change check)
 
 
 class Renderer:

@@ -1,0 +1,1 @@
+"""Helpers every stage may use: names and slugs, identifiers, vocabularies, files, digests, worker processes, locales."""
