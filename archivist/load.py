@@ -18,7 +18,7 @@ from archivist.i18n import labels_for
 from archivist.markdown import BodyContext, MarkdownOptions, render_body, render_inline
 from archivist.markdown.image_size import intrinsic_size
 from archivist.model import Article, ArticleMeta, SourceFile
-from archivist.util.workers import render_many
+from .render_cache import render_many
 from archivist.translations import translation_problems, withheld_slug
 from archivist.render_cache import RenderCache, RenderedParts, article_key, bundle_files, site_fingerprint
 

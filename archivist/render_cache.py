@@ -10,16 +10,19 @@ import hashlib
 import os
 import pickle
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
-from archivist import __version__
 from archivist.diagnostics import Diagnostic
 from archivist.util.files import write_atomically
-from archivist.util.digests import parts_digest as digest
+from archivist.util.digests import code_fingerprint, parts_digest as digest
 from archivist.markdown.context import MarkdownOptions
 from archivist.model import RenderedBody
+from archivist.util.workers import forked_map, worker_count
+
+if TYPE_CHECKING:
+    from archivist.config import SiteConfig
+    from archivist.load import Parsed
 
 CACHE_FORMAT = b"render-cache-4"  # bump when the stored layout changes; older files then miss
 FOLDER = "render"
@@ -33,22 +36,6 @@ class RenderedParts:
     title_html: str
     abstract_html: str
     problems: tuple[Diagnostic, ...]
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """The package version, the Markdown renderer's own source and the versions of what it calls."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    package = Path(__file__).resolve().parent
-    sources = sorted((package / "markdown").rglob("*.py"))
-    parts = [__version__.encode(), *(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes() for p in sources)]
-    for name in ("mistune", "nh3", "latex2mathml", "Pygments"):
-        try:
-            parts.append(f"{name}={version(name)}".encode())
-        except PackageNotFoundError:
-            parts.append(f"{name}=?".encode())
-    return digest(*parts)
 
 
 def site_fingerprint(language: str, base_url: str, slugs: Iterable[str],
@@ -128,3 +115,38 @@ class RenderCache:
                     os.unlink(self.folder / name)
                 except OSError:
                     pass
+
+
+_worker_resolver: Callable[[str], str | None] | None = None
+_worker_paths: Callable[[str], str | None] | None = None
+_worker_config: SiteConfig | None = None
+
+
+def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str],
+                workers: int | None = None, aliases: Iterable[tuple[str, str]] = ()) -> list[RenderedParts]:
+    """The rendered parts of each item, in the order given; `aliases` are (old address, slug) pairs."""
+    from archivist.load import article_resolver, path_resolver, render_parts
+
+    slugs, aliases = tuple(slugs), tuple(aliases)
+    count = worker_count(len(items), workers)
+    if count < 2:
+        resolver, paths = article_resolver(config, slugs), path_resolver(config, aliases)
+        return [render_parts(item, config, resolver, paths) for item in items]
+    return forked_map(_render_one, items, count, max_chunk=16, setup=_set_up_worker,
+                      setup_args=(config, slugs, aliases))
+
+
+def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tuple[str, str], ...] = ()) -> None:
+    from archivist.load import article_resolver, path_resolver
+
+    global _worker_config, _worker_resolver, _worker_paths
+    _worker_config = config
+    _worker_resolver = article_resolver(config, slugs)
+    _worker_paths = path_resolver(config, aliases)
+
+
+def _render_one(item: Parsed) -> RenderedParts:
+    from archivist.load import render_parts
+
+    assert _worker_config is not None and _worker_resolver is not None
+    return render_parts(item, _worker_config, _worker_resolver, _worker_paths)

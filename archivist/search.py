@@ -19,6 +19,7 @@ from archivist.search_bundle import BundleFormatError, canonicalise, tag_pages, 
 from archivist.search_cache import ShardCache, cache_key
 from archivist.search_order import order_file
 from archivist.search_shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
+from archivist.util.workers import worker_count
 
 T = TypeVar("T")
 SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
@@ -156,11 +157,9 @@ def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, sh
 def default_workers(shards: list[Shard]) -> int:
     """One Pagefind process per core, as long as that many fit in the memory available: Pagefind
     holds a shard's whole index while it works, about PAGEFIND_BYTES_PER_PAGE for each long page."""
-    cores = os.cpu_count() or 1
-    if not shards:
-        return 1
-    largest = max(len(shard.pages) for shard in shards)
-    return max(1, min(cores, int(_available_memory() * 0.6 // max(1, largest * PAGEFIND_BYTES_PER_PAGE))))
+    largest = max((len(shard.pages) for shard in shards), default=0)
+    fitting = int(_available_memory() * 0.6 // max(1, largest * PAGEFIND_BYTES_PER_PAGE))
+    return worker_count(len(shards), most=fitting, threshold=0)
 
 
 def _available_memory() -> int:

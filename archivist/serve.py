@@ -19,7 +19,7 @@ from watchdog.observers import Observer
 from archivist.diagnostics import ContentError, Diagnostic, has_errors, normalise
 from archivist.serve_build import LiveBuilder, Outcome
 from archivist.serve_http import Hub, make_server
-from archivist.serve_state import theme_folders
+from archivist.render.theme import theme_folders
 from archivist.site import BuildOptions, search_files
 from archivist.write import CommitMemory
 from archivist.write_in_place import update_in_place

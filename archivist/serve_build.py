@@ -19,8 +19,10 @@ from archivist.model import SourceFile
 from archivist.jobs import OutputJob
 from archivist.plan import plan as plan_pages
 from archivist.rebuild import RebuildPlan, SiteState, plan_rebuild
-from archivist.render.renderer import Renderer, static_files
-from archivist.serve_state import digest, settings_digest, take_state, with_pages
+from archivist.render.renderer import Renderer
+from archivist.render.theme import static_files
+from archivist.serve_state import take_state, with_pages
+from archivist.util.digests import digest, settings_digest
 from archivist.site import BuildOptions, SiteBuild, article_files, assemble_library, redirect_pages, site_wide_files
 from archivist.translations import translation_problems, withheld_slug
 

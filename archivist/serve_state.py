@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from archivist.util.digests import PACKAGE_LOCALES, digest, settings_digest, theme_folders  # noqa: F401 (re-exported)
+from archivist.render.theme import theme_folders
+from archivist.util.digests import digest
+from archivist.util.files import site_key, walk_files
 from archivist.jobs import OutputJob
 from archivist.library import Entry
 from archivist.facts import ArticleFacts, article_facts
 from archivist.load import Parsed
 from archivist.model import SourceFile
 from archivist.rebuild import SiteState
+
 
 def hash_tree(folders: Iterable[Path], relative_to: Path,
               known: dict[str, tuple[tuple[int, int, int], str]] | None = None) -> dict[str, str]:
@@ -23,18 +25,11 @@ def hash_tree(folders: Iterable[Path], relative_to: Path,
     without being read again."""
     hashes: dict[str, str] = {}
     for folder in folders:
-        if not folder.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = [d for d in dirnames if not d.startswith((".", "__pycache__"))]
-            for name in filenames:
-                if name.startswith(".") or name.endswith((".pyc", "~")):
-                    continue
-                path = Path(dirpath) / name
-                try:
-                    hashes[_key(path, relative_to)] = _file_digest(path, known)
-                except OSError:
-                    continue
+        for entry in walk_files(folder, hidden=False):
+            try:
+                hashes[site_key(entry.path, relative_to)] = _file_digest(Path(entry.path), known)
+            except OSError:
+                continue
     return hashes
 
 
@@ -49,13 +44,6 @@ def _file_digest(path: Path, known: dict[str, tuple[tuple[int, int, int], str]] 
     value = digest(path.read_bytes())
     known[name] = (key, value)
     return value
-
-
-def _key(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()  # a built-in file, outside the site
 
 
 def take_state(root: Path, sources: list[SourceFile], parsed: Mapping[str, Parsed | None], settings: str,

@@ -26,9 +26,11 @@ from archivist.options import BuildOptions
 from archivist.render.pool import render_all_pages
 from archivist.plan import bundle_assets, plan
 from archivist.rebuild import SiteState, plan_rebuild
-from archivist.render.renderer import Renderer, static_files
+from archivist.render.renderer import Renderer
+from archivist.render.theme import static_files
 from archivist.render.spool import Spool
-from archivist.serve_state import settings_digest, state_from_facts, with_pages
+from archivist.serve_state import state_from_facts, with_pages
+from archivist.util.digests import settings_digest
 
 
 ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.html")

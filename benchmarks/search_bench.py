@@ -32,7 +32,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(Path(__file__).resolve().par
 
 from archivist import config as config_step  # noqa: E402
 from archivist.plan import OutputJob  # noqa: E402
-from archivist.render.renderer import Renderer, static_files  # noqa: E402
+from archivist.render.renderer import Renderer  # noqa: E402
+from archivist.render.theme import static_files  # noqa: E402
 from archivist.search import SHARD_SIZE, build_index  # noqa: E402
 from archivist.site import BuildOptions, build_site  # noqa: E402
 from archivist.write import commit  # noqa: E402

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any, Sequence
 from archivist.citations.errors import CitationEngineError
 from archivist.citations.nodeproc import NodeWorker
 from archivist.citations.schedule import Chunk, ChunkPlan, split
+from archivist.util.workers import worker_count
 
 MAX_WORKERS = 4  # each worker holds its own copy of the styles it builds: more costs memory, not time
 CHUNK_JOBS = 100  # items per request: about a second of Node's work, a few hundred KiB of JSON each way
@@ -20,9 +20,9 @@ SHARE_FROM_CHUNKS = 5
 
 
 def default_workers() -> int:
-    """One Node worker per core this process may use, at most MAX_WORKERS."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, MAX_WORKERS))
+    """One Node worker per core this process may use, at most MAX_WORKERS: the work is split into
+    chunks only later, so the cap alone bounds the count."""
+    return worker_count(MAX_WORKERS, most=MAX_WORKERS, threshold=0)
 
 
 @dataclass(frozen=True)

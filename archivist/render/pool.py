@@ -13,7 +13,7 @@ from typing import Sequence
 
 from archivist.diagnostics import Diagnostic
 from archivist.jobs import OutputJob
-from archivist.util.workers import PARALLEL_THRESHOLD, forked_map, worker_count
+from archivist.util.workers import forked_map, worker_count
 from .renderer import Renderer
 from .spool import Spool, SpooledFile
 
@@ -27,7 +27,7 @@ _spool: Spool | None = None
 def render_all_pages(renderer: Renderer, jobs: Sequence[OutputJob], workers: int | None = None,
                      spool: Spool | None = None) -> list[Rendered]:
     """Each job's bytes (or, with a spool, the file they were written to) or diagnostic, in order."""
-    count = worker_count(len(jobs), workers) if len(jobs) > PARALLEL_THRESHOLD or workers else 1
+    count = worker_count(len(jobs), workers)
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [_render(renderer, job, spool) for job in jobs]
     for name in sorted({job.template for job in jobs}):

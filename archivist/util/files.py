@@ -1,10 +1,11 @@
-"""A file write that readers never see half done, for the caches and the preview folder."""
+"""Files on disk: writes that readers never see half done, and the one walk over a folder's files."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 
 def write_atomically(target: Path, data: bytes, suffix: str = "") -> None:
@@ -19,3 +20,36 @@ def write_atomically(target: Path, data: bytes, suffix: str = "") -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def walk_files(folder: Path, hidden: bool = True) -> Iterator[os.DirEntry]:
+    """Every file below `folder`, linked folders included; never a __pycache__, and without `hidden`
+    no name starting with '.' and no editor backup ('~', '.pyc'). What cannot be read is passed over."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == "__pycache__" or not (hidden or _shown(entry.name)):
+            continue
+        try:
+            is_folder = entry.is_dir(follow_symlinks=True)
+        except OSError:
+            continue
+        if is_folder:
+            yield from walk_files(Path(entry.path), hidden)
+        elif hidden or not entry.name.endswith((".pyc", "~")):
+            yield entry
+
+
+def _shown(name: str) -> bool:
+    return not name.startswith(".")
+
+
+def site_key(path: str | Path, root: Path) -> str:
+    """A file's stable name: its path from the site's root, or its whole path when it lies outside
+    (a built-in template or static file)."""
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).as_posix()

@@ -1,25 +1,36 @@
-"""Text helpers for browsing: accent folding, ASCII slugs, natural order and index letters."""
+"""Names made from text: accent folding, slugs, natural order, index letters, and unique slugs."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from typing import Iterable
 
 HANGUL_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-_LATIN_EXTRAS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
-                               "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
-                               "Þ": "TH", "ı": "i"})
+# Letters NFKD does not take apart into an ASCII base letter and an accent.
+LATIN_EXTRAS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+                              "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
+                              "Þ": "TH", "ı": "i", "ħ": "h", "Ħ": "H"})
+# What an article, author or journal slug may be: lower-case ASCII letters and digits in hyphenated runs.
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_SLUG = 80
+
+
+def _bare(text: str) -> str:
+    """The text decomposed, with the extra Latin letters spelled out and every accent dropped."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(LATIN_EXTRAS))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
 def fold(text: str) -> str:
     """Accents and case removed, other scripts kept whole, so 'Élodie' sorts with 'Elodie'."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN_EXTRAS))
-    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", bare).casefold()
+    return unicodedata.normalize("NFC", _bare(text)).casefold()
 
 
-MAX_SLUG = 80
+def slugify(title: str) -> str:
+    """A new article's slug: accents dropped, lower case, runs of anything else turned into one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", _bare(title).lower()).strip("-")
 
 
 def ascii_slug(text: str) -> str:
@@ -36,6 +47,19 @@ def ascii_slug(text: str) -> str:
 def short_hash(text: str) -> str:
     """A stable 8-character token for names no transliteration table can spell in ASCII."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def unique_slugs(candidates: Iterable[tuple[str, str]], taken: set[str]) -> dict[str, str]:
+    """Key -> slug, adding '-2', '-3' in the given order when two wish for the same slug."""
+    slugs = {}
+    for key, wish in candidates:
+        slug, count = wish, 1
+        while slug in taken:
+            count += 1
+            slug = f"{wish}-{count}"
+        taken.add(slug)
+        slugs[key] = slug
+    return slugs
 
 
 def natural_key(text: str) -> tuple:

@@ -1,7 +1,4 @@
-"""Render many articles' Markdown on every core: worker processes when there are enough, else in turn.
-
-Each article renders on its own (links resolve against the list of slugs, not against other
-articles' HTML), so splitting the work between processes gives the same parts as a serial run."""
+"""Worker processes: how many to use, and one forked pool that maps a function over items in order."""
 
 from __future__ import annotations
 
@@ -12,50 +9,27 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TypeVar
-
-from archivist.config import SiteConfig
-from archivist.render_cache import RenderedParts
-
-if TYPE_CHECKING:
-    from archivist.load import Parsed
+from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
-PARALLEL_THRESHOLD = 50  # below this, starting processes costs more than it saves
+PARALLEL_THRESHOLD = 50  # below this many items, starting processes costs more than it saves
 MAX_WORKERS = 8
 
-_worker_resolver: Callable[[str], str | None] | None = None
-_worker_paths: Callable[[str], str | None] | None = None
-_worker_config: SiteConfig | None = None
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity), else the machine's count."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str],
-                workers: int | None = None, aliases: Iterable[tuple[str, str]] = ()) -> list[RenderedParts]:
-    """The rendered parts of each item, in the order given; `aliases` are (old address, slug) pairs."""
-    from archivist.load import article_resolver, path_resolver, render_parts
-
-    slugs, aliases = tuple(slugs), tuple(aliases)
-    count = worker_count(len(items), workers)
-    if count < 2:
-        resolver, paths = article_resolver(config, slugs), path_resolver(config, aliases)
-        return [render_parts(item, config, resolver, paths) for item in items]
-    return _render_in_pool(items, config, slugs, count, aliases)
-
-
-def worker_count(items: int, requested: int | None = None) -> int:
-    """How many processes to use: one (serial) for a small batch, else the cores available."""
+def worker_count(items: int, requested: int | None = None, *, most: int = MAX_WORKERS,
+                 threshold: int = PARALLEL_THRESHOLD) -> int:
+    """How many workers share `items` pieces of work: `requested` when given (never more than the
+    items), else one (serial) for `threshold` items or fewer, else one per usable core, at most `most`."""
     if requested is not None:
         return max(1, min(requested, items))
-    if items <= PARALLEL_THRESHOLD:
+    if items <= threshold:
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, MAX_WORKERS, items))
-
-
-def _render_in_pool(items: Sequence[Parsed], config: SiteConfig, slugs: tuple[str, ...],
-                    count: int, aliases: tuple[tuple[str, str], ...] = ()) -> list[RenderedParts]:
-    return forked_map(_render_one, items, count, max_chunk=16, setup=_set_up_worker,
-                      setup_args=(config, slugs, aliases))
+    return max(1, min(usable_cores(), most, items))
 
 
 def forked_map(function: Callable[[Any], T], items: Sequence[Any], count: int, max_chunk: int = 16,
@@ -86,22 +60,6 @@ def _start_worker(parent: int, setup: Callable[..., None] | None, setup_args: tu
     _die_with_parent(parent)
     if setup is not None:
         setup(*setup_args)
-
-
-def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tuple[str, str], ...] = ()) -> None:
-    from archivist.load import article_resolver, path_resolver
-
-    global _worker_config, _worker_resolver, _worker_paths
-    _worker_config = config
-    _worker_resolver = article_resolver(config, slugs)
-    _worker_paths = path_resolver(config, aliases)
-
-
-def _render_one(item: Parsed) -> RenderedParts:
-    from archivist.load import render_parts
-
-    assert _worker_config is not None and _worker_resolver is not None
-    return render_parts(item, _worker_config, _worker_resolver, _worker_paths)
 
 
 def _die_with_parent(parent: int) -> None:

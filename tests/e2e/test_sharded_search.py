@@ -17,7 +17,8 @@ from support.server import serve_site
 
 from archivist import config as config_step
 from archivist.plan import OutputJob
-from archivist.render.renderer import Renderer, static_files
+from archivist.render.renderer import Renderer
+from archivist.render.theme import static_files
 from archivist.search import build_index
 from archivist.site import BuildOptions, build_site
 from archivist.write import commit

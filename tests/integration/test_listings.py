@@ -18,7 +18,8 @@ from archivist.citations.csl import csl_item
 from archivist.library import Entry, assemble
 from archivist.listings import plan_listings
 from archivist.load import load_articles
-from archivist.render.renderer import Renderer, static_files
+from archivist.render.renderer import Renderer
+from archivist.render.theme import static_files
 from support import REPO_ROOT, published_sample_slugs
 from support.axe import format_violations, run_axe
 from support.vnu import validate_html

@@ -12,7 +12,8 @@ from archivist.cite import cite_all
 from archivist.load import load_articles
 from archivist.render.pool import render_all_pages
 from archivist.plan import plan
-from archivist.render.renderer import Renderer, static_files
+from archivist.render.renderer import Renderer
+from archivist.render.theme import static_files
 from archivist.site import assemble_library
 from archivist.render.spool import Spool, SpooledFile
 from archivist.write import commit

@@ -12,7 +12,7 @@ import pytest
 from archivist import config as config_step
 from archivist import load, render_cache
 from archivist.load import parse, render_all
-from archivist.util.workers import render_many
+from archivist.render_cache import render_many
 from archivist import discover
 from archivist.markdown import MarkdownOptions
 from archivist.render_cache import RenderCache, article_key, site_fingerprint

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from archivist import render_cache
+from archivist.util import digests
 from archivist.markdown import BodyContext, render_body
 from archivist.markdown.fences import parse_info
 from archivist.markdown.highlight import highlight_lines, lexer_for
@@ -111,16 +111,16 @@ def test_leading_blank_lines_are_kept_so_marked_lines_stay_where_counted():
 def test_the_render_cache_key_changes_with_the_pygments_version(monkeypatch):
     import importlib.metadata as metadata
 
-    render_cache.code_fingerprint.cache_clear()
-    before = render_cache.code_fingerprint()
+    digests.code_fingerprint.cache_clear()
+    before = digests.code_fingerprint()
     real = metadata.version
     monkeypatch.setattr(metadata, "version", lambda name: "0.0.0" if name == "Pygments" else real(name))
-    render_cache.code_fingerprint.cache_clear()
+    digests.code_fingerprint.cache_clear()
     try:
-        assert render_cache.code_fingerprint() != before
+        assert digests.code_fingerprint() != before
     finally:
         monkeypatch.undo()
-        render_cache.code_fingerprint.cache_clear()
+        digests.code_fingerprint.cache_clear()
 
 
 def test_a_wide_marked_range_is_kept_as_a_range_and_costs_only_the_block_s_lines():
