@@ -99,7 +99,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from archivist.scaffold import NewArticle, ScaffoldError, create
+    from archivist.content.scaffold import NewArticle, ScaffoldError, create
 
     if not (Path(args.site) / "pyproject.toml").is_file():
         raise UsageError(f"no pyproject.toml in {Path(args.site).resolve()}; run from the site's folder or pass --site")

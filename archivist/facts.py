@@ -11,11 +11,11 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Mapping
 from urllib.parse import unquote
 
-from archivist.aliases import alias_targets, link_key
+from archivist.content.aliases import alias_targets, link_key
 from archivist.util.digests import digest
 
 if TYPE_CHECKING:
-    from archivist.load import Parsed
+    from archivist.content.load import Parsed
 
 ARTICLE_LINK = re.compile(r"article:([^)\s#\"'>]+)")
 # A root path in a Markdown link, a reference definition or an HTML attribute; more is harmless.

@@ -9,7 +9,7 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 from archivist.config import SiteConfig
-from archivist.datafiles import load_site_data
+from archivist.content.site_data import load_site_data
 from archivist.diagnostics import Diagnostic, error
 from archivist.feeds import dated, feed_files, last_change
 from archivist.library import Entry, Library

@@ -10,8 +10,8 @@ from archivist.model import Article
 
 if TYPE_CHECKING:
     from archivist.collections import Collections
-    from archivist.datafiles import SiteData
-    from archivist.translations import Translation
+    from archivist.content.site_data import SiteData
+    from archivist.content.translations import Translation
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,13 @@ class Library:
     def collections(self) -> "Collections":
         """Authors, journals, years, keywords and related articles, computed once on first use."""
         from archivist.collections import collect
-        from archivist.datafiles import SiteData
+        from archivist.content.site_data import SiteData
         return collect(self.entries, self.site_data or SiteData())
 
     @cached_property
     def translations(self) -> "Mapping[str, tuple[Translation, ...]]":
         """Slug -> its translation group (itself included); absent for an article without translations."""
-        from archivist.translations import group_translations
+        from archivist.content.translations import group_translations
         return group_translations(self.entries)
 
     def related(self, entry: Entry) -> tuple[Entry, ...]:

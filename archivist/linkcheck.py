@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
-from archivist.aliases import REDIRECT_TEMPLATE
+from archivist.content.aliases import REDIRECT_TEMPLATE
 from archivist.diagnostics import Diagnostic, error, warning
 from archivist.jobs import OutputJob
 from archivist.library import Entry

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archivist.aliases import redirect_jobs
+from archivist.content.aliases import redirect_jobs
 from archivist.config import SiteConfig
 from archivist.jobs import OutputJob
 from archivist.library import Entry, Library

@@ -22,7 +22,7 @@ from archivist.util.workers import forked_map, worker_count
 
 if TYPE_CHECKING:
     from archivist.config import SiteConfig
-    from archivist.load import Parsed
+    from archivist.content.load import Parsed
 
 CACHE_FORMAT = b"render-cache-4"  # bump when the stored layout changes; older files then miss
 FOLDER = "render"
@@ -125,7 +125,7 @@ _worker_config: SiteConfig | None = None
 def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str],
                 workers: int | None = None, aliases: Iterable[tuple[str, str]] = ()) -> list[RenderedParts]:
     """The rendered parts of each item, in the order given; `aliases` are (old address, slug) pairs."""
-    from archivist.load import article_resolver, path_resolver, render_parts
+    from archivist.content.load import article_resolver, path_resolver, render_parts
 
     slugs, aliases = tuple(slugs), tuple(aliases)
     count = worker_count(len(items), workers)
@@ -137,7 +137,7 @@ def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str
 
 
 def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tuple[str, str], ...] = ()) -> None:
-    from archivist.load import article_resolver, path_resolver
+    from archivist.content.load import article_resolver, path_resolver
 
     global _worker_config, _worker_resolver, _worker_paths
     _worker_config = config
@@ -146,7 +146,7 @@ def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tu
 
 
 def _render_one(item: Parsed) -> RenderedParts:
-    from archivist.load import render_parts
+    from archivist.content.load import render_parts
 
     assert _worker_config is not None and _worker_resolver is not None
     return render_parts(item, _worker_config, _worker_resolver, _worker_paths)

@@ -6,15 +6,17 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from archivist import config as config_step, discover
-from archivist.aliases import alias_conflicts, alias_targets
+from . import config as config_step
+from .content import discover
+from archivist.content.aliases import alias_conflicts, alias_targets
 from archivist.cite import cite_all
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.i18n.site_tables import check_site_tables
 from archivist.library import Entry, Library
 from archivist.linkcheck import site_link_problems
-from archivist.load import Parsed, article_resolver, duplicates, missing_pdfs, parse, path_resolver, render as render_article
+from archivist.content.load import (Parsed, article_resolver, duplicates, missing_pdfs, parse, path_resolver,
+                                    render as render_article)
 from archivist.model import SourceFile
 from archivist.jobs import OutputJob
 from archivist.plan import plan as plan_pages
@@ -24,7 +26,7 @@ from archivist.render.theme import static_files
 from archivist.serve_state import take_state, with_pages
 from archivist.util.digests import digest, settings_digest
 from archivist.site import BuildOptions, SiteBuild, article_files, assemble_library, redirect_pages, site_wide_files
-from archivist.translations import translation_problems, withheld_slug
+from archivist.content.translations import translation_problems, withheld_slug
 
 
 @dataclass(frozen=True)

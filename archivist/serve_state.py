@@ -12,7 +12,7 @@ from archivist.util.files import site_key, walk_files
 from archivist.jobs import OutputJob
 from archivist.library import Entry
 from archivist.facts import ArticleFacts, article_facts
-from archivist.load import Parsed
+from archivist.content.load import Parsed
 from archivist.model import SourceFile
 from archivist.rebuild import SiteState
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from archivist.cli import main
 from archivist.util.identifiers import normalise_doi, normalise_orcid, valid_isbn, valid_issn
-from archivist.people import PERSON_KEYS
-from archivist.schema import FIELDS
+from archivist.content.people import PERSON_KEYS
+from archivist.content.schema import FIELDS
 from harness import CASES, assert_well_formed, line_count, load_site, make_site, scaled
 
 SETTINGS = dict(derandomize=True, database=None, deadline=None,

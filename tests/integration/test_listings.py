@@ -17,7 +17,7 @@ from archivist import config as site_config
 from archivist.citations.csl import csl_item
 from archivist.library import Entry, assemble
 from archivist.listings import plan_listings
-from archivist.load import load_articles
+from archivist.content.load import load_articles
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
 from support import REPO_ROOT, published_sample_slugs

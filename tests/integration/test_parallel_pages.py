@@ -9,7 +9,7 @@ import pytest
 
 from archivist import config as config_step
 from archivist.cite import cite_all
-from archivist.load import load_articles
+from archivist.content.load import load_articles
 from archivist.render.pool import render_all_pages
 from archivist.plan import plan
 from archivist.render.renderer import Renderer

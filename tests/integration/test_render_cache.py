@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from archivist import config as config_step
-from archivist import load, render_cache
-from archivist.load import parse, render_all
+from archivist.content import load
+from archivist import render_cache
+from archivist.content.load import parse, render_all
 from archivist.render_cache import render_many
-from archivist import discover
+from archivist.content import discover
 from archivist.markdown import MarkdownOptions
 from archivist.render_cache import RenderCache, article_key, site_fingerprint
 from archivist.site import BuildOptions, build_site

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from archivist import frontmatter, schema
-from archivist.aliases import REDIRECT_TEMPLATE, alias_conflicts, alias_file, redirect_jobs
+from archivist.content import frontmatter, schema
+from archivist.content.aliases import REDIRECT_TEMPLATE, alias_conflicts, alias_file, redirect_jobs
 from archivist.library import Entry
 from archivist.model import Article, ArticleMeta, PartialDate, RenderedBody, SourceFile
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from archivist import config, frontmatter, schema
+from archivist import config
+from archivist.content import frontmatter, schema
 from archivist.util.identifiers import normalise_doi, normalise_orcid, valid_issn
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"

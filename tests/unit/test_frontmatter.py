@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archivist import frontmatter, frontmatter_fast
+from archivist.content import frontmatter, frontmatter_fast
 
 
 def test_values_keep_their_lines():

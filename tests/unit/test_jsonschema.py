@@ -10,9 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from archivist import jsonschema as generator
-from archivist.frontmatter import split
-from archivist.schema import FIELDS, validate
+from archivist.content import schema_json as generator
+from archivist.content.frontmatter import split
+from archivist.content.schema import FIELDS, validate
 from archivist.util.vocabulary import CSL_TYPES, LICENSES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,7 @@ def checker() -> jsonschema.Draft202012Validator:
 
 def test_committed_schema_is_the_generated_one():
     assert generator.SCHEMA_PATH.read_text(encoding="utf-8") == generator.render(), \
-        "schema/article.schema.json is out of date: run python -m archivist.jsonschema"
+        "schema/article.schema.json is out of date: run python -m archivist.content.schema_json"
 
 
 def test_every_validator_field_has_a_schema_and_nothing_else():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.aliases import link_key
+from archivist.content.aliases import link_key
 from archivist.linkcheck import SitePaths, _site_path
 from archivist.model import Article, ArticleMeta, RenderedBody, SiteLink, SourceFile
 

@@ -171,7 +171,7 @@ def test_every_abstract_a_machine_reads_is_the_page_s_sanitised_abstract(tmp_pat
     import json
     import xml.etree.ElementTree as ET
 
-    from archivist import frontmatter, load, schema
+    from archivist.content import frontmatter, load, schema
     from archivist.cite import cite_all
     from archivist.config import SiteConfig
     from archivist.feeds import atom_feed

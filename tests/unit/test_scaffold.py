@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from archivist.cli import main
-from archivist.frontmatter import split
-from archivist.scaffold import NewArticle, ScaffoldError, create, slugify
-from archivist.schema import validate
+from archivist.content.frontmatter import split
+from archivist.content.scaffold import NewArticle, ScaffoldError, create, slugify
+from archivist.content.schema import validate
 
 SETTINGS = '[tool.archivist]\ntitle = "Scaffold Test"\nbase_url = "https://example.org/"\ncitation_styles = ["apa"]\n'
 

@@ -1,6 +1,6 @@
 """The article schema: every field normalised, every problem reported with its line at once."""
 
-from archivist import frontmatter, schema
+from archivist.content import frontmatter, schema
 from archivist.model import PartialDate, Person
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from archivist.library import Entry
-from archivist.load import Parsed
+from archivist.content.load import Parsed
 from archivist.model import Article, ArticleMeta, PartialDate, RenderedBody, SourceFile
-from archivist.translations import group_translations, translation_problems, withheld_slug
+from archivist.content.translations import group_translations, translation_problems, withheld_slug
 
 
 def meta(slug: str, language: str, original: str = "", draft: bool = False, own_language: bool = True) -> ArticleMeta:

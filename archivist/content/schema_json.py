@@ -1,11 +1,11 @@
 """Generate the JSON Schema of article front-matter from the validator's own definitions.
 
 Editors point their YAML tooling at schema/article.schema.json to get completion and
-warnings while typing. The field list, patterns and vocabularies come from archivist.schema,
-archivist.people and archivist.vocabulary, so the schema cannot drift from the validator; the
+warnings while typing. The field list, patterns and vocabularies come from archivist.content.schema,
+archivist.content.people and archivist.util.vocabulary, so the schema cannot drift from the validator; the
 per-field shapes below are checked against schema.FIELDS by the test suite.
 
-Run `python -m archivist.jsonschema` to rewrite the file.
+Run `python -m archivist.content.schema_json` to rewrite the file.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from archivist.people import PERSON_KEYS
-from archivist.schema import DATE, FIELDS, PAGES, SLUG
+from .people import PERSON_KEYS
+from .schema import DATE, FIELDS, PAGES, SLUG
 from archivist.util.vocabulary import CSL_TYPES, CSL_VARIABLES, LICENSES
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "article.schema.json"
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schema" / "article.schema.json"
 SCHEMA_ID = "https://archivist.invalid/schema/article.schema.json"
 PERSON_STRING = r"^[^,]+(,[^,]+){0,2}$"  # 'Family, Given' or 'Family, Given, Suffix' or one name
 WEB_URL = r"^https?://[^\s/]+"
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     if "--check" in args:
         current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.is_file() else ""
         if current != text:
-            print(f"{SCHEMA_PATH} is out of date; run: python -m archivist.jsonschema", file=sys.stderr)
+            print(f"{SCHEMA_PATH} is out of date; run: python -m archivist.content.schema_json", file=sys.stderr)
             return 1
         return 0
     SCHEMA_PATH.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from archivist.util.vocabulary import AUTONYMS
 
 if TYPE_CHECKING:
     from archivist.library import Entry
-    from archivist.load import Parsed
+    from .load import Parsed
     from archivist.model import SourceFile
 
 

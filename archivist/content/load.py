@@ -9,8 +9,8 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
 from urllib.parse import unquote
 
-from archivist import discover, frontmatter, schema
-from archivist.aliases import alias_targets, link_key
+from . import discover, frontmatter, schema
+from .aliases import alias_targets, link_key
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.facts import ArticleFacts, article_facts
@@ -18,8 +18,8 @@ from archivist.i18n import labels_for
 from archivist.markdown import BodyContext, MarkdownOptions, render_body, render_inline
 from archivist.markdown.image_size import intrinsic_size
 from archivist.model import Article, ArticleMeta, SourceFile
-from .render_cache import render_many
-from archivist.translations import translation_problems, withheld_slug
+from archivist.render_cache import render_many
+from .translations import translation_problems, withheld_slug
 from archivist.render_cache import RenderCache, RenderedParts, article_key, bundle_files, site_fingerprint
 
 

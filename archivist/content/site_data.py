@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import yaml
 
-from archivist import frontmatter
+from . import frontmatter
 from archivist.diagnostics import Diagnostic, did_you_mean, error
 from archivist.util.identifiers import normalise_orcid, valid_issn
 

@@ -10,8 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from archivist import discover, frontmatter
-from archivist.schema import SLUG
+from . import discover, frontmatter
+from .schema import SLUG
 
 # Letters NFKD does not take apart into an ASCII base letter and an accent.
 LATIN_EXTRAS = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",

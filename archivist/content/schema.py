@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 
 from archivist.config import LANGUAGE_TAG
 from archivist.diagnostics import Diagnostic, did_you_mean, error, warning
-from archivist.frontmatter import FrontMatter
-from archivist.aliases import alias_file
+from .frontmatter import FrontMatter
+from .aliases import alias_file
 from archivist.util.identifiers import normalise_doi, valid_isbn, valid_issn
 from archivist.model import ArticleMeta, PartialDate
-from archivist.people import read_people
+from .people import read_people
 from archivist.util.vocabulary import CSL_TYPES, CSL_VARIABLES, LICENSES
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -16,7 +16,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from archivist import frontmatter_fast
+from . import frontmatter_fast
 from archivist.diagnostics import Diagnostic, error
 
 MAX_DEPTH = 20  # front-matter is shallow; deeper nesting is an attack or a typo
