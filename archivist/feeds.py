@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from typing import Iterable
 
 from archivist.config import SiteConfig
-from archivist.library import Entry, Library
+from archivist.library.assemble import Entry, Library
 from archivist.listings import with_site_data
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.model import PartialDate

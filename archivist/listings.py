@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from archivist.collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
+from archivist.library.collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
 from archivist.util.names import initial_of
 from archivist.config import SiteConfig
 from archivist.content.site_data import load_site_data
 from archivist.i18n import labels_for
-from archivist.library import Entry, Library
+from archivist.library.assemble import Entry, Library
 from archivist.markdown import MarkdownOptions, inline_text, render_inline
 from archivist.jobs import OutputJob
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from archivist.content.aliases import redirect_jobs
 from archivist.config import SiteConfig
 from archivist.jobs import OutputJob
-from archivist.library import Entry, Library
+from archivist.library.assemble import Entry, Library
 from archivist.listings import article_extras, home_extras, plan_listings
 
 

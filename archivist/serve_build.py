@@ -9,11 +9,11 @@ from pathlib import Path
 from . import config as config_step
 from .content import discover
 from archivist.content.aliases import alias_conflicts, alias_targets
-from archivist.cite import cite_all
+from archivist.library.cite import cite_all
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.i18n.site_tables import check_site_tables
-from archivist.library import Entry, Library
+from archivist.library.assemble import Entry, Library
 from archivist.linkcheck import site_link_problems
 from archivist.content.load import (Parsed, article_resolver, duplicates, missing_pdfs, parse, path_resolver,
                                     render as render_article)

@@ -10,7 +10,7 @@ from archivist.render.theme import theme_folders
 from archivist.util.digests import digest
 from archivist.util.files import site_key, walk_files
 from archivist.jobs import OutputJob
-from archivist.library import Entry
+from archivist.library.assemble import Entry
 from archivist.facts import ArticleFacts, article_facts
 from archivist.content.load import Parsed
 from archivist.model import SourceFile

@@ -10,16 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Iterable, Mapping
 
-from archivist import library as library_step
+from .library import assemble as library_step
 from archivist.content.aliases import REDIRECT_TEMPLATE, alias_conflicts
-from archivist.cite import cite_all, export_files
+from archivist.library.cite import cite_all, export_files
 from archivist.config import SiteConfig
 from archivist.content.site_data import load_site_data
 from archivist.diagnostics import Diagnostic
 from archivist.harvest import harvest
 from archivist.i18n.site_tables import check_site_tables
 from archivist.jobs import OutputJob
-from archivist.library import Entry, Library
+from archivist.library.assemble import Entry, Library
 from archivist.linkcheck import site_link_problems
 from archivist.content.load import Loaded, load_site_articles
 from archivist.options import BuildOptions

@@ -14,7 +14,7 @@ from archivist.diagnostics import Diagnostic, error
 from archivist.jobs import OutputJob
 
 if TYPE_CHECKING:
-    from archivist.library import Entry
+    from archivist.library.assemble import Entry
 
 REDIRECT_TEMPLATE = "redirect.html"
 # Letters and digits of any script and the punctuation a path segment may hold without escaping,

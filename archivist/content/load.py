@@ -18,9 +18,9 @@ from archivist.i18n import labels_for
 from archivist.markdown import BodyContext, MarkdownOptions, render_body, render_inline
 from archivist.markdown.image_size import intrinsic_size
 from archivist.model import Article, ArticleMeta, SourceFile
-from archivist.render_cache import render_many
+from archivist.markdown.batch import render_many
 from .translations import translation_problems, withheld_slug
-from archivist.render_cache import RenderCache, RenderedParts, article_key, bundle_files, site_fingerprint
+from archivist.markdown.batch import RenderCache, RenderedParts, article_key, bundle_files, site_fingerprint
 
 
 IMAGE_HEADER_BYTES = 65536  # enough for any header this reads, including an SVG's root element

@@ -11,7 +11,7 @@ from archivist.diagnostics import Diagnostic, did_you_mean, error, warning
 from archivist.util.vocabulary import AUTONYMS
 
 if TYPE_CHECKING:
-    from archivist.library import Entry
+    from archivist.library.assemble import Entry
     from .load import Parsed
     from archivist.model import SourceFile
 

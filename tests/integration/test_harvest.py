@@ -17,7 +17,7 @@ from archivist import config as site_config
 from archivist.citations.csl import csl_item
 from archivist.feeds import feed_files
 from archivist.harvest import OAI_MAX_RECORDS, crossref_files, harvest, oai_repository
-from archivist.library import Entry, Library, assemble
+from archivist.library.assemble import Entry, Library, assemble
 from archivist.content.load import load_articles
 from support import REPO_ROOT, published_sample_slugs
 

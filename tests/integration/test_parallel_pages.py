@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from archivist import config as config_step
-from archivist.cite import cite_all
+from archivist.library.cite import cite_all
 from archivist.content.load import load_articles
 from archivist.render.pool import render_all_pages
 from archivist.plan import plan

@@ -11,12 +11,12 @@ import pytest
 
 from archivist import config as config_step
 from archivist.content import load
-from archivist import render_cache
+from archivist.markdown import batch as render_cache
 from archivist.content.load import parse, render_all
-from archivist.render_cache import render_many
+from archivist.markdown.batch import render_many
 from archivist.content import discover
 from archivist.markdown import MarkdownOptions
-from archivist.render_cache import RenderCache, article_key, site_fingerprint
+from archivist.markdown.batch import RenderCache, article_key, site_fingerprint
 from archivist.site import BuildOptions, build_site
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ import pytest
 
 from archivist.content import frontmatter, schema
 from archivist.content.aliases import REDIRECT_TEMPLATE, alias_conflicts, alias_file, redirect_jobs
-from archivist.library import Entry
+from archivist.library.assemble import Entry
 from archivist.model import Article, ArticleMeta, PartialDate, RenderedBody, SourceFile
 
 

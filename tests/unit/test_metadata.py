@@ -1,7 +1,7 @@
 """Machine-readable records: Highwire, Dublin Core, OpenGraph and JSON-LD from one CSL item."""
 
-from archivist.metadata import (build_page_metadata, dublin_core_tags, eprints_tags, highwire_tags, iso_date,
-                                person_inverted, person_tagged, scholar_date)
+from archivist.citations.metadata import (build_page_metadata, dublin_core_tags, eprints_tags, highwire_tags,
+                                          iso_date, person_inverted, person_tagged, scholar_date)
 
 ITEM = {
     "id": "x", "type": "article-journal", "title": "Letters in <i>Transit</i>",
@@ -172,7 +172,7 @@ def test_every_abstract_a_machine_reads_is_the_page_s_sanitised_abstract(tmp_pat
     import xml.etree.ElementTree as ET
 
     from archivist.content import frontmatter, load, schema
-    from archivist.cite import cite_all
+    from archivist.library.cite import cite_all
     from archivist.config import SiteConfig
     from archivist.feeds import atom_feed
     from archivist.harvest import dublin_core

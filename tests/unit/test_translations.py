@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archivist.library import Entry
+from archivist.library.assemble import Entry
 from archivist.content.load import Parsed
 from archivist.model import Article, ArticleMeta, PartialDate, RenderedBody, SourceFile
 from archivist.content.translations import group_translations, translation_problems, withheld_slug

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from archivist.model import Article
 
 if TYPE_CHECKING:
-    from archivist.collections import Collections
+    from .collections import Collections
     from archivist.content.site_data import SiteData
     from archivist.content.translations import Translation
 
@@ -45,7 +45,7 @@ class Library:
     @cached_property
     def collections(self) -> "Collections":
         """Authors, journals, years, keywords and related articles, computed once on first use."""
-        from archivist.collections import collect
+        from .collections import collect
         from archivist.content.site_data import SiteData
         return collect(self.entries, self.site_data or SiteData())
 

@@ -14,9 +14,9 @@ from archivist.citations.pool import default_workers
 from archivist.citations.styles import citation_language, forced_locale
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
-from archivist.library import Entry
+from .assemble import Entry
 from archivist.markdown import MarkdownOptions, inline_text
-from archivist.metadata import build_page_metadata
+from archivist.citations.metadata import build_page_metadata
 from archivist.model import Article
 
 

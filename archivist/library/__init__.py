@@ -1,0 +1,1 @@
+"""The library: every article with its citations, grouped for browsing, computed up front."""
