@@ -14,12 +14,12 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.i18n.site_tables import check_site_tables
 from archivist.library.assemble import Entry, Library
-from archivist.linkcheck import site_link_problems
+from archivist.pages.linkcheck import site_link_problems
 from archivist.content.load import (Parsed, article_resolver, duplicates, missing_pdfs, parse, path_resolver,
                                     render as render_article)
 from archivist.model import SourceFile
-from archivist.jobs import OutputJob
-from archivist.plan import plan as plan_pages
+from archivist.pages.jobs import OutputJob
+from archivist.pages.plan import plan as plan_pages
 from archivist.rebuild import RebuildPlan, SiteState, plan_rebuild
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files

@@ -9,7 +9,7 @@ from typing import Iterable, Mapping
 from archivist.render.theme import theme_folders
 from archivist.util.digests import digest
 from archivist.util.files import site_key, walk_files
-from archivist.jobs import OutputJob
+from archivist.pages.jobs import OutputJob
 from archivist.library.assemble import Entry
 from archivist.facts import ArticleFacts, article_facts
 from archivist.content.load import Parsed

@@ -16,15 +16,15 @@ from archivist.library.cite import cite_all, export_files
 from archivist.config import SiteConfig
 from archivist.content.site_data import load_site_data
 from archivist.diagnostics import Diagnostic
-from archivist.harvest import harvest
+from archivist.harvest.crossref import harvest
 from archivist.i18n.site_tables import check_site_tables
-from archivist.jobs import OutputJob
+from archivist.pages.jobs import OutputJob
 from archivist.library.assemble import Entry, Library
-from archivist.linkcheck import site_link_problems
+from archivist.pages.linkcheck import site_link_problems
 from archivist.content.load import Loaded, load_site_articles
 from archivist.options import BuildOptions
 from archivist.render.pool import render_all_pages
-from archivist.plan import bundle_assets, plan
+from archivist.pages.plan import bundle_assets, plan
 from archivist.rebuild import SiteState, plan_rebuild
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files

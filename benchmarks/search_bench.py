@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(Path(__file__).resolve().parent)]
 
 from archivist import config as config_step  # noqa: E402
-from archivist.plan import OutputJob  # noqa: E402
+from archivist.pages.plan import OutputJob  # noqa: E402
 from archivist.render.renderer import Renderer  # noqa: E402
 from archivist.render.theme import static_files  # noqa: E402
 from archivist.search import SHARD_SIZE, build_index  # noqa: E402

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable
 from urllib.parse import unquote
 
 from archivist.diagnostics import Diagnostic, error
-from archivist.jobs import OutputJob
+from archivist.pages.jobs import OutputJob
 
 if TYPE_CHECKING:
     from archivist.library.assemble import Entry

@@ -12,7 +12,7 @@ import multiprocessing
 from typing import Sequence
 
 from archivist.diagnostics import Diagnostic
-from archivist.jobs import OutputJob
+from archivist.pages.jobs import OutputJob
 from archivist.util.workers import forked_map, worker_count
 from .renderer import Renderer
 from .spool import Spool, SpooledFile

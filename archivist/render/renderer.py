@@ -11,7 +11,7 @@ import jinja2
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.i18n import labels_for
-from archivist.jobs import OutputJob
+from archivist.pages.jobs import OutputJob
 from .templating import make_environment, template_diagnostic
 from archivist.util.vocabulary import AUTONYMS, LICENSES, text_direction
 

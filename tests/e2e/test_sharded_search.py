@@ -16,7 +16,7 @@ from support import REPO_ROOT
 from support.server import serve_site
 
 from archivist import config as config_step
-from archivist.plan import OutputJob
+from archivist.pages.plan import OutputJob
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
 from archivist.search import build_index

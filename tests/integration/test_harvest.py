@@ -15,8 +15,8 @@ import rispy
 
 from archivist import config as site_config
 from archivist.citations.csl import csl_item
-from archivist.feeds import feed_files
-from archivist.harvest import OAI_MAX_RECORDS, crossref_files, harvest, oai_repository
+from archivist.harvest.feeds import feed_files
+from archivist.harvest.crossref import OAI_MAX_RECORDS, crossref_files, harvest, oai_repository
 from archivist.library.assemble import Entry, Library, assemble
 from archivist.content.load import load_articles
 from support import REPO_ROOT, published_sample_slugs

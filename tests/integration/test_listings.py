@@ -16,7 +16,7 @@ import pytest
 from archivist import config as site_config
 from archivist.citations.csl import csl_item
 from archivist.library.assemble import Entry, assemble
-from archivist.listings import plan_listings
+from archivist.pages.listings import plan_listings
 from archivist.content.load import load_articles
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files

@@ -11,7 +11,7 @@ from archivist import config as config_step
 from archivist.library.cite import cite_all
 from archivist.content.load import load_articles
 from archivist.render.pool import render_all_pages
-from archivist.plan import plan
+from archivist.pages.plan import plan
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
 from archivist.site import assemble_library

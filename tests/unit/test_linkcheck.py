@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archivist.content.aliases import link_key
-from archivist.linkcheck import SitePaths, _site_path
+from archivist.pages.linkcheck import SitePaths, _site_path
 from archivist.model import Article, ArticleMeta, RenderedBody, SiteLink, SourceFile
 
 FILES = frozenset({"index.html", "articles/kim/index.html", "articles/kim/map.png", "feed.xml", "old-name.html"})

@@ -174,8 +174,8 @@ def test_every_abstract_a_machine_reads_is_the_page_s_sanitised_abstract(tmp_pat
     from archivist.content import frontmatter, load, schema
     from archivist.library.cite import cite_all
     from archivist.config import SiteConfig
-    from archivist.feeds import atom_feed
-    from archivist.harvest import dublin_core
+    from archivist.harvest.feeds import atom_feed
+    from archivist.harvest.crossref import dublin_core
     from archivist.model import SourceFile
 
     config = SiteConfig(root=tmp_path, citation_styles=())

@@ -9,7 +9,7 @@ from typing import Iterable
 
 from archivist.config import SiteConfig
 from archivist.library.assemble import Entry, Library
-from archivist.listings import with_site_data
+from archivist.pages.listings import with_site_data
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.model import PartialDate
 from archivist.util.vocabulary import LICENSES

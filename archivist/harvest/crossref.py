@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 from archivist.config import SiteConfig
 from archivist.content.site_data import load_site_data
 from archivist.diagnostics import Diagnostic, error
-from archivist.feeds import dated, feed_files, last_change
+from .feeds import dated, feed_files, last_change
 from archivist.library.assemble import Entry, Library
-from archivist.listings import plan_listings, with_site_data
+from archivist.pages.listings import plan_listings, with_site_data
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.model import PartialDate
 from archivist.util.vocabulary import LICENSES

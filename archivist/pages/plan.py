@@ -6,9 +6,9 @@ from pathlib import Path
 
 from archivist.content.aliases import redirect_jobs
 from archivist.config import SiteConfig
-from archivist.jobs import OutputJob
+from .jobs import OutputJob
 from archivist.library.assemble import Entry, Library
-from archivist.listings import article_extras, home_extras, plan_listings
+from .listings import article_extras, home_extras, plan_listings
 
 
 def plan(config: SiteConfig, library: Library) -> list[OutputJob]:

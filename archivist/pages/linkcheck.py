@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from archivist.content.aliases import REDIRECT_TEMPLATE
 from archivist.diagnostics import Diagnostic, error, warning
-from archivist.jobs import OutputJob
+from .jobs import OutputJob
 from archivist.library.assemble import Entry
 from archivist.markdown.anchors import PAGE_TARGETS, closest_id, fragment_target
 from archivist.model import Article, SiteLink

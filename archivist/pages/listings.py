@@ -12,7 +12,7 @@ from archivist.content.site_data import load_site_data
 from archivist.i18n import labels_for
 from archivist.library.assemble import Entry, Library
 from archivist.markdown import MarkdownOptions, inline_text, render_inline
-from archivist.jobs import OutputJob
+from .jobs import OutputJob
 
 
 @dataclass(frozen=True)
