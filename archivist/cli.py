@@ -11,9 +11,9 @@ from typing import Sequence
 
 from archivist import __version__, config as config_step
 from archivist.diagnostics import ContentError, Diagnostic, has_errors, normalise
-from archivist.builder import build_into
-from archivist.options import BuildOptions
-from archivist.write import OutputRefused
+from archivist.build.output import build_into
+from archivist.build.options import BuildOptions
+from archivist.write.commit import OutputRefused
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from archivist.serve import ServeError, serve  # watchdog loads only when previewing
+    from archivist.serve.preview import ServeError, serve  # watchdog loads only when previewing
 
     try:
         return serve(Path(args.site), args.host, args.port, args.drafts, args.open)
@@ -155,7 +155,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     config = _load_config(args)
-    from archivist.site import build_site  # the whole pipeline, imported only by the commands that run it
+    from archivist.build.pipeline import build_site  # the whole pipeline, imported only by the commands that run it
 
     result = build_site(config, BuildOptions(drafts=True, search=False, check_only=True))
     diagnostics = _only_paths(normalise(result.diagnostics), args.paths, config.root)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archivist import config as site_config
-from archivist.library.cite import cite_all
+from archivist.citations.cite import cite_all
 from archivist.citations import DEFAULT_STYLES, CitationEngine, csl_item
 from archivist.content.load import load_articles
 from archivist.model import ArticleMeta, PartialDate, Person

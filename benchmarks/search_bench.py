@@ -34,9 +34,9 @@ from archivist import config as config_step  # noqa: E402
 from archivist.pages.plan import OutputJob  # noqa: E402
 from archivist.render.renderer import Renderer  # noqa: E402
 from archivist.render.theme import static_files  # noqa: E402
-from archivist.search import SHARD_SIZE, build_index  # noqa: E402
-from archivist.site import BuildOptions, build_site  # noqa: E402
-from archivist.write import commit  # noqa: E402
+from archivist.search.index import SHARD_SIZE, build_index  # noqa: E402
+from archivist.build.pipeline import BuildOptions, build_site  # noqa: E402
+from archivist.write.commit import commit  # noqa: E402
 
 BASE_URL = "https://example.org/bench/"
 GOAL_BYTES = 300 * 1024

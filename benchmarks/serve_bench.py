@@ -25,7 +25,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from archivist.serve import Preview  # noqa: E402
+from archivist.serve.preview import Preview  # noqa: E402
 
 BODY_MARK = "\n\nEdited paragraph {n}.\n"
 

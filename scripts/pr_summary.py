@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from archivist import config as config_step  # noqa: E402
-from archivist.library.cite import cite_all  # noqa: E402
+from archivist.citations.cite import cite_all  # noqa: E402
 from archivist.diagnostics import ContentError  # noqa: E402
 from archivist.content.load import load_articles  # noqa: E402
 

@@ -13,7 +13,7 @@ from . import discover, frontmatter, schema
 from .aliases import alias_targets, link_key
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
-from archivist.facts import ArticleFacts, article_facts
+from archivist.build.facts import ArticleFacts, article_facts
 from archivist.i18n import labels_for
 from archivist.markdown import BodyContext, MarkdownOptions, render_body, render_inline
 from archivist.markdown.image_size import intrinsic_size

@@ -15,7 +15,7 @@ from archivist.diagnostics import Diagnostic
 from archivist.pages.jobs import OutputJob
 from archivist.util.workers import forked_map, worker_count
 from .renderer import Renderer
-from .spool import Spool, SpooledFile
+from archivist.write.spool import Spool, SpooledFile
 
 Rendered = tuple[bytes | SpooledFile | None, Diagnostic | None]
 

@@ -19,9 +19,9 @@ from archivist import config as config_step
 from archivist.pages.plan import OutputJob
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
-from archivist.search import build_index
-from archivist.site import BuildOptions, build_site
-from archivist.write import commit
+from archivist.search.index import build_index
+from archivist.build.pipeline import BuildOptions, build_site
+from archivist.write.commit import commit
 
 ARTICLES = 120
 SMALL_SHARDS = 16  # 120 articles -> 8 shards of about 15

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.write import commit
+from archivist.write.commit import commit
 from harness import CASES, FULL, REPO_ROOT, sample_settings
 
 BASE_URL = "https://example.org/archive/"

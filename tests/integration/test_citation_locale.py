@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.library.cite import cite_all
+from archivist.citations.cite import cite_all
 from archivist.citations import DEFAULT_STYLES, PINPOINT_SENTINEL, csl_item
 from archivist.citations.nodeproc import find_citeproc
 from archivist.citations.sanitize import clean_html

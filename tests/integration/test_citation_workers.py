@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.library.cite import cite_all
+from archivist.citations.cite import cite_all
 from archivist.citations import DEFAULT_STYLES, CitationEngine, csl_item
 from archivist.citations.nodeproc import NodeWorker
 from archivist.config import SiteConfig

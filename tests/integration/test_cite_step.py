@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.library.cite import cite_all
+from archivist.citations.cite import cite_all
 from archivist.citations import DEFAULT_STYLES, PINPOINT_SENTINEL, CitationEngine, CitationEngineError, csl_item
 from archivist.citations.nodeproc import NodeWorker, find_citeproc
 from archivist.citations.styles import StyleLibrary, locales_for

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from archivist import cli, incremental
+from archivist import cli
+from archivist.build import record as incremental
 
 REPO = Path(__file__).resolve().parents[2]
 ARTICLE = "content/articles/age-at-marriage-from-listings.md"
@@ -231,7 +232,7 @@ def test_a_build_with_nothing_to_do_does_not_load_the_pipeline(site, capsys):
     build(site, capsys)
     probe = ("import sys; from archivist import cli; "
              f"code = cli.main(['--site', {str(site)!r}, 'build', '--no-search']); "
-             "print(code, sorted(m for m in ('archivist.site', 'archivist.content.load', 'jinja2', 'mistune') if m in sys.modules))")
+             "print(code, sorted(m for m in ('archivist.build.pipeline', 'archivist.content.load', 'jinja2', 'mistune') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout + done.stderr
     assert "nothing changed since the last build" in done.stdout

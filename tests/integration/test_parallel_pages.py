@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from archivist import config as config_step
-from archivist.library.cite import cite_all
+from archivist.citations.cite import cite_all
 from archivist.content.load import load_articles
 from archivist.render.pool import render_all_pages
 from archivist.pages.plan import plan
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
-from archivist.site import assemble_library
-from archivist.render.spool import Spool, SpooledFile
-from archivist.write import commit
+from archivist.build.pipeline import assemble_library
+from archivist.write.spool import Spool, SpooledFile
+from archivist.write.commit import commit
 
 REPO = Path(__file__).resolve().parents[2]
 

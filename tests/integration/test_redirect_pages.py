@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from archivist import config as config_step
-from archivist import search
-from archivist.site import BuildOptions, build_site
+from archivist.search import index as search
+from archivist.build.pipeline import BuildOptions, build_site
 
 SITE = Path(__file__).resolve().parents[1] / "sites" / "moving-journal"
 REDIRECTS = {"old/path/index.html", "en/lessons/Old-Name/index.html", "old-name.html", "articles/moved-house/index.html"}

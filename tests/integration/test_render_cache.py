@@ -17,7 +17,7 @@ from archivist.markdown.batch import render_many
 from archivist.content import discover
 from archivist.markdown import MarkdownOptions
 from archivist.markdown.batch import RenderCache, article_key, site_fingerprint
-from archivist.site import BuildOptions, build_site
+from archivist.build.pipeline import BuildOptions, build_site
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EDITED = "content/articles/age-at-marriage-from-listings.md"

@@ -15,10 +15,10 @@ from typing import Callable, Iterator
 import pytest
 
 from archivist import config as config_step
-from archivist.serve import Debouncer, relevant
-from archivist.serve_build import LiveBuilder
-from archivist.serve_http import Hub, inject, locate
-from archivist.site import BuildOptions, build_site
+from archivist.serve.preview import Debouncer, relevant
+from archivist.serve.live import LiveBuilder
+from archivist.serve.http import Hub, inject, locate
+from archivist.build.pipeline import BuildOptions, build_site
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 300  # a cold citation cache on a busy machine is slow; every wait ends as soon as it can

@@ -13,8 +13,8 @@ import pytest
 
 from archivist import cli
 from archivist import config as config_step
-from archivist.serve_build import LiveBuilder
-from archivist.site import BuildOptions, build_site
+from archivist.serve.live import LiveBuilder
+from archivist.build.pipeline import BuildOptions, build_site
 
 SETTINGS = """[tool.archivist]
 title = "Links Test Archive"

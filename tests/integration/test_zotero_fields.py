@@ -135,8 +135,8 @@ def test_zotero_saves_the_abstract_the_page_shows_not_its_markup(tmp_path):
     """Raw HTML the sanitiser removes and TeX the page shows as a formula never reach Zotero's
     abstract: it is the page's own abstract as text, with the formula written out linearly."""
     from archivist import config as config_step
-    from archivist.options import BuildOptions
-    from archivist.site import build_site
+    from archivist.build.options import BuildOptions
+    from archivist.build.pipeline import build_site
 
     (tmp_path / "pyproject.toml").write_text('[tool.archivist]\ncitation_styles = []\n', encoding="utf-8")
     articles = tmp_path / "content" / "articles"

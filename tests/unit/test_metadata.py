@@ -172,7 +172,7 @@ def test_every_abstract_a_machine_reads_is_the_page_s_sanitised_abstract(tmp_pat
     import xml.etree.ElementTree as ET
 
     from archivist.content import frontmatter, load, schema
-    from archivist.library.cite import cite_all
+    from archivist.citations.cite import cite_all
     from archivist.config import SiteConfig
     from archivist.harvest.feeds import atom_feed
     from archivist.harvest.crossref import dublin_core

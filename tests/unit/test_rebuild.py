@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from archivist.rebuild import RebuildPlan, SiteState, plan_rebuild
+from archivist.build.changes import RebuildPlan, SiteState, plan_rebuild
 
 A, B, C = "content/articles/a.md", "content/articles/b.md", "content/articles/c/index.md"
 

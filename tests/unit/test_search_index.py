@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from archivist.config import SiteConfig
-from archivist.search import SearchIndexError, build_index, search_diagnostic, served_path
-from archivist.search_bundle import cbor_decode, cbor_encode, pack_json, trim_fragments, unpack, unpack_json
+from archivist.search.index import SearchIndexError, build_index, search_diagnostic, served_path
+from archivist.search.bundle import cbor_decode, cbor_encode, pack_json, trim_fragments, unpack, unpack_json
 
 BASE_URL = "https://example.org/archive/"
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-import archivist.search as search
+import archivist.search.index as search
 from archivist.config import SiteConfig
-from archivist.search import build_index
-from archivist.search_bundle import unpack, unpack_json
-from archivist.search_cache import ShardCache, decode, encode
-from archivist.search_order import sort_values
-from archivist.search_shards import plan_shards, shard_count, shard_of
+from archivist.search.index import build_index
+from archivist.search.bundle import unpack, unpack_json
+from archivist.search.cache import ShardCache, decode, encode
+from archivist.search.order import sort_values
+from archivist.search.shards import plan_shards, shard_count, shard_of
 
 BASE_URL = "https://example.org/archive/"
 SHARD_SIZE = 3  # 12 pages -> 4 shards

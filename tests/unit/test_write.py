@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from archivist.write import MARKER, OutputRefused, commit
+from archivist.write.commit import MARKER, OutputRefused, commit
 
 
 def tree(folder):
@@ -65,7 +65,7 @@ def test_paths_outside_the_output_are_refused(tmp_path, path):
 
 
 def test_a_commit_memory_skips_reading_what_it_wrote_and_notices_new_data(tmp_path, monkeypatch):
-    from archivist import write
+    from archivist.write import commit as write
 
     out = tmp_path / "out"
     memory = write.CommitMemory()
@@ -81,7 +81,7 @@ def test_a_commit_memory_skips_reading_what_it_wrote_and_notices_new_data(tmp_pa
 
 
 def test_a_failed_commit_leaves_the_memory_empty(tmp_path, monkeypatch):
-    from archivist import write
+    from archivist.write import commit as write
 
     out = tmp_path / "out"
     memory = write.CommitMemory()
@@ -98,8 +98,8 @@ def test_a_failed_commit_leaves_the_memory_empty(tmp_path, monkeypatch):
 
 
 def test_the_preview_folder_is_updated_file_by_file(tmp_path):
-    from archivist.write import CommitMemory
-    from archivist.write_in_place import update_in_place
+    from archivist.write.commit import CommitMemory
+    from archivist.write.in_place import update_in_place
 
     out = tmp_path / "preview"
     memory = CommitMemory()
@@ -116,8 +116,8 @@ def test_the_preview_folder_is_updated_file_by_file(tmp_path):
 
 
 def test_a_failed_update_is_followed_by_a_whole_commit(tmp_path, monkeypatch):
-    from archivist import write_in_place
-    from archivist.write import CommitMemory
+    from archivist.write import in_place as write_in_place
+    from archivist.write.commit import CommitMemory
 
     out = tmp_path / "preview"
     memory = CommitMemory()

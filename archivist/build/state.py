@@ -11,10 +11,10 @@ from archivist.util.digests import digest
 from archivist.util.files import site_key, walk_files
 from archivist.pages.jobs import OutputJob
 from archivist.library.assemble import Entry
-from archivist.facts import ArticleFacts, article_facts
+from archivist.build.facts import ArticleFacts, article_facts
 from archivist.content.load import Parsed
 from archivist.model import SourceFile
-from archivist.rebuild import SiteState
+from archivist.build.changes import SiteState
 
 
 def hash_tree(folders: Iterable[Path], relative_to: Path,

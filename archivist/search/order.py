@@ -19,8 +19,8 @@ import html
 import json
 import re
 
-from archivist.search_bundle import BundleFormatError, unpack
-from archivist.search_shards import Shard, page_bytes
+from archivist.search.bundle import BundleFormatError, unpack
+from archivist.search.shards import Shard, page_bytes
 
 SORT_ELEMENT = re.compile(rb'data-pagefind-sort="([^"\[:]+)"[^>]*>([^<]*)<')
 META_FILE = re.compile(r"^pagefind\.[^/]+\.pf_meta$")

@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import config as config_step
-from .content import discover
+from archivist import config as config_step
+from archivist.content import discover
 from archivist.content.aliases import alias_conflicts, alias_targets
-from archivist.library.cite import cite_all
+from archivist.citations.cite import cite_all
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.i18n.site_tables import check_site_tables
@@ -20,12 +20,12 @@ from archivist.content.load import (Parsed, article_resolver, duplicates, missin
 from archivist.model import SourceFile
 from archivist.pages.jobs import OutputJob
 from archivist.pages.plan import plan as plan_pages
-from archivist.rebuild import RebuildPlan, SiteState, plan_rebuild
+from archivist.build.changes import RebuildPlan, SiteState, plan_rebuild
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
-from archivist.serve_state import take_state, with_pages
+from archivist.build.state import take_state, with_pages
 from archivist.util.digests import digest, settings_digest
-from archivist.site import BuildOptions, SiteBuild, article_files, assemble_library, redirect_pages, site_wide_files
+from archivist.build.pipeline import BuildOptions, SiteBuild, article_files, assemble_library, redirect_pages, site_wide_files
 from archivist.content.translations import translation_problems, withheld_slug
 
 

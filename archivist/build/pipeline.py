@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection, Iterable, Mapping
 
-from .library import assemble as library_step
+from archivist.library import assemble as library_step
 from archivist.content.aliases import REDIRECT_TEMPLATE, alias_conflicts
-from archivist.library.cite import cite_all, export_files
+from archivist.citations.cite import cite_all, export_files
 from archivist.config import SiteConfig
 from archivist.content.site_data import load_site_data
 from archivist.diagnostics import Diagnostic
@@ -22,14 +22,14 @@ from archivist.pages.jobs import OutputJob
 from archivist.library.assemble import Entry, Library
 from archivist.pages.linkcheck import site_link_problems
 from archivist.content.load import Loaded, load_site_articles
-from archivist.options import BuildOptions
+from archivist.build.options import BuildOptions
 from archivist.render.pool import render_all_pages
 from archivist.pages.plan import bundle_assets, plan
-from archivist.rebuild import SiteState, plan_rebuild
+from archivist.build.changes import SiteState, plan_rebuild
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
-from archivist.render.spool import Spool
-from archivist.serve_state import state_from_facts, with_pages
+from archivist.write.spool import Spool
+from archivist.build.state import state_from_facts, with_pages
 from archivist.util.digests import settings_digest
 
 
@@ -186,7 +186,7 @@ def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size:
     (`articles/<slug>/index.html`, in memory or as the files a large build spooled them to, which
     are read one at a time); `build` and `serve` both index through here. `skip` holds redirect
     pages, which an old article address such as articles/old-slug/ makes look like articles."""
-    from archivist.search import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
+    from archivist.search.index import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
 
     pages = sorted((path, data) for path, data in files.items() if ARTICLE_PAGE.fullmatch(path) and path not in skip)
     try:

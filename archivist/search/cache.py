@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from archivist.util.files import write_atomically
-from archivist.search_shards import page_bytes
+from archivist.search.shards import page_bytes
 
 FORMAT = b"archivist-search-shard 1\n"  # change when what a cached bundle holds changes
 SUFFIX = ".shard"

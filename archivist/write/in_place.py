@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 from archivist.util.files import write_atomically
-from archivist.write import MARKER, MARKER_TEXT, CommitMemory, WriteReport, check_paths, commit
+from archivist.write.commit import MARKER, MARKER_TEXT, CommitMemory, WriteReport, check_paths, commit
 
 
 def update_in_place(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemory) -> WriteReport:

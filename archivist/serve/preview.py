@@ -17,12 +17,12 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from archivist.diagnostics import ContentError, Diagnostic, has_errors, normalise
-from archivist.serve_build import LiveBuilder, Outcome
-from archivist.serve_http import Hub, make_server
+from archivist.serve.live import LiveBuilder, Outcome
+from archivist.serve.http import Hub, make_server
 from archivist.render.theme import theme_folders
-from archivist.site import BuildOptions, search_files
-from archivist.write import CommitMemory
-from archivist.write_in_place import update_in_place
+from archivist.build.pipeline import BuildOptions, search_files
+from archivist.write.commit import CommitMemory
+from archivist.write.in_place import update_in_place
 
 # The preview re-indexes the shard of each article saved; small shards keep that to a few seconds,
 # and locally it does not matter that a query downloads one small index file per shard.

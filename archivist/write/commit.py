@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Mapping
 
-from archivist.render.spool import SpooledFile
+from archivist.write.spool import SpooledFile
 
 MARKER = ".archivist-output"
 MARKER_TEXT = b"This folder is built by Archivist and replaced whole by each build.\n"

@@ -26,7 +26,7 @@ from typing import Iterable
 
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
-from archivist.rebuild import SiteState
+from archivist.build.changes import SiteState
 from archivist.render.theme import theme_folders
 from archivist.util.digests import code_fingerprint, package_digest
 from archivist.util.files import site_key, walk_files, write_atomically

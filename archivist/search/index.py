@@ -15,10 +15,10 @@ from pagefind.service import PagefindService
 
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
-from archivist.search_bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
-from archivist.search_cache import ShardCache, cache_key
-from archivist.search_order import order_file
-from archivist.search_shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
+from archivist.search.bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
+from archivist.search.cache import ShardCache, cache_key
+from archivist.search.order import order_file
+from archivist.search.shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
 from archivist.util.workers import worker_count
 
 T = TypeVar("T")

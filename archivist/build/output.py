@@ -7,12 +7,12 @@ from pathlib import Path
 
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, has_errors, normalise
-from archivist.incremental import (BuildRecord, build_fingerprint, forget_record, input_stats, output_stats, read_record,
+from archivist.build.record import (BuildRecord, build_fingerprint, forget_record, input_stats, output_stats, read_record,
                           record_path, write_record)
 from archivist.util.digests import settings_digest
-from archivist.options import BuildOptions
-from archivist.render.spool import Spool
-from archivist.write import WriteReport, commit
+from archivist.build.options import BuildOptions
+from archivist.write.spool import Spool
+from archivist.write.commit import WriteReport, commit
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     present = output_stats(output)
     if record is not None and record.outputs == present and record.inputs == inputs:
         return _unchanged(record)
-    from archivist.site import Previous, build_site  # only a build with work to do needs the whole pipeline
+    from archivist.build.pipeline import Previous, build_site  # only a build with work to do needs the whole pipeline
 
     previous = None
     if record is not None and record.outputs == present:

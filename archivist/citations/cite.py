@@ -14,7 +14,7 @@ from archivist.citations.pool import default_workers
 from archivist.citations.styles import citation_language, forced_locale
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
-from .assemble import Entry
+from archivist.library.assemble import Entry
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.citations.metadata import build_page_metadata
 from archivist.model import Article
