@@ -159,6 +159,16 @@ class ArticleMeta:
 
 
 @dataclass(frozen=True)
+class Parsed:
+    """An article whose front-matter is valid but whose Markdown is not yet rendered."""
+
+    source: SourceFile
+    meta: ArticleMeta
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
 class Heading:
     """A section heading of the body, for the table of contents and deep links."""
 

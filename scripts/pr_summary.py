@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from archivist import config as config_step  # noqa: E402
 from archivist.citations.cite import cite_all  # noqa: E402
 from archivist.diagnostics import ContentError  # noqa: E402
-from archivist.content.load import load_articles  # noqa: E402
+from archivist.build.pipeline import load_articles  # noqa: E402
 
 ARTICLES = "content/articles"
 STATUS_WORDS = {"A": "added", "M": "changed", "D": "removed", "R": "renamed"}
@@ -60,8 +60,8 @@ def apa_citations(root: Path, sources: set[str]) -> dict[str, str]:
     config = replace(config_step.load(root), citation_styles=("apa",))
     articles, _problems = load_articles(config, drafts=True)
     wanted = [a for a in articles if a.source.relpath in sources]
-    entries, _problems = cite_all(config, wanted)
-    return {e.article.source.relpath: e.citations[0].html for e in entries if e.citations}
+    cited, _problems = cite_all(config, wanted)
+    return {a.source.relpath: c.citations[0].html for a, c in zip(wanted, cited) if c.citations}
 
 
 def summary(touched: dict[str, str], citations: dict[str, str]) -> str:

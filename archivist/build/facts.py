@@ -15,7 +15,7 @@ from archivist.content.aliases import alias_targets, link_key
 from archivist.util.digests import digest
 
 if TYPE_CHECKING:
-    from archivist.content.load import Parsed
+    from archivist.model import Parsed
 
 ARTICLE_LINK = re.compile(r"article:([^)\s#\"'>]+)")
 # A root path in a Markdown link, a reference definition or an HTML attribute; more is harmless.

@@ -6,25 +6,30 @@ from __future__ import annotations
 
 import gc
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Collection, Iterable, Mapping
+from typing import Collection, Iterable, Mapping, Sequence
 
 from archivist.library import assemble as library_step
-from archivist.content.aliases import REDIRECT_TEMPLATE, alias_conflicts
-from archivist.citations.cite import cite_all, export_files
+from archivist.pages.redirects import REDIRECT_TEMPLATE, alias_conflicts
+from archivist.citations.cite import cite_all
 from archivist.config import SiteConfig
 from archivist.content.site_data import load_site_data
 from archivist.diagnostics import Diagnostic
 from archivist.harvest.crossref import harvest
 from archivist.i18n.site_tables import check_site_tables
 from archivist.pages.jobs import OutputJob
-from archivist.library.assemble import Entry, Library
+from archivist.library.assemble import Library
+from archivist.library.entry import Entry, cited_entries
 from archivist.pages.linkcheck import site_link_problems
-from archivist.content.load import Loaded, load_site_articles
+from archivist.content import load as load_step
+from archivist.markdown.batch import RenderCache, render_all
+from archivist.model import Article
+from archivist.build.facts import ArticleFacts, article_facts
 from archivist.build.options import BuildOptions
 from archivist.render.pool import render_all_pages
-from archivist.pages.plan import bundle_assets, plan
+from archivist.pages.listings import plan_listings
+from archivist.pages.plan import bundle_assets, export_files, plan
 from archivist.build.changes import SiteState, plan_rebuild
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
@@ -46,6 +51,14 @@ class SiteBuild:
     state: SiteState | None = None  # what the next build compares, when asked for
     rendered: int = 0  # pages rendered; the others were kept from the previous output
     redirects: frozenset[str] = frozenset()  # the pages that send an article's old address on to it
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The published articles of a site, and the facts of every article file a rebuild compares."""
+
+    articles: list[Article]
+    facts: ArticleFacts
 
 
 @dataclass(frozen=True)
@@ -78,13 +91,15 @@ def _build(config: SiteConfig, options: BuildOptions, previous: Previous | None,
     result.diagnostics.extend(problems)
     result.article_count = len(loaded.articles)
     _settle()
-    entries, problems = cite_all(config, loaded.articles)
+    cited, problems = cite_all(config, loaded.articles)
+    entries = cited_entries(loaded.articles, cited)
     result.diagnostics.extend(problems)
     _settle()
     library, problems = assemble_library(config, entries)
     result.diagnostics.extend(problems)
     statics = static_files(config)
-    jobs = {job.path: job for job in plan(config, library)}
+    listings = plan_listings(config, library)
+    jobs = {job.path: job for job in plan(config, library, listings)}
     if keep_state or previous is not None:
         result.state = page_state(config, options, loaded, jobs, entries)
     chosen, kept = choose_pages(jobs, previous, result.state)
@@ -93,7 +108,7 @@ def _build(config: SiteConfig, options: BuildOptions, previous: Previous | None,
     result.files.update(kept)
     result.rendered = len(pages)
     result.diagnostics.extend(problems)
-    files, problems = site_wide_files(config, library, statics)
+    files, problems = site_wide_files(config, library, statics, listings)
     result.files.update(files)
     result.diagnostics.extend(problems)
     result.redirects = redirect_pages(jobs)
@@ -105,6 +120,25 @@ def _build(config: SiteConfig, options: BuildOptions, previous: Previous | None,
         result.files.update(files)
         result.diagnostics.extend(problems)
     return result
+
+
+def load_articles(config: SiteConfig, drafts: bool = False) -> tuple[list[Article], list[Diagnostic]]:
+    """All publishable articles, rendered, with every diagnostic of every file."""
+    loaded, problems = load_site_articles(config, drafts)
+    return loaded.articles, problems
+
+
+def load_site_articles(config: SiteConfig, drafts: bool = False) -> tuple[Loaded, list[Diagnostic]]:
+    """Like `load_articles`, with the facts for rebuild planning; the articles keep no source text
+    (their Markdown is rendered by then), which on a large archive saves hundreds of megabytes."""
+    files, problems = load_step.load(config, drafts)
+    facts = article_facts(files.parsed, files.texts)
+    cache = RenderCache(config.cache_dir)
+    articles, found = render_all(files.published, config, cache)
+    problems.extend(found)
+    cache.prune(files.texts)
+    del files
+    return Loaded([replace(a, source=replace(a.source, text="")) for a in articles], facts), problems
 
 
 def _settle() -> None:
@@ -171,10 +205,12 @@ def article_files(entries: Iterable[Entry]) -> dict[str, bytes | Path]:
     return {**bundle_assets(Library(entries=entries)), **export_files(entries)}
 
 
-def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Path]) -> tuple[dict[str, bytes | Path], list[Diagnostic]]:
-    """Files made from the whole library at once: feeds, sitemap, harvest files, theme assets."""
+def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Path],
+                    listings: Sequence[OutputJob] | None = None) -> tuple[dict[str, bytes | Path], list[Diagnostic]]:
+    """Files made from the whole library at once: feeds, sitemap, harvest files, theme assets;
+    `listings` are the listing pages when they are planned already."""
     files: dict[str, bytes | Path] = dict(statics)
-    harvested, problems = harvest(config, library)
+    harvested, problems = harvest(config, library, listings)
     files.update(harvested)
     files[".nojekyll"] = b""
     return files, problems

@@ -24,6 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from archivist.citations.errors import CitationEngineError
+from archivist.citations.nodeproc import find_citeproc
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.build.changes import SiteState
@@ -59,9 +61,6 @@ def package_fingerprint() -> str:
 
 
 def _citeproc_version() -> bytes:
-    from archivist.citations.errors import CitationEngineError
-    from archivist.citations.nodeproc import find_citeproc
-
     try:
         return (find_citeproc() / "package.json").read_bytes()
     except (CitationEngineError, OSError):

@@ -10,9 +10,9 @@ from archivist.render.theme import theme_folders
 from archivist.util.digests import digest
 from archivist.util.files import site_key, walk_files
 from archivist.pages.jobs import OutputJob
-from archivist.library.assemble import Entry
+from archivist.library.entry import Entry
 from archivist.build.facts import ArticleFacts, article_facts
-from archivist.content.load import Parsed
+from archivist.model import Parsed
 from archivist.model import SourceFile
 from archivist.build.changes import SiteState
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from archivist.citations.csl import csl_item
 from archivist.citations.engine import PINPOINT_SENTINEL, CitationEngine, FormattedCitation, ItemCitations
@@ -14,9 +14,8 @@ from archivist.citations.pool import default_workers
 from archivist.citations.styles import citation_language, forced_locale
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
-from archivist.library.assemble import Entry
 from archivist.markdown import MarkdownOptions, inline_text
-from archivist.citations.metadata import build_page_metadata
+from archivist.citations.metadata import PageMetadata, build_page_metadata
 from archivist.model import Article
 
 
@@ -30,9 +29,21 @@ class StyleBlock:
     text: str
 
 
+@dataclass(frozen=True)
+class Cited:
+    """What the cite step makes of one article for its page; all empty when the settings' styles cannot be used."""
+
+    csl: Mapping[str, Any] = field(default_factory=dict)  # the CSL-JSON item, JSON values as citeproc reads them
+    citations: tuple[StyleBlock, ...] = ()  # formatted blocks, one per configured style
+    exports: Mapping[str, str] = field(default_factory=dict)  # file name -> text
+    metadata: PageMetadata | None = None  # Highwire, Dublin Core, OpenGraph, JSON-LD
+    pinpoints: tuple[StyleBlock, ...] = ()  # per style: a citation with a locator placeholder, for passages
+
+
 def cite_all(config: SiteConfig, articles: Iterable[Article],
-             workers: int | None = None) -> tuple[list[Entry], list[Diagnostic]]:
-    """Entries for every article; a style that cannot be used is reported once, against the settings.
+             workers: int | None = None) -> tuple[list[Cited], list[Diagnostic]]:
+    """What the cite step makes of each article, in order; a style that cannot be used is reported
+    once, against the settings.
 
     Every article's citations are looked up in the cache first; what is missing goes to Node
     in requests of a bounded number of items, spread over `workers` Node processes (by default
@@ -43,19 +54,19 @@ def cite_all(config: SiteConfig, articles: Iterable[Article],
     articles = list(articles)
     items = [csl_item(a.meta, config.absolute_url(a.url_path), config.language, a.abstract_html) for a in articles]
     if not config.citation_styles:
-        return [_entry(config, a, item, {}) for a, item in zip(articles, items)], []
+        return [_cited(config, a, item, {}) for a, item in zip(articles, items)], []
     style_dirs = [config.root / d for d in config.csl_dirs]
     try:
         with CitationEngine(style_dirs, forced_locale(config.citation_locale),
                             cache_dir=config.cache_dir / "citations", workers=workers) as engine:
             problems = _check_styles(engine, config)
             if problems:
-                return [Entry(article=a) for a in articles], problems
+                return [Cited() for _ in articles], problems
             formatted = engine.cite_items(items, _languages(config, items), config.citation_styles)
             titles = {style_id: engine.style_title(style_id) for style_id in config.citation_styles}
     except CitationError as exc:
-        return [Entry(article=a) for a in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]
-    return [_entry(config, a, item, _blocks(found, titles)) for a, item, found in zip(articles, items, formatted)], []
+        return [Cited() for _ in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]
+    return [_cited(config, a, item, _blocks(found, titles)) for a, item, found in zip(articles, items, formatted)], []
 
 
 def _languages(config: SiteConfig, items: list[dict]) -> list[str]:
@@ -82,14 +93,14 @@ def _blocks(found: dict[str, ItemCitations], titles: dict[str, str]) -> dict[str
             "pinpoints": tuple(block(s, f.pinpoint) for s, f in found.items())}
 
 
-def _entry(config: SiteConfig, article: Article, item: dict, blocks: dict[str, tuple[StyleBlock, ...]]) -> Entry:
+def _cited(config: SiteConfig, article: Article, item: dict, blocks: dict[str, tuple[StyleBlock, ...]]) -> Cited:
     page_url = config.absolute_url(article.url_path)
     exports = {"cite.bib": to_bibtex(item), "cite.ris": to_ris(item), "cite.json": to_csl_json(item)}
-    return Entry(article=article, csl=item, citations=blocks.get("citations", ()), exports=exports,
+    return Cited(csl=item, citations=blocks.get("citations", ()), exports=exports,
                  metadata=_metadata(config, article, item, page_url), pinpoints=blocks.get("pinpoints", ()))
 
 
-def _metadata(config: SiteConfig, article: Article, item: dict, page_url: str):
+def _metadata(config: SiteConfig, article: Article, item: dict, page_url: str) -> PageMetadata:
     people = [{"orcid": p.orcid, "affiliation": p.affiliation} for p in article.meta.authors]
     pdf_url = config.absolute_url(article.url_path + article.meta.pdf) if article.meta.pdf else ""
     return build_page_metadata(item, authors=people, page_url=page_url, pdf_url=pdf_url, site_title=config.title,
@@ -98,13 +109,4 @@ def _metadata(config: SiteConfig, article: Article, item: dict, page_url: str):
                                                  MarkdownOptions.of(config)))
 
 
-def export_files(entries: Iterable[Entry]) -> dict[str, bytes]:
-    """cite.bib, cite.ris and cite.json beside each article page."""
-    files = {}
-    for entry in entries:
-        for name, text in entry.exports.items():
-            files[f"{entry.article.url_path}{name}"] = text.encode("utf-8")
-    return files
-
-
-__all__ = ["cite_all", "export_files", "StyleBlock", "PINPOINT_SENTINEL", "Path"]
+__all__ = ["cite_all", "Cited", "StyleBlock", "PINPOINT_SENTINEL", "Path"]

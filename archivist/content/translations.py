@@ -1,35 +1,16 @@
 """Translations: an original article and the articles whose 'translation_of' names it, checked once every
-article is read, and each member's language named in that language."""
+article is read."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from archivist.diagnostics import Diagnostic, did_you_mean, error, warning
-from archivist.util.vocabulary import AUTONYMS
-
-if TYPE_CHECKING:
-    from archivist.library.assemble import Entry
-    from .load import Parsed
-    from archivist.model import SourceFile
+from archivist.model import Parsed, SourceFile
 
 
-@dataclass(frozen=True)
-class Translation:
-    """One member of a translation group, as the other members' pages link to it."""
-
-    entry: "Entry"
-    language: str  # BCP 47 tag, for lang and hreflang
-    name: str  # the language's name in itself: 'Español', '한국어'
-
-    @property
-    def url_path(self) -> str:
-        return self.entry.article.url_path
-
-
-def translation_problems(parsed: Iterable["Parsed"], withheld: Iterable[str] = ()) -> list[Diagnostic]:
+def translation_problems(parsed: Iterable[Parsed], withheld: Iterable[str] = ()) -> list[Diagnostic]:
     """Every 'translation_of' that names no published article or a translation (groups name their
     original directly, so a group is one original and its translations), and every language that
     two members of a group share, each culprit named. `withheld` holds the slugs of articles left
@@ -53,18 +34,19 @@ def translation_problems(parsed: Iterable["Parsed"], withheld: Iterable[str] = (
             problems.append(warning(item.source.relpath, line, "meta.translation-of",
                                     f"the original '{target}' is a draft: a build without --drafts leaves it out, "
                                     "and then no page links this translation to it"))
-    for members in _groups(parsed, lambda item: item.meta.slug, lambda item: item.meta.translation_of).values():
+    groups = translation_groups(parsed, lambda item: item.meta.slug, lambda item: item.meta.translation_of)
+    for members in groups.values():
         problems.extend(_shared_languages(members))
     return problems
 
 
-def withheld_slug(source: "SourceFile", item: "Parsed | None") -> str:
+def withheld_slug(source: SourceFile, item: Parsed | None) -> str:
     """The slug of an article left out of a build: a draft's own (its `slug:` may differ from its
     file name), or the one the file name gives when the front-matter could not be read."""
     return item.meta.slug if item is not None else source.default_slug
 
 
-def _target_problem(target: str, by_slug: Mapping[str, "Parsed"]) -> str:
+def _target_problem(target: str, by_slug: Mapping[str, Parsed]) -> str:
     if not target:
         return ""
     original = by_slug.get(target)
@@ -77,7 +59,8 @@ def _target_problem(target: str, by_slug: Mapping[str, "Parsed"]) -> str:
     return ""
 
 
-def _groups(items: list[Any], slug_of: Callable[[Any], str], original_of: Callable[[Any], str]) -> dict[str, list[Any]]:
+def translation_groups(items: list[Any], slug_of: Callable[[Any], str],
+                       original_of: Callable[[Any], str]) -> dict[str, list[Any]]:
     """Original slug -> [original, translations...], for originals that have a translation; a member
     whose original is missing or is itself a translation is left out (that is an error)."""
     by_slug = {slug_of(item): item for item in items}
@@ -89,8 +72,8 @@ def _groups(items: list[Any], slug_of: Callable[[Any], str], original_of: Callab
     return {slug: [by_slug[slug], *members] for slug, members in groups.items()}
 
 
-def _shared_languages(members: list["Parsed"]) -> list[Diagnostic]:
-    by_language: dict[str, list["Parsed"]] = defaultdict(list)
+def _shared_languages(members: list[Parsed]) -> list[Diagnostic]:
+    by_language: dict[str, list[Parsed]] = defaultdict(list)
     for item in members:
         by_language[item.meta.language.casefold()].append(item)
     problems = []
@@ -104,37 +87,10 @@ def _shared_languages(members: list["Parsed"]) -> list[Diagnostic]:
     return problems
 
 
-def _language_source(item: "Parsed") -> tuple[int, str]:
+def _language_source(item: Parsed) -> tuple[int, str]:
     """Where to report a member's language, and a note when the site gave it: an original without
     `language:` has neither key, so its title line stands for the article."""
     lines = item.meta.lines
     line = lines.get("translation_of") or lines.get("language") or lines.get("title", 1)
     whence = "" if "language" in lines else " (the site's default, since the article sets no 'language')"
     return line, whence
-
-
-def group_translations(entries: Iterable["Entry"]) -> dict[str, tuple[Translation, ...]]:
-    """Slug -> every member of its translation group (itself included): the original first, then the
-    translations by language tag. Articles without translations are absent."""
-    entries = list(entries)
-    groups = _groups(entries, lambda e: e.slug, lambda e: e.article.meta.translation_of)
-    found = {}
-    for original, *members in groups.values():
-        ordered = [original, *sorted(members, key=lambda e: (e.article.meta.language.casefold(), e.slug))]
-        group = _named(ordered)
-        found.update((member.entry.slug, group) for member in group)
-    return found
-
-
-def _named(members: list["Entry"]) -> tuple[Translation, ...]:
-    """Each language by its own name; two regional forms of one language ('en-US', 'en-GB') add the region."""
-    tags = [e.article.meta.language for e in members]
-    primaries = [tag.split("-")[0].casefold() for tag in tags]
-    named = []
-    for entry, tag, primary in zip(members, tags, primaries):
-        name = AUTONYMS.get(primary, tag)
-        rest = tag[len(primary) + 1:]
-        if rest and primaries.count(primary) > 1:
-            name = f"{name} ({rest})"
-        named.append(Translation(entry, tag, name))
-    return tuple(named)

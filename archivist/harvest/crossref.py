@@ -5,15 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import xml.etree.ElementTree as ET
-from typing import Iterable
+from typing import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from archivist.config import SiteConfig
-from archivist.content.site_data import load_site_data
 from archivist.diagnostics import Diagnostic, error
 from .feeds import dated, feed_files, last_change
-from archivist.library.assemble import Entry, Library
-from archivist.pages.listings import plan_listings, with_site_data
+from archivist.library.assemble import Library
+from archivist.library.entry import Entry
+from archivist.pages.jobs import OutputJob
+from archivist.pages.listings import plan_listings
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.model import PartialDate
 from archivist.util.vocabulary import LICENSES
@@ -31,15 +32,14 @@ OAI_MAX_RECORDS = 5000  # the Static Repository specification's limit
 # the output's prefixes are exactly the conventional ones whatever else registered namespaces.
 
 
-def harvest(config: SiteConfig, library: Library) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Every harvesting file, and the problems that kept any of them from being written."""
-    library = with_site_data(config, library)
-    _data, problems = load_site_data(config.content_dir)
+def harvest(config: SiteConfig, library: Library, listings: Sequence[OutputJob] | None = None
+            ) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Every harvesting file, and the problems that kept any of them from being written; `listings`
+    are the listing pages when the caller has planned them already (the sitemap lists them)."""
     files = feed_files(config, library)
-    files["sitemap.xml"] = sitemap(config, library)
+    files["sitemap.xml"] = sitemap(config, library, plan_listings(config, library) if listings is None else listings)
     files["robots.txt"] = robots(config)
-    oai, found = oai_repository(config, tuple(dated(library.entries)))
-    problems += found
+    oai, problems = oai_repository(config, tuple(dated(library.entries)))
     if oai is not None:
         files["oai.xml"] = oai
     files.update(crossref_files(config, library))
@@ -49,14 +49,14 @@ def harvest(config: SiteConfig, library: Library) -> tuple[dict[str, bytes], lis
 
 # --- sitemap and robots -------------------------------------------------------------------------
 
-def page_dates(config: SiteConfig, library: Library) -> list[tuple[str, str]]:
+def page_dates(library: Library, listings: Iterable[OutputJob]) -> list[tuple[str, str]]:
     """(served path, lastmod) of every HTML page: home, articles and listings; lastmod is the
     newest change among the articles a page shows."""
     newest = _newest(library.entries)
     by_source = {e.article.source.relpath: e for e in library.entries}
     pages = [("", newest)]
     pages += [(e.article.url_path, _newest([e])) for e in library.entries]  # no lastmod for an undated draft
-    for job in plan_listings(config, library):
+    for job in listings:
         shown = [by_source[s] for s in job.sources if s in by_source]
         pages.append((job.path[: -len("index.html")], _newest(shown) if shown else newest))
     return pages
@@ -67,13 +67,13 @@ def _newest(entries: Iterable[Entry]) -> str:
     return dates[-1].iso if dates else ""
 
 
-def sitemap(config: SiteConfig, library: Library) -> bytes:
+def sitemap(config: SiteConfig, library: Library, listings: Iterable[OutputJob]) -> bytes:
     """Every page with its last change; an article with translations lists each language's page
     (itself included) as an xhtml:link alternate, as search engines read them."""
     groups = {e.article.url_path: library.translations[e.slug] for e in library.entries if e.slug in library.translations}
     namespaces = {"xmlns": SITEMAP, **({"xmlns:xhtml": XHTML} if groups else {})}
     root = ET.Element("urlset", namespaces)
-    for path, lastmod in page_dates(config, library):
+    for path, lastmod in page_dates(library, listings):
         url = ET.SubElement(root, "url")
         ET.SubElement(url, "loc").text = config.absolute_url(path)
         if lastmod:
@@ -210,7 +210,7 @@ def crossref_files(config: SiteConfig, library: Library) -> dict[str, bytes]:
     if not (config.doi_prefix and config.depositor_name and config.depositor_email):
         return {}
     files = {}
-    for journal in with_site_data(config, library).collections.journals_only:
+    for journal in library.collections.journals_only:
         for issue in journal.issues:
             ours = [e for e in dated(issue.entries) if e.article.meta.doi.startswith(config.doi_prefix + "/")]
             if ours:

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from typing import Iterable
 
 from archivist.config import SiteConfig
-from archivist.library.assemble import Entry, Library
-from archivist.pages.listings import with_site_data
+from archivist.library.assemble import Library
+from archivist.library.entry import Entry
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.model import PartialDate
 from archivist.util.vocabulary import LICENSES
@@ -22,7 +22,7 @@ def feed_files(config: SiteConfig, library: Library) -> dict[str, bytes]:
     """'feed.xml' and 'journals/<slug>/feed.xml' for every journal, newest articles first."""
     files = {"feed.xml": atom_feed(config, "feed.xml", config.title, config.description,
                                    library.newest(config.feed_size), home="")}
-    for journal in with_site_data(config, library).collections.journals_only:
+    for journal in library.collections.journals_only:
         path = f"{journal.path}feed.xml"
         files[path] = atom_feed(config, path, journal.title, "", journal.entries[:config.feed_size],
                                 home=journal.path, language=journal.language)

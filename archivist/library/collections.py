@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from archivist.content.site_data import AuthorRecord, JournalRecord, SiteData
-from .assemble import Entry
+from .entry import Entry
 from archivist.model import Person
 from archivist.util.names import ascii_slug, fold, initial_of, name_key, natural_key, short_hash
 

@@ -1,4 +1,5 @@
-"""A disk cache of each article's rendered Markdown, keyed on everything that decides the HTML.
+"""Render every article's Markdown: from a disk cache keyed on everything that decides the HTML, and the
+rest on every core.
 
 Rendering the bodies is the largest share of a build; an article whose source, site settings,
 interface words, linkable slugs, bundle files and renderer code are all unchanged renders to the
@@ -9,33 +10,23 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
+from archivist.config import SiteConfig
+from archivist.content.aliases import alias_targets
+from archivist.model import Parsed
 from archivist.diagnostics import Diagnostic
+from archivist.i18n import labels_for
+from archivist.model import Article
 from archivist.util.files import write_atomically
 from archivist.util.digests import code_fingerprint, parts_digest as digest
-from archivist.markdown.context import MarkdownOptions
-from archivist.model import RenderedBody
 from archivist.util.workers import forked_map, worker_count
-
-if TYPE_CHECKING:
-    from archivist.config import SiteConfig
-    from archivist.content.load import Parsed
+from .article import RenderedParts, article_of, article_resolver, path_resolver, render_parts
+from .context import MarkdownOptions
 
 CACHE_FORMAT = b"render-cache-4"  # bump when the stored layout changes; older files then miss
 FOLDER = "render"
-
-
-@dataclass(frozen=True)
-class RenderedParts:
-    """What rendering one article produces besides the inputs it was given."""
-
-    body: RenderedBody
-    title_html: str
-    abstract_html: str
-    problems: tuple[Diagnostic, ...]
 
 
 def site_fingerprint(language: str, base_url: str, slugs: Iterable[str],
@@ -117,6 +108,35 @@ class RenderCache:
                     pass
 
 
+def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | None = None,
+               workers: int | None = None) -> tuple[list[Article], list[Diagnostic]]:
+    """Render every article, reading unchanged ones from the cache and rendering the rest,
+    in worker processes when there are many; the result is the same as rendering them one by one."""
+    slugs = [item.meta.slug for item in parsed]
+    aliases = sorted(alias_targets((item.meta.slug, item.meta.aliases) for item in parsed).items())
+    site = site_fingerprint(config.language, config.base_url, slugs, MarkdownOptions.of(config), aliases)
+    keys = [_cache_key(site, item, config) for item in parsed]
+    found: list[RenderedParts | None] = [cache.get(item.source.relpath, key) if cache else None
+                                         for item, key in zip(parsed, keys)]
+    missing = [index for index, parts in enumerate(found) if parts is None]
+    fresh = render_many([parsed[index] for index in missing], config, slugs, workers, aliases)
+    for index, parts in zip(missing, fresh):
+        found[index] = parts
+        if cache is not None:
+            cache.put(parsed[index].source.relpath, keys[index], parts)
+    articles, problems = [], []
+    for item, parts in zip(parsed, found):
+        assert parts is not None
+        articles.append(article_of(item, parts))
+        problems.extend(parts.problems)
+    return articles, problems
+
+
+def _cache_key(site: str, item: Parsed, config: SiteConfig) -> str:
+    labels = labels_for(item.meta.language, config.templates_dir / "i18n")
+    return article_key(site, item.source.relpath, item.source.text, labels, bundle_files(item.source.bundle_dir))
+
+
 _worker_resolver: Callable[[str], str | None] | None = None
 _worker_paths: Callable[[str], str | None] | None = None
 _worker_config: SiteConfig | None = None
@@ -125,8 +145,6 @@ _worker_config: SiteConfig | None = None
 def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str],
                 workers: int | None = None, aliases: Iterable[tuple[str, str]] = ()) -> list[RenderedParts]:
     """The rendered parts of each item, in the order given; `aliases` are (old address, slug) pairs."""
-    from archivist.content.load import article_resolver, path_resolver, render_parts
-
     slugs, aliases = tuple(slugs), tuple(aliases)
     count = worker_count(len(items), workers)
     if count < 2:
@@ -137,8 +155,6 @@ def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str
 
 
 def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tuple[str, str], ...] = ()) -> None:
-    from archivist.content.load import article_resolver, path_resolver
-
     global _worker_config, _worker_resolver, _worker_paths
     _worker_config = config
     _worker_resolver = article_resolver(config, slugs)
@@ -146,7 +162,5 @@ def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tu
 
 
 def _render_one(item: Parsed) -> RenderedParts:
-    from archivist.content.load import render_parts
-
     assert _worker_config is not None and _worker_resolver is not None
     return render_parts(item, _worker_config, _worker_resolver, _worker_paths)

@@ -14,10 +14,10 @@ from functools import cached_property
 from typing import Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
-from archivist.content.aliases import REDIRECT_TEMPLATE
+from .redirects import REDIRECT_TEMPLATE
 from archivist.diagnostics import Diagnostic, error, warning
 from .jobs import OutputJob
-from archivist.library.assemble import Entry
+from archivist.library.entry import Entry
 from archivist.markdown.anchors import PAGE_TARGETS, closest_id, fragment_target
 from archivist.model import Article, SiteLink
 

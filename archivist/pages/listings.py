@@ -8,9 +8,9 @@ from typing import Any, Iterable, Mapping
 from archivist.library.collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
 from archivist.util.names import initial_of
 from archivist.config import SiteConfig
-from archivist.content.site_data import load_site_data
 from archivist.i18n import labels_for
-from archivist.library.assemble import Entry, Library
+from archivist.library.assemble import Library
+from archivist.library.entry import Entry
 from archivist.markdown import MarkdownOptions, inline_text, render_inline
 from .jobs import OutputJob
 
@@ -44,38 +44,9 @@ class Pagination:
         return self.paths[self.page] if self.page < self.pages else ""
 
 
-_LAST_ATTACHED: list[tuple[Library, Library]] = []  # (as given, with data): one build's worth
-_LAST_LISTINGS: list[tuple[SiteConfig, Library, tuple[OutputJob, ...]]] = []  # the last plan_listings answer
-
-
-def with_site_data(config: SiteConfig, library: Library) -> Library:
-    """The library with content/authors.yaml and journals.yaml attached, read once per library.
-
-    When the build attaches the data itself (library.assemble(entries, site_data)) this is a no-op;
-    otherwise the attached copy is remembered, so its collections are computed once, not per page."""
-    if library.site_data is not None:
-        return library
-    if _LAST_ATTACHED and _LAST_ATTACHED[0][0] is library:
-        return _LAST_ATTACHED[0][1]
-    data, _problems = load_site_data(config.content_dir)
-    attached = library.with_site_data(data)
-    _LAST_ATTACHED[:] = [(library, attached)]
-    return attached
-
-
 def plan_listings(config: SiteConfig, library: Library) -> list[OutputJob]:
-    """Every listing page, in a stable order. The pages and the sitemap both ask for them, so the
-    last answer is kept for the same settings and library objects."""
-    last = _LAST_LISTINGS[0] if _LAST_LISTINGS else None
-    if last is not None and last[0] is config and last[1] is library:
-        return list(last[2])
-    jobs = _plan_listings(config, library)
-    _LAST_LISTINGS[:] = [(config, library, tuple(jobs))]
-    return jobs
-
-
-def _plan_listings(config: SiteConfig, library: Library) -> list[OutputJob]:
-    library = with_site_data(config, library)
+    """Every listing page, in a stable order; the groups come from the library's site data (authors,
+    journals) as assembled, so planning reads no file."""
     groups = library.collections
     jobs = list(_article_pages(config, library, groups))
     jobs += _author_pages(config, groups)
@@ -198,7 +169,6 @@ def _keyword_pages(config: SiteConfig, groups: Collections) -> list[OutputJob]:
 def article_extras(config: SiteConfig, library: Library, entry: Entry) -> dict[str, Any]:
     """What article.html needs from the collections: related articles, breadcrumbs, the byline's pages,
     and the article's translations."""
-    library = with_site_data(config, library)
     groups = library.collections
     labels = _labels(config)
     meta = entry.article.meta
@@ -225,7 +195,7 @@ def _issue_crumb(labels: dict[str, str], issue: Issue) -> Crumb:
 
 def home_extras(config: SiteConfig, library: Library) -> dict[str, Any]:
     """What the home page can show beyond the newest articles: journals, other collections, years."""
-    groups = with_site_data(config, library).collections
+    groups = library.collections
     return {"journals": groups.journals_only, "others": groups.other_containers, "years": groups.years,
             "collections": groups, "feed_path": "feed.xml"}
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable, Sequence
 
-from archivist.content.aliases import redirect_jobs
+from .redirects import redirect_jobs
 from archivist.config import SiteConfig
 from .jobs import OutputJob
-from archivist.library.assemble import Entry, Library
+from archivist.library.assemble import Library
+from archivist.library.entry import Entry
 from .listings import article_extras, home_extras, plan_listings
 
 
-def plan(config: SiteConfig, library: Library) -> list[OutputJob]:
-    """All pages, in a stable order."""
+def plan(config: SiteConfig, library: Library, listings: Sequence[OutputJob] | None = None) -> list[OutputJob]:
+    """All pages, in a stable order; `listings` are the listing pages when the caller has planned
+    them already (the sitemap lists them too)."""
     home = {"articles": library.newest(config.feed_size), **home_extras(config, library)}
     jobs = [OutputJob("index.html", "index.html", home), OutputJob("404.html", "404.html", {}),
             OutputJob("search/index.html", "search.html", {})]
@@ -20,7 +23,7 @@ def plan(config: SiteConfig, library: Library) -> list[OutputJob]:
         context = {"entry": entry, **article_extras(config, library, entry)}
         jobs.append(OutputJob(f"{entry.article.url_path}index.html", "article.html", context,
                               sources=_article_sources(library, entry)))
-    jobs.extend(plan_listings(config, library))
+    jobs.extend(plan_listings(config, library) if listings is None else listings)
     jobs.extend(redirect_jobs(library.entries, (job.path for job in jobs)))
     return jobs
 
@@ -44,3 +47,12 @@ def bundle_assets(library: Library) -> dict[str, Path]:
         for name in names:
             assets[f"{article.url_path}{name}"] = bundle / name
     return assets
+
+
+def export_files(entries: Iterable[Entry]) -> dict[str, bytes]:
+    """cite.bib, cite.ris and cite.json beside each article page."""
+    files = {}
+    for entry in entries:
+        for name, text in entry.exports.items():
+            files[f"{entry.article.url_path}{name}"] = text.encode("utf-8")
+    return files

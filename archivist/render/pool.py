@@ -9,15 +9,22 @@ go to them and only bytes come back.
 from __future__ import annotations
 
 import multiprocessing
-from typing import Sequence
+from pathlib import Path
+from typing import Protocol, Sequence
 
 from archivist.diagnostics import Diagnostic
 from archivist.pages.jobs import OutputJob
 from archivist.util.workers import forked_map, worker_count
 from .renderer import Renderer
-from archivist.write.spool import Spool, SpooledFile
 
-Rendered = tuple[bytes | SpooledFile | None, Diagnostic | None]
+
+class Spool(Protocol):
+    """Where rendered pages may be kept instead of memory (the write step's spool): `put` returns the file."""
+
+    def put(self, site_path: str, data: bytes) -> Path: ...
+
+
+Rendered = tuple[bytes | Path | None, Diagnostic | None]
 
 _renderer: Renderer | None = None  # set in the parent just before forking; workers inherit them
 _jobs: Sequence[OutputJob] = ()

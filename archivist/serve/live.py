@@ -8,17 +8,20 @@ from pathlib import Path
 
 from archivist import config as config_step
 from archivist.content import discover
-from archivist.content.aliases import alias_conflicts, alias_targets
+from archivist.content.aliases import alias_targets
+from archivist.pages.redirects import alias_conflicts
 from archivist.citations.cite import cite_all
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.i18n.site_tables import check_site_tables
-from archivist.library.assemble import Entry, Library
+from archivist.library.assemble import Library
+from archivist.library.entry import Entry, cited_entries
 from archivist.pages.linkcheck import site_link_problems
-from archivist.content.load import (Parsed, article_resolver, duplicates, missing_pdfs, parse, path_resolver,
-                                    render as render_article)
-from archivist.model import SourceFile
+from archivist.content.load import duplicates, missing_pdfs, parse
+from archivist.markdown.article import article_resolver, path_resolver, render as render_article
+from archivist.model import Parsed, SourceFile
 from archivist.pages.jobs import OutputJob
+from archivist.pages.listings import plan_listings
 from archivist.pages.plan import plan as plan_pages
 from archivist.build.changes import RebuildPlan, SiteState, plan_rebuild
 from archivist.render.renderer import Renderer
@@ -60,6 +63,7 @@ class _Memory:
     site_problems: list[Diagnostic] = field(default_factory=list)  # feeds, OAI, Crossref
     withheld: list[str] = field(default_factory=list)  # slugs of the drafts and unreadable files left out
     library: Library | None = None  # assembled by _plan for the current rebuild
+    listings: list[OutputJob] = field(default_factory=list)  # planned by _plan; the sitemap lists them too
 
 
 class LiveBuilder:
@@ -203,8 +207,8 @@ class LiveBuilder:
             fresh.append(article)
         if not fresh:
             return
-        entries, memory.cite_problems = cite_all(memory.config, fresh)
-        for entry in entries:
+        cited, memory.cite_problems = cite_all(memory.config, fresh)
+        for entry in cited_entries(fresh, cited):
             memory.entries[entry.article.source.relpath] = entry
 
     def _library(self, memory: _Memory) -> Library:
@@ -216,13 +220,15 @@ class LiveBuilder:
 
     def _plan(self, memory: _Memory) -> dict[str, OutputJob]:
         memory.library = None  # the entries may have changed since the last rebuild
-        return {job.path: job for job in plan_pages(memory.config, self._library(memory))}
+        memory.listings = plan_listings(memory.config, self._library(memory))
+        return {job.path: job for job in plan_pages(memory.config, self._library(memory), memory.listings)}
 
     def _site_wide(self, memory: _Memory) -> None:
         """Files made from the whole library at once are cheap to make and made again every time."""
         for path in memory.site_wide:
             memory.files.pop(path, None)
-        made, memory.site_problems = site_wide_files(memory.config, self._library(memory), memory.statics)
+        made, memory.site_problems = site_wide_files(memory.config, self._library(memory), memory.statics,
+                                                     memory.listings)
         memory.files.update(made)
         memory.site_wide = set(made)
 

@@ -17,8 +17,9 @@ from archivist import config as site_config
 from archivist.citations.csl import csl_item
 from archivist.harvest.feeds import feed_files
 from archivist.harvest.crossref import OAI_MAX_RECORDS, crossref_files, harvest, oai_repository
-from archivist.library.assemble import Entry, Library, assemble
-from archivist.content.load import load_articles
+from archivist.library.assemble import Library
+from archivist.library.entry import Entry
+from archivist.build.pipeline import assemble_library, load_articles
 from support import REPO_ROOT, published_sample_slugs
 
 BASE = "https://example.org/archive/"
@@ -36,7 +37,7 @@ def sample() -> tuple[site_config.SiteConfig, Library]:
                      depositor_name="Archivist Sample Society", depositor_email="archive@example.org")
     articles, _ = load_articles(config)
     entries = [Entry(a, csl=csl_item(a.meta, config.absolute_url(a.url_path), config.language, a.abstract_html)) for a in articles]
-    return config, assemble(entries)
+    return config, assemble_library(config, entries)[0]
 
 
 def published(site: Path) -> list[str]:

@@ -15,9 +15,9 @@ import pytest
 
 from archivist import config as site_config
 from archivist.citations.csl import csl_item
-from archivist.library.assemble import Entry, assemble
+from archivist.library.entry import Entry
 from archivist.pages.listings import plan_listings
-from archivist.content.load import load_articles
+from archivist.build.pipeline import assemble_library, load_articles
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
 from support import REPO_ROOT, published_sample_slugs
@@ -146,8 +146,8 @@ def small_pages_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, li
     """The sample's listings rendered in memory with four articles a page (no citation engine needed)."""
     config = replace(site_config.load(REPO_ROOT).with_base_url("https://example.org/archive/"), page_size=4)
     articles, _ = load_articles(config)
-    library = assemble([Entry(a, csl=csl_item(a.meta, config.absolute_url(a.url_path), config.language, a.abstract_html))
-                        for a in articles])
+    library, _ = assemble_library(config, [Entry(a, csl=csl_item(a.meta, config.absolute_url(a.url_path),
+                                                                  config.language, a.abstract_html)) for a in articles])
     renderer = Renderer(config, static_files(config))
     out = tmp_path_factory.mktemp("paged")
     paths = []

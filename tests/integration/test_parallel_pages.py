@@ -9,7 +9,8 @@ import pytest
 
 from archivist import config as config_step
 from archivist.citations.cite import cite_all
-from archivist.content.load import load_articles
+from archivist.library.entry import cited_entries
+from archivist.build.pipeline import load_articles
 from archivist.render.pool import render_all_pages
 from archivist.pages.plan import plan
 from archivist.render.renderer import Renderer
@@ -25,8 +26,8 @@ REPO = Path(__file__).resolve().parents[2]
 def planned():
     config = config_step.load(REPO)
     articles, _ = load_articles(config)
-    entries, _ = cite_all(config, articles)
-    library, _ = assemble_library(config, entries)
+    cited, _ = cite_all(config, articles)
+    library, _ = assemble_library(config, cited_entries(articles, cited))
     return config, list(plan(config, library))
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from archivist import config as config_step
-from archivist.content import load
 from archivist.markdown import batch as render_cache
-from archivist.content.load import parse, render_all
-from archivist.markdown.batch import render_many
+from archivist.content.load import parse
+from archivist.markdown.article import article_resolver, render_parts
+from archivist.markdown.batch import render_all, render_many
+from archivist.model import Parsed
 from archivist.content import discover
 from archivist.markdown import MarkdownOptions
 from archivist.markdown.batch import RenderCache, article_key, site_fingerprint
@@ -52,13 +53,13 @@ def site(tmp_path: Path, citations: Path) -> Path:
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many articles each build had to render (rather than read from the cache)."""
     counts: list[int] = []
-    real = load.render_many
+    real = render_cache.render_many
 
     def counting(items, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003 - a pass-through spy
         counts.append(len(items))
         return real(items, *args, **kwargs)
 
-    monkeypatch.setattr(load, "render_many", counting)
+    monkeypatch.setattr(render_cache, "render_many", counting)
     return counts
 
 
@@ -140,7 +141,7 @@ def test_cache_round_trip_and_unwritable_folder(tmp_path: Path, site: Path) -> N
     items = parsed_articles(config)[:1]
     articles, _problems = render_all(items, config)
     cache = RenderCache(tmp_path)
-    parts = load.render_parts(items[0], config, load.article_resolver(config, ["x"]))
+    parts = render_parts(items[0], config, article_resolver(config, ["x"]))
     cache.put("a.md", "key", parts)
     assert cache.get("a.md", "key") == parts
     assert cache.get("a.md", "other key") is None
@@ -152,7 +153,7 @@ def test_cache_round_trip_and_unwritable_folder(tmp_path: Path, site: Path) -> N
     assert articles[0].body == parts.body
 
 
-def parsed_articles(config: config_step.SiteConfig) -> list[load.Parsed]:
+def parsed_articles(config: config_step.SiteConfig) -> list[Parsed]:
     sources, _problems = discover.scan(config.root)
     items = [parse(source, config.language)[0] for source in sources]
     return [item for item in items if item is not None]

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from archivist.content import frontmatter, schema
-from archivist.content.aliases import REDIRECT_TEMPLATE, alias_conflicts, alias_file, redirect_jobs
-from archivist.library.assemble import Entry
+from archivist.content.aliases import alias_file
+from archivist.pages.redirects import REDIRECT_TEMPLATE, alias_conflicts, redirect_jobs
+from archivist.library.entry import Entry
 from archivist.model import Article, ArticleMeta, PartialDate, RenderedBody, SourceFile
 
 

@@ -10,7 +10,8 @@ import pytest
 from archivist.library.collections import collect
 from archivist.util.names import ascii_slug, fold, initial_of, natural_key
 from archivist.content.site_data import AuthorRecord, JournalRecord, SiteData, load_site_data
-from archivist.library.assemble import Entry, assemble
+from archivist.library.assemble import assemble
+from archivist.library.entry import Entry
 from archivist.model import Article, ArticleMeta, PartialDate, Person, RenderedBody, SourceFile
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from archivist.config import SiteConfig
-from archivist.content.load import path_resolver
+from archivist.markdown.article import path_resolver
 from archivist.markdown import BodyContext, MarkdownOptions, render_body
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "markdown"

@@ -171,12 +171,14 @@ def test_every_abstract_a_machine_reads_is_the_page_s_sanitised_abstract(tmp_pat
     import json
     import xml.etree.ElementTree as ET
 
-    from archivist.content import frontmatter, load, schema
+    from archivist.content import frontmatter, schema
+    from archivist.markdown.article import render
     from archivist.citations.cite import cite_all
+    from archivist.library.entry import cited_entries
     from archivist.config import SiteConfig
     from archivist.harvest.feeds import atom_feed
     from archivist.harvest.crossref import dublin_core
-    from archivist.model import SourceFile
+    from archivist.model import Parsed, SourceFile
 
     config = SiteConfig(root=tmp_path, citation_styles=())
     text = ("---\ntitle: T\ndate: 2020\nauthors: ['Doe, Jane']\nabstract: |\n  Raw <script>alert(2)</script> and "
@@ -184,9 +186,10 @@ def test_every_abstract_a_machine_reads_is_the_page_s_sanitised_abstract(tmp_pat
     fm = frontmatter.split(text)
     meta, _problems = schema.validate(fm, "content/articles/t.md", "t", "en-US")
     source = SourceFile(tmp_path / "t.md", "content/articles/t.md", "t", None, text)
-    article, _found = load.render(load.Parsed(source, meta, fm.body, fm.body_line), config, lambda _slug: None)
+    article, _found = render(Parsed(source, meta, fm.body, fm.body_line), config, lambda _slug: None)
     assert "<script" not in article.abstract_html and "<math" in article.abstract_html
-    (entry,), problems = cite_all(config, [article])
+    cited, problems = cite_all(config, [article])
+    (entry,) = cited_entries([article], cited)
     plain = "Raw alert(2) and bold, with x^2."
     md = entry.metadata
     assert problems == [] and entry.csl["abstract"] == entry.abstract_text == plain

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archivist.library.assemble import Entry
-from archivist.content.load import Parsed
-from archivist.model import Article, ArticleMeta, PartialDate, RenderedBody, SourceFile
-from archivist.content.translations import group_translations, translation_problems, withheld_slug
+from archivist.library.entry import Entry
+from archivist.model import Article, ArticleMeta, Parsed, PartialDate, RenderedBody, SourceFile
+from archivist.content.translations import translation_problems, withheld_slug
+from archivist.library.translations import group_translations
 
 
 def meta(slug: str, language: str, original: str = "", draft: bool = False, own_language: bool = True) -> ArticleMeta:
