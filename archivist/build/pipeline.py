@@ -16,7 +16,7 @@ from archivist.citations.cite import cite_all
 from archivist.config import SiteConfig
 from archivist.content.site_data import load_site_data
 from archivist.diagnostics import Diagnostic
-from archivist.harvest.crossref import harvest
+from archivist.harvest.files import harvest
 from archivist.i18n.site_tables import check_site_tables
 from archivist.pages.jobs import OutputJob
 from archivist.library.assemble import Library

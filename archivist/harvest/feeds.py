@@ -13,6 +13,7 @@ from archivist.library.entry import Entry
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.model import PartialDate
 from archivist.util.vocabulary import LICENSES
+from .xmlfile import xml_file
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "xml:lang"  # written as is: the xml prefix is bound in every XML document
@@ -77,8 +78,7 @@ def atom_feed(config: SiteConfig, path: str, title: str, subtitle: str, entries:
     _text(feed, "generator", "Archivist")
     for entry in entries:
         feed.append(_entry(config, entry, language or config.language))
-    ET.indent(feed, space="  ")
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return xml_file(feed)
 
 
 def _entry(config: SiteConfig, entry: Entry, feed_language: str) -> ET.Element:

@@ -16,7 +16,9 @@ import rispy
 from archivist import config as site_config
 from archivist.citations.csl import csl_item
 from archivist.harvest.feeds import feed_files
-from archivist.harvest.crossref import OAI_MAX_RECORDS, crossref_files, harvest, oai_repository
+from archivist.harvest.crossref import crossref_files
+from archivist.harvest.files import harvest
+from archivist.harvest.oai import OAI_MAX_RECORDS, oai_repository
 from archivist.library.assemble import Library
 from archivist.library.entry import Entry
 from archivist.build.pipeline import assemble_library, load_articles

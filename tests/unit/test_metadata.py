@@ -177,7 +177,7 @@ def test_every_abstract_a_machine_reads_is_the_page_s_sanitised_abstract(tmp_pat
     from archivist.library.entry import cited_entries
     from archivist.config import SiteConfig
     from archivist.harvest.feeds import atom_feed
-    from archivist.harvest.crossref import dublin_core
+    from archivist.harvest.oai import dublin_core
     from archivist.model import Parsed, SourceFile
 
     config = SiteConfig(root=tmp_path, citation_styles=())
