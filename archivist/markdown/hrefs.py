@@ -1,7 +1,7 @@
 """Links without a scheme: root paths read from the site's base path, bundle files published, all recorded.
 
 A body is rendered before the site's pages are known, so a link into the site is written here and
-checked later (`archivist.linkcheck`), against every page and file the build writes. What the href
+checked later (`archivist.pages.linkcheck`), against every page and file the build writes. What the href
 becomes depends only on the site's base path, so a rendered body stays valid as other articles come
 and go.
 """
