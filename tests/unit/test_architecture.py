@@ -73,7 +73,7 @@ def _targets(node: ast.AST, importer: str, is_package: bool, modules: set[str]) 
 def _lazy_nodes(tree: ast.AST) -> set[ast.AST]:
     inside = set()
     for function in ast.walk(tree):
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             inside.update(n for n in ast.walk(function) if isinstance(n, (ast.Import, ast.ImportFrom)))
     return inside
 
