@@ -5,7 +5,7 @@
   "use strict";
 
   var reader = window.ArchivistReader;
-  var SENTINEL = "999999"; // archivist.citations.engine.PINPOINT_SENTINEL
+  var SENTINEL = "999999"; // archivist.cite.PINPOINT_SENTINEL
   var PARAGRAPH_ID = /^p([0-9]+)$/;
 
   function paragraphNumber(paragraph) {
