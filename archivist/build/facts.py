@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 from urllib.parse import unquote
 
 from archivist.content.aliases import alias_targets, link_key
+from archivist.model import Parsed
 from archivist.util.digests import digest
-
-if TYPE_CHECKING:
-    from archivist.model import Parsed
 
 ARTICLE_LINK = re.compile(r"article:([^)\s#\"'>]+)")
 # A root path in a Markdown link, a reference definition or an HTML attribute; more is harmless.
