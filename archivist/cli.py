@@ -141,8 +141,12 @@ def run_theme(args: argparse.Namespace) -> int:
 
     templates = Path(args.site) / "templates"
     patch, changed = theme_diff(templates)
-    sys.stdout.buffer.write(patch.encode("utf-8"))
-    sys.stdout.flush()
+    try:
+        sys.stdout.buffer.write(patch.encode("utf-8"))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (`| head`, a pager quit): not a fault
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     default = f"the default theme of archivist {__version__}"
     count = len(changed)
     print(f"{count} file{'s' * (count != 1)} of templates/ differ{'s' * (count == 1)} from {default}" if count
