@@ -13,6 +13,7 @@ from markupsafe import Markup
 from .diagnostics import Diagnostic, error
 
 from .fingerprint import BUILTIN_TEMPLATES  # noqa: E402
+from .theme import PACKAGE_DIR
 BUILTIN_PREFIX = "!builtin/"
 
 
@@ -93,7 +94,7 @@ def _template_frame(exc: Exception) -> tuple[str, int]:
 
 def _template_path(filename: str, root: Path) -> str:
     path = Path(filename)
-    for base in (root, BUILTIN_TEMPLATES.parent.parent):
+    for base in (root, PACKAGE_DIR.parent):  # built-in: templates/… in a checkout, archivist/default_theme/… installed
         try:
             return path.resolve().relative_to(base.resolve()).as_posix()
         except (ValueError, OSError):
