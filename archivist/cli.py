@@ -1,4 +1,4 @@
-"""The command line: `archivist build|check|serve|new`, with exit codes 0 ok, 1 content errors, 2 usage."""
+"""The command line: `archivist build|check|serve|new|init|theme`, with exit codes 0 ok, 1 content errors, 2 usage."""
 
 from __future__ import annotations
 
@@ -86,6 +86,17 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--slug", default="", help="the URL name (default: made from the title)")
     new.add_argument("--bundle", action="store_true", help="make content/articles/<slug>/index.md, for images and PDFs")
     new.set_defaults(run=run_new)
+
+    init = commands.add_parser("init", help="make a new site, with its own copy of the theme, in an empty folder")
+    init.add_argument("dir", help="the new site's folder: new, or empty")
+    init.add_argument("--engine", default="", metavar="REQUIREMENT",
+                      help="the Archivist requirement for requirements.txt (default: this version, "
+                           "from where it was installed)")
+    init.set_defaults(run=run_init)
+
+    theme = commands.add_parser("theme", help="compare the site's templates/ with the default theme")
+    theme.add_argument("action", choices=("diff",), help="diff: print the site's changes as a patch")
+    theme.set_defaults(run=run_theme)
     return parser
 
 
@@ -109,6 +120,37 @@ def run_new(args: argparse.Namespace) -> int:
     except ScaffoldError as exc:
         raise UsageError(str(exc)) from None
     print(f"created {path}; preview it with: python build.py serve")
+    return EXIT_OK
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from .content.starter import InitError, create_site
+
+    try:
+        site = create_site(Path(args.dir), args.engine)
+    except InitError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"created a site of {site.files} files in {site.root}; preview it with:\n"
+          f"  cd {site.root}\n  python -m venv .venv && .venv/bin/python -m pip install -r requirements.txt\n"
+          f"  npm ci\n  .venv/bin/archivist serve")
+    return EXIT_OK
+
+
+def run_theme(args: argparse.Namespace) -> int:
+    from .render.theme_diff import theme_diff
+
+    templates = Path(args.site) / "templates"
+    patch, changed = theme_diff(templates)
+    try:
+        sys.stdout.buffer.write(patch.encode("utf-8"))
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (`| head`, a pager quit): not a fault
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    default = f"the default theme of archivist {__version__}"
+    count = len(changed)
+    print(f"{count} file{'s' * (count != 1)} of templates/ differ{'s' * (count == 1)} from {default}" if count
+          else f"no file of templates/ differs from {default}", file=sys.stderr)
     return EXIT_OK
 
 

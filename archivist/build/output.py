@@ -33,7 +33,7 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     The input files' sizes and times are taken before anything is read, so an edit made while
     the build runs is seen by the next one. `full` ignores the previous build entirely.
     """
-    fingerprint = build_fingerprint(settings_digest(config.root, options, config.base_url), output)
+    fingerprint = build_fingerprint(settings_digest(config, options, config.base_url), output)
     where = record_path(config, output)
     record = None if full else read_record(where, fingerprint)
     inputs = input_stats(config)

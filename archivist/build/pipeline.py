@@ -155,7 +155,7 @@ def _settle() -> None:
 def page_state(config: SiteConfig, options: BuildOptions, loaded: Loaded, jobs: dict[str, OutputJob],
                entries: Iterable[Entry]) -> SiteState:
     """What this build depended on, in the form the rebuild planner compares."""
-    settings = settings_digest(config.root, options, config.base_url)
+    settings = settings_digest(config, options, config.base_url)
     state = state_from_facts(config.root, loaded.facts, settings, config.csl_dirs)
     return with_pages(state, jobs, {entry.article.source.relpath: entry for entry in entries})
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from ..theme import THEME_DIR
 from .site_tables import usable_words
 
-BUILTIN_DIR = Path(__file__).parent
+BUILTIN_DIR = THEME_DIR / "i18n"
 # Chinese from Taiwan, Hong Kong and Macao is written in Traditional characters unless its tag
 # says otherwise; `zh` alone and every other region read the Simplified table.
 IMPLIED_SCRIPTS = {("zh", "TW"): "Hant", ("zh", "HK"): "Hant", ("zh", "MO"): "Hant"}

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, did_you_mean, error
+from ..theme import THEME_DIR
 
-ENGLISH_TABLE = Path(__file__).parent / "en.toml"
+ENGLISH_TABLE = THEME_DIR / "i18n" / "en.toml"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # A statement may end on a line holding one of these (a multi-line string, array or inline table);
 # only there is a statement that began on an earlier line parsed again (see `key_lines`).

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from archivist.diagnostics import Diagnostic, error
 from archivist.render.theme import BUILTIN_TEMPLATES
 
+from archivist.theme import PACKAGE_DIR
 BUILTIN_PREFIX = "!builtin/"
 
 
@@ -92,7 +93,7 @@ def _template_frame(exc: Exception) -> tuple[str, int]:
 
 def _template_path(filename: str, root: Path) -> str:
     path = Path(filename)
-    for base in (root, BUILTIN_TEMPLATES.parent.parent):
+    for base in (root, PACKAGE_DIR.parent):  # built-in: templates/… in a checkout, archivist/default_theme/… installed
         try:
             return path.resolve().relative_to(base.resolve()).as_posix()
         except (ValueError, OSError):

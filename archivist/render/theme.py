@@ -6,16 +6,27 @@ from pathlib import Path
 from typing import Iterable
 
 from archivist.config import SiteConfig
+from archivist.theme import THEME_DIR
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-STATIC_DIR = PACKAGE_DIR / "static"
-BUILTIN_TEMPLATES = PACKAGE_DIR / "templates"
-PACKAGE_LOCALES = PACKAGE_DIR / "i18n"
+STATIC_DIR = THEME_DIR / "static"
+BUILTIN_TEMPLATES = THEME_DIR
+PACKAGE_LOCALES = THEME_DIR / "i18n"
 
 
 def theme_folders(root: Path, csl_dirs: Iterable[str]) -> list[Path]:
-    """Folders whose files reach every page: templates, static files, locales and citation styles."""
-    return [root / "templates", *(root / d for d in csl_dirs), BUILTIN_TEMPLATES, STATIC_DIR, PACKAGE_LOCALES]
+    """Folders whose files reach every page: templates, static files, locales and citation styles.
+    The default theme holds its static files and locales; it is left out when it is the site's own
+    templates/ (the repository's sample site), so no file is read twice."""
+    site = root / "templates"
+    builtin = [] if _same_folder(site, THEME_DIR) else [THEME_DIR]
+    return [site, *(root / d for d in csl_dirs), *builtin]
+
+
+def _same_folder(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except OSError:
+        return False
 
 
 def static_files(config: SiteConfig) -> dict[str, Path]:

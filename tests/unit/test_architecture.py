@@ -19,7 +19,7 @@ PACKAGE_DIR = Path(__file__).resolve().parents[2] / "archivist"
 STAGES = ("util", "content", "markdown", "citations", "library", "pages", "render", "harvest",
           "search", "write", "build", "serve", "cli")
 # Modules every stage may use; they themselves use only each other and util.
-FOUNDATION = ("archivist", "config", "model", "diagnostics", "i18n")
+FOUNDATION = ("archivist", "config", "model", "diagnostics", "i18n", "theme")
 
 # Function-level imports kept on purpose; none may stand in for a top-level import that would cycle.
 LAZY_ALLOWED = {
@@ -27,10 +27,13 @@ LAZY_ALLOWED = {
     ("archivist.build.output", "archivist.build.pipeline"),
     # Pagefind and its binary are only loaded by a build that indexes.
     ("archivist.build.pipeline", "archivist.search.index"),
-    # Each command loads only what it runs: watchdog for `serve`, the scaffold for `new`.
+    # Each command loads only what it runs: watchdog for `serve`, the scaffold for `new`, the
+    # starter site for `init`, the theme comparison for `theme diff`.
     ("archivist.cli", "archivist.serve.preview"),
     ("archivist.cli", "archivist.content.scaffold"),
     ("archivist.cli", "archivist.build.pipeline"),
+    ("archivist.cli", "archivist.content.starter"),
+    ("archivist.cli", "archivist.render.theme_diff"),
 }
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from archivist.markdown.callouts import KINDS
 
-CSS = (Path(__file__).resolve().parents[2] / "archivist" / "static" / "archivist.css").read_text(encoding="utf-8")
+CSS = (Path(__file__).resolve().parents[2] / "templates" / "static" / "archivist.css").read_text(encoding="utf-8")
 PAIR = r"light-dark\((#[0-9a-fA-F]{3,6}),\s*(#[0-9a-fA-F]{3,6})\)"
 TEXT = ("--ink", "--ink-2", "--accent", "--accent-hover")  # body text, quotes and links inside a box
 

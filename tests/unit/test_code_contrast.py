@@ -14,7 +14,7 @@ import pytest
 
 from archivist.markdown.highlight import CLASSES
 
-CSS = Path(__file__).resolve().parents[2] / "archivist" / "static" / "archivist.css"
+CSS = Path(__file__).resolve().parents[2] / "templates" / "static" / "archivist.css"
 AA = 4.5
 BACKGROUNDS = ("--code-bg", "--code-mark-bg")
 NOT_TEXT = {"--code-bg", "--code-mark-bg", "--code-mark-rule"}

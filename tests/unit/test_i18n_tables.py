@@ -18,8 +18,8 @@ from support.words import (Usage, delivered_keys, parse_templates, python_usage,
                            template_usage)
 
 PACKAGE = REPO_ROOT / "archivist"
-TEMPLATES = PACKAGE / "templates"
-SCRIPTS = PACKAGE / "static"
+TEMPLATES = REPO_ROOT / "templates"
+SCRIPTS = TEMPLATES / "static"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # Which template hands each script its words (a JSON block or a data-* attribute).
 WORDS_FROM = {"find.js": "partials/find_box.html", "search-box.js": "partials/search_box.html",
