@@ -6,6 +6,7 @@ import asyncio
 import base64
 import json
 import os
+from collections import deque
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Coroutine, TypeVar
@@ -17,6 +18,7 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.search.bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
 from archivist.search.cache import ShardCache, cache_key
+from archivist.search.feed import feed_html
 from archivist.search.order import order_file
 from archivist.search.shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
 from archivist.util.workers import worker_count
@@ -25,6 +27,7 @@ T = TypeVar("T")
 SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
 CACHE_FOLDER = "search"
 PAGEFIND_BYTES_PER_PAGE = 2_300_000  # peak of a Pagefind process per 6,000-word article, measured
+PAGES_IN_FLIGHT = 8  # pages sent ahead of Pagefind's answers, so it never waits for the next one
 MAX_ANSWER_BYTES = 2**31  # the bundle comes back in one message; 10,000 long articles is ~0.5 GB
 # Pagefind's ready-made interfaces; the archive ships its own accessible one (static/search.js).
 UNUSED_BUNDLE_FILES = (
@@ -78,6 +81,22 @@ class _PromptService(PagefindService):
         )
         self._poll_task = self._loop.create_task(self._wait_for_responses())
         return self
+
+    def submit(self, payload: dict[str, Any]) -> "asyncio.Future[dict[str, Any]]":
+        """Send a request without waiting for its answer. Pagefind reads and handles requests one
+        at a time, in the order they are sent, so pages are still numbered in submission order."""
+        assert self._backend.stdin is not None
+        self._message_id += 1
+        future: asyncio.Future[dict[str, Any]] = self._loop.create_future()
+        self._responses[self._message_id] = future
+        request = json.dumps({"message_id": self._message_id, "payload": payload})
+        self._backend.stdin.write(base64.b64encode(request.encode("utf-8")) + b",")
+        return future
+
+    async def drained(self) -> None:
+        """Wait while the pipe to Pagefind is full."""
+        assert self._backend.stdin is not None
+        await self._backend.stdin.drain()
 
     async def _wait_for_responses(self) -> None:
         stdout = self._backend.stdout
@@ -233,24 +252,39 @@ async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteCo
     service = await _PromptService().launch()
     try:
         index = await service.create_index(index_options(config))
+        pending: deque[tuple[str, asyncio.Future[dict[str, Any]]]] = deque()
         for site_path, html in pages:
-            await _add_page(index, site_path, html, config)
+            pending.append((site_path, service.submit(_add_request(index, site_path, html, config))))
+            await service.drained()
+            if len(pending) >= PAGES_IN_FLIGHT:
+                await _added(*pending.popleft())
+        while pending:
+            await _added(*pending.popleft())
         return {str(item["path"]): bytes(item["content"]) for item in await index.get_files()}
     finally:
         await _close(service)
 
 
-async def _add_page(index: PagefindIndex, site_path: str, html: bytes | Path, config: SiteConfig) -> None:
+def _add_request(index: PagefindIndex, site_path: str, html: bytes | Path, config: SiteConfig) -> dict[str, Any]:
+    """The service's request to index one page, as Pagefind's wrapper sends it."""
     try:
-        text = page_bytes(html).decode("utf-8")
+        text = feed_html(page_bytes(html)).decode("utf-8")
     except OSError as exc:
         raise SearchIndexError(f"the rendered page cannot be read ({exc})", site_path) from exc
     except UnicodeDecodeError as exc:
         raise SearchIndexError(f"not UTF-8 HTML ({exc})", site_path) from exc
+    return {"type": "AddFile", "index_id": index._index_id, "url": config.url_for(served_path(site_path)),
+            "file_contents": text, "file_path": None}
+
+
+async def _added(site_path: str, answer: "asyncio.Future[dict[str, Any]]") -> None:
+    """Wait for Pagefind's answer to one page; a refusal names the page."""
     try:
-        await index.add_html_file(content=text, url=config.url_for(served_path(site_path)))
+        result = await answer
     except SearchIndexError as exc:
         raise SearchIndexError(exc.message, site_path) from exc
+    if result.get("type") != "IndexedFile":
+        raise SearchIndexError(f"Pagefind gave an unexpected answer ({result.get('type')})", site_path)
 
 
 async def _close(service: PagefindService) -> None:
