@@ -134,7 +134,7 @@ def _outputs_to_render(old: SiteState, new: SiteState, articles: frozenset[str],
             chosen.add(page)
         elif _read_changed(old.reads[page], new, articles, relisted):
             chosen.add(page)
-    return frozenset(chosen)
+    return frozenset(chosen.intersection(new.outputs))
 
 
 def _read_changed(reads: tuple[tuple, ...], new: SiteState, articles: frozenset[str], relisted: frozenset[str]) -> bool:
