@@ -86,9 +86,15 @@ def with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: Mapping[st
             pages[path] = owner
     collections = next((job.context["collections"] for job in jobs.values() if "collections" in job.context), None)
     return replace(state, outputs={path: tuple(job.sources) for path, job in jobs.items()}, pages=pages,
-                   contexts={path: context_digest(job.template, job.context) for path, job in jobs.items()},
+                   contexts=_contexts(jobs),
                    reads=PageReads(reads if reads is not None else {}, earlier.reads if earlier else {}, pages, set(jobs)),
                    seen=LibraryReads(entries, collections))
+
+
+def _contexts(jobs: Mapping[str, OutputJob]) -> dict[str, str]:
+    """Each page's plan digest; a group (a journal, an author) shown on many pages is walked once."""
+    memo: dict[int, object] = {}
+    return {path: context_digest(job.template, job.context, memo) for path, job in jobs.items()}
 
 
 class PageReads(Mapping):

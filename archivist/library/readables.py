@@ -71,29 +71,41 @@ def values_digest(found: Iterable[tuple[Path, str]]) -> str:
 
 def fingerprint(value: Any) -> str:
     """A value as text, with every entry named by its source file (an entry's content is a read of its own)."""
-    return repr(_plain(value))
+    return repr(_plain(value, {}))
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, memo: dict[int, Any]) -> Any:
+    """`value` as plain tuples; `memo` keeps each group once (a journal is on many pages of one plan)."""
     if isinstance(value, Reading):
         value = value._target
-    if isinstance(value, Entry):
+    kind = type(value)
+    if kind is Entry:
         return (ENTRY, value.article.source.relpath)
-    if isinstance(value, (tuple, list)):
-        return tuple(_plain(item) for item in value)
-    if isinstance(value, Collections):
+    if kind in (str, int, bool, float) or value is None:
+        return value
+    if kind is tuple or kind is list:
+        return tuple(_plain(item, memo) for item in value)
+    if kind is Collections:
         return COLLECTIONS
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, tuple(_plain(getattr(value, f.name)) for f in dataclasses.fields(value)))
+        if id(value) not in memo:
+            names = _FIELDS.get(kind) or _FIELDS.setdefault(kind, tuple(f.name for f in dataclasses.fields(value)))
+            memo[id(value)] = (value, (kind.__name__, tuple(_plain(getattr(value, n), memo) for n in names)))
+        return memo[id(value)][1]
     if isinstance(value, Mapping):
-        return tuple((key, _plain(item)) for key, item in value.items())
+        return tuple((key, _plain(item, memo)) for key, item in value.items())
     return value
 
 
-def context_digest(template: str, context: Mapping[str, Any]) -> str:
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def context_digest(template: str, context: Mapping[str, Any], memo: dict[int, Any] | None = None) -> str:
     """What a page was given when it was planned, entries named by their source and collections left out
-    (what is read of those is recorded while the page renders)."""
-    shape = tuple((key, _plain(value)) for key, value in sorted(context.items()) if not isinstance(value, Collections))
+    (what is read of those is recorded while the page renders). Pages planned together share `memo`."""
+    memo = {} if memo is None else memo
+    shape = tuple((key, _plain(value, memo)) for key, value in sorted(context.items())
+                  if not isinstance(value, Collections))
     return digest(repr((template, shape)).encode())
 
 
