@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from posixpath import dirname
-from typing import Mapping
+from typing import Any, Mapping
+
+ENTRY = "entry"  # the root of a read of one article (`archivist.library.readables.ENTRY`); kept here so
+# that a build with nothing to do, which reads the record, imports no more than this module
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,11 @@ class SiteState:
     links: Mapping[str, frozenset[str]] = field(default_factory=dict)  # article source -> slugs it links to
     paths: Mapping[str, frozenset[str]] = field(default_factory=dict)  # article source -> root paths it links to
     aliases: Mapping[str, str] = field(default_factory=dict)  # an article's old address -> its slug
-    outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # page -> article sources it shows
+    outputs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # page -> the article sources it declares
     pages: Mapping[str, str] = field(default_factory=dict)  # page -> the article source it is the page of
+    contexts: Mapping[str, str] = field(default_factory=dict)  # page -> digest of what it was given when planned
+    reads: Mapping[str, tuple[tuple, ...]] = field(default_factory=dict)  # page -> (root, paths, digest) it read
+    seen: Any = field(default_factory=dict)  # (root, paths) -> digest on this build's library; `.get` only
 
 
 @dataclass(frozen=True)
@@ -48,12 +54,12 @@ def plan_rebuild(old: SiteState | None, new: SiteState) -> RebuildPlan:
     """Which articles and pages a change touches; when unsure, everything.
 
     Settings and templates reach every page (a base template is extended by all), so any change
-    to them rebuilds all. A body edit re-renders the article's own pages; a front-matter edit
-    (which may change a title, date or author that listings print) also re-renders every page
-    that lists the article, before and after the change (an article page that shows related
-    articles lists them among its sources). An article that links to another by its slug or by
-    an old address is rendered again when that slug or address comes or goes. Pages other than
-    article pages that declare no sources are assumed to list everything.
+    to them rebuilds all. A changed article re-renders its own pages. Any other page is rendered
+    again when it is new, when what it was given at planning differs (other articles on it, another
+    page of a paginated list, other related articles), or when what it read while it rendered (an
+    article's title, an author's page) reads differently now: dependencies are recorded, not guessed.
+    An article that links to another by its slug or by an old address is rendered again when that
+    slug or address comes or goes.
     """
     if old is None:
         return RebuildPlan(full=True, reason="first build")
@@ -119,13 +125,31 @@ def _outputs_to_render(old: SiteState, new: SiteState, articles: frozenset[str],
     chosen: set[str] = set()
     for state in (old, new):
         chosen.update(page for page, owner in state.pages.items() if owner in articles)
-        if relisted:
-            chosen.update(page for page, shown in state.outputs.items()
-                          if relisted.intersection(shown) or (not shown and page not in state.pages))
-    if new.outputs:
-        chosen.update(set(new.outputs) - set(old.outputs))
-        chosen.intersection_update(new.outputs)
-    return frozenset(chosen)
+    if not new.outputs:
+        return frozenset(chosen)  # the new pages are not planned yet: their own articles' pages for now
+    for page in new.outputs:
+        if page in chosen:
+            continue
+        if page not in old.outputs or old.contexts.get(page) != new.contexts.get(page) or page not in old.reads:
+            chosen.add(page)
+        elif _read_changed(old.reads[page], new, articles, relisted):
+            chosen.add(page)
+    return frozenset(chosen.intersection(new.outputs))
+
+
+def _read_changed(reads: tuple[tuple, ...], new: SiteState, articles: frozenset[str], relisted: frozenset[str]) -> bool:
+    """Whether anything a page read reads differently now. An article's values depend on its own file
+    alone, so only the changed ones are looked at; what the collections gave (an article's author pages,
+    its journal) depends on every article's listing facts, so it is looked at when any of those changed."""
+    for root, paths, found in reads:
+        if root[0] == ENTRY:
+            if root[1] not in articles:
+                continue
+        elif not relisted:
+            continue
+        if new.seen.get((root, paths)) != found:
+            return True
+    return False
 
 
 def _describe(articles: set[str], removed: frozenset[str], relisted: frozenset[str]) -> str:

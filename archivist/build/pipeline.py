@@ -100,10 +100,11 @@ def _build(config: SiteConfig, options: BuildOptions, previous: Previous | None,
     statics = static_files(config)
     listings = plan_listings(config, library)
     jobs = {job.path: job for job in plan(config, library, listings)}
+    renderer = Renderer(config, statics)
     if keep_state or previous is not None:
-        result.state = page_state(config, options, loaded, jobs, entries)
+        result.state = page_state(config, options, loaded, jobs, entries, renderer.reads, previous)
     chosen, kept = choose_pages(jobs, previous, result.state)
-    pages, problems = render_pages(Renderer(config, statics), chosen, spool)
+    pages, problems = render_pages(renderer, chosen, spool)
     result.files.update(pages)
     result.files.update(kept)
     result.rendered = len(pages)
@@ -153,11 +154,14 @@ def _settle() -> None:
 
 
 def page_state(config: SiteConfig, options: BuildOptions, loaded: Loaded, jobs: dict[str, OutputJob],
-               entries: Iterable[Entry]) -> SiteState:
-    """What this build depended on, in the form the rebuild planner compares."""
+               entries: Iterable[Entry], reads: Mapping[str, tuple] | None = None,
+               previous: Previous | None = None) -> SiteState:
+    """What this build depended on, in the form the rebuild planner compares; `reads` fills in as the
+    renderer renders pages, and the pages kept from `previous` keep what they read then."""
     settings = settings_digest(config, options, config.base_url)
     state = state_from_facts(config.root, loaded.facts, settings, config.csl_dirs)
-    return with_pages(state, jobs, {entry.article.source.relpath: entry for entry in entries})
+    return with_pages(state, jobs, {entry.article.source.relpath: entry for entry in entries}, reads,
+                      previous.state if previous is not None else None)
 
 
 def redirect_pages(jobs: Mapping[str, OutputJob]) -> frozenset[str]:

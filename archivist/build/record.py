@@ -33,7 +33,7 @@ from archivist.render.theme import theme_folders
 from archivist.util.digests import code_fingerprint, package_digest
 from archivist.util.files import site_key, walk_files, write_atomically
 
-RECORD_FORMAT = b"build-record-2"  # bump when BuildRecord changes; older records are then ignored
+RECORD_FORMAT = b"build-record-3"  # bump when BuildRecord changes; older records are then ignored
 # The package's files besides its code (code_fingerprint hashes that): templates, scripts, styles, words.
 PACKAGE_DATA_SUFFIXES = (".html", ".js", ".css", ".toml", ".json", ".csl", ".xml", ".svg", ".txt")
 

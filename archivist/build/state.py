@@ -11,6 +11,7 @@ from archivist.util.digests import digest
 from archivist.util.files import site_key, walk_files
 from archivist.pages.jobs import OutputJob
 from archivist.library.entry import Entry
+from archivist.library.readables import ENTRY, LibraryReads, Read, context_digest
 from archivist.build.facts import ArticleFacts, article_facts
 from archivist.model import Parsed
 from archivist.model import SourceFile
@@ -68,8 +69,13 @@ def state_from_facts(root: Path, facts: ArticleFacts, settings: str, csl_dirs: I
     )
 
 
-def with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: dict[str, Entry]) -> SiteState:
-    """Record which article each page belongs to and which articles each page shows."""
+def with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: Mapping[str, Entry],
+               reads: Mapping[str, tuple[Read, ...]] | None = None, earlier: SiteState | None = None) -> SiteState:
+    """The state with this build's pages: which article each page belongs to, what each was given when
+    planned, and what each read of the library when it was last rendered.
+
+    `reads` are the renderer's records (kept up to date as pages render); a page that was not rendered
+    again keeps what it read in the `earlier` build. `seen` evaluates those reads on this library."""
     owners = {entry.article.url_path: source for source, entry in entries.items()}
     pages = {}
     for path in jobs:
@@ -78,13 +84,42 @@ def with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: dict[str, 
         owner = next((owners[f] for f in folders if f in owners), None)
         if owner is not None:
             pages[path] = owner
-    everything = tuple(sorted(entries))
-    outputs = {path: everything if path in pages and sees_whole_library(job) else tuple(job.sources)
-               for path, job in jobs.items()}
-    return replace(state, outputs=outputs, pages=pages)
+    collections = next((job.context["collections"] for job in jobs.values() if "collections" in job.context), None)
+    return replace(state, outputs={path: tuple(job.sources) for path, job in jobs.items()}, pages=pages,
+                   contexts=_contexts(jobs),
+                   reads=PageReads(reads if reads is not None else {}, earlier.reads if earlier else {}, pages, set(jobs)),
+                   seen=LibraryReads(entries, collections))
 
 
-def sees_whole_library(job: OutputJob) -> bool:
-    """An article page handed the collections (related articles, its journal's issues) declares only
-    its own file, yet may show any other article's title: read it as showing them all."""
-    return any(key in job.context for key in ("collections", "related", "library"))
+def _contexts(jobs: Mapping[str, OutputJob]) -> dict[str, str]:
+    """Each page's plan digest; a group (a journal, an author) shown on many pages is walked once."""
+    memo: dict[int, object] = {}
+    return {path: context_digest(job.template, job.context, memo) for path, job in jobs.items()}
+
+
+class PageReads(Mapping):
+    """Page -> what it read: from the renderer when it rendered the page, else from the earlier build.
+
+    A page's reads of its own article are left out: any change to that article renders the page.
+    Pickled (into the build record) it is a plain dict, so records never nest."""
+
+    def __init__(self, fresh: Mapping[str, tuple[Read, ...]], earlier: Mapping[str, tuple[Read, ...]],
+                 owners: Mapping[str, str], pages: set[str]):
+        self._fresh, self._earlier, self._owners, self._pages = fresh, earlier, owners, pages
+
+    def __getitem__(self, page: str) -> tuple[Read, ...]:
+        if page not in self._pages:
+            raise KeyError(page)
+        if page in self._fresh:
+            own = (ENTRY, self._owners.get(page))
+            return tuple(read for read in self._fresh[page] if read[0] != own)
+        return self._earlier[page]
+
+    def __iter__(self):
+        return iter(sorted(self._pages.intersection(set(self._fresh) | set(self._earlier))))
+
+    def __len__(self) -> int:
+        return sum(1 for _page in self)
+
+    def __reduce__(self):
+        return (dict, (dict(self.items()),))

@@ -3,7 +3,7 @@
 A page's bytes depend only on its job and the build's settings, so which process renders it does
 not change them. Workers are forked after the templates are compiled, so they share the compiled
 templates and the whole library with the parent instead of receiving copies; only page numbers
-go to them and only bytes come back.
+go to them and only bytes (and what each page read of the library) come back.
 """
 
 from __future__ import annotations
@@ -62,11 +62,20 @@ def _render_forked(renderer: Renderer, jobs: Sequence[OutputJob], count: int, sp
     global _renderer, _jobs, _spool
     _renderer, _jobs, _spool = renderer, jobs, spool  # inherited by the forked workers
     try:
-        return forked_map(_render_one, range(len(jobs)), count, max_chunk=32)
+        results = forked_map(_render_one, range(len(jobs)), count, max_chunk=32)
     finally:
         _renderer, _jobs, _spool = None, (), None
+    for job, (_data, problem, reads) in zip(jobs, results):
+        if problem is None:
+            renderer.keep_reads(job.path, reads)
+        else:
+            renderer.reads.pop(job.path, None)
+    return [(data, problem) for data, problem, _reads in results]
 
 
-def _render_one(index: int) -> Rendered:
+def _render_one(index: int) -> tuple[bytes | Path | None, Diagnostic | None, tuple]:
+    """In a worker: the page, and what it read, which the parent keeps."""
     assert _renderer is not None
-    return _render(_renderer, _jobs[index], _spool)
+    job = _jobs[index]
+    data, problem = _render(_renderer, job, _spool)
+    return data, problem, _renderer.reads.pop(job.path, ())

@@ -11,17 +11,24 @@ import jinja2
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.i18n import labels_for
+from archivist.library.readables import Read, ReadLog, wrap_context
 from archivist.pages.jobs import OutputJob
 from .templating import make_environment, template_diagnostic
 from archivist.util.vocabulary import AUTONYMS, LICENSES, text_direction
 
 
 class Renderer:
-    """Holds one Jinja environment for a build and the globals every template may use."""
+    """Holds one Jinja environment for a build and the globals every template may use.
+
+    `reads` keeps, per page rendered, what it read of the library (`archivist.library.readables`):
+    the rebuild planner compares it with the next build's library."""
 
     def __init__(self, config: SiteConfig, static_files: Mapping[str, Path]):
         self.config = config
-        self._remembered: dict[Any, Any] = {}
+        self._remembered: dict[Any, tuple[Any, list]] = {}
+        self._log = ReadLog()
+        self.reads: dict[str, tuple[Read, ...]] = {}
+        self._paths: dict[frozenset, frozenset] = {}  # one copy of each set of paths, shared by the pages
         self.env = make_environment(config.templates_dir)
         self.env.globals.update(self._globals(static_files))
 
@@ -57,21 +64,36 @@ class Renderer:
 
         An article's summary is the same on every listing and related-articles block that shows
         it; rendering it once per build instead of once per page saves most of the listing time.
-        The key must name everything the result depends on besides the build's own settings.
+        The key must name everything the result depends on besides the build's own settings. What
+        the first call read is counted as read by every page that shows the result.
         """
         if key not in self._remembered:
-            self._remembered[key] = function(*args)
-        return self._remembered[key]
+            capture = self._log.start_capture()
+            try:
+                result = function(*args)
+            finally:
+                self._log.stop_capture()
+            self._remembered[key] = (result, capture)
+        result, notes = self._remembered[key]
+        self._log.replay(notes)
+        return result
 
     def render(self, job: OutputJob) -> tuple[bytes | None, Diagnostic | None]:
         """The page's bytes, or a diagnostic naming the template file and line that failed."""
+        self._log = ReadLog()
         try:
             template = self.env.get_template(job.template)
             html = template.render(page_path=job.path, page_url=self.config.url_for(_page_url(job.path)),
-                                   **job.context)
+                                   **wrap_context(job.context, self._log))
         except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            self.reads.pop(job.path, None)
             return None, template_diagnostic(exc, self.config.root)
+        self.keep_reads(job.path, self._log.reads())
         return html.encode("utf-8"), None
+
+    def keep_reads(self, path: str, reads: tuple[Read, ...]) -> None:
+        """Remember what a page read (rendered here or in a worker process)."""
+        self.reads[path] = tuple((root, self._paths.setdefault(paths, paths), found) for root, paths, found in reads)
 
 
 def _page_url(path: str) -> str:

@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from archivist.diagnostics import Diagnostic, error
+from archivist.library.readables import Reading
 from archivist.render.theme import BUILTIN_TEMPLATES
 
 from archivist.theme import PACKAGE_DIR
@@ -41,9 +42,19 @@ class SiteLoader(jinja2.BaseLoader):
         return sorted(names)
 
 
+class SiteEnvironment(jinja2.Environment):
+    """Names the real object, not its recording stand-in, when a template asks for what it lacks."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        found = super().getattr(obj, attribute)
+        if isinstance(found, jinja2.Undefined) and isinstance(obj, Reading):
+            return self.undefined(obj=obj._target, name=attribute)
+        return found
+
+
 def make_environment(site_templates: Path | None) -> jinja2.Environment:
     """A strict environment: undefined names fail the build, and everything is escaped."""
-    env = jinja2.Environment(
+    env = SiteEnvironment(
         loader=SiteLoader(site_templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

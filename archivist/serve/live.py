@@ -154,7 +154,7 @@ class LiveBuilder:
         for entry in memory.entries.values():
             memory.files.update(_article_files(entry))
         self._site_wide(memory)
-        memory.state = with_pages(state, jobs, memory.entries)
+        memory.state = with_pages(state, jobs, memory.entries, memory.renderer.reads)
         return memory
 
     def _update(self, memory: _Memory, parsed: dict, scan_problems: list[Diagnostic], state: SiteState,
@@ -170,7 +170,7 @@ class LiveBuilder:
             self._drop_article_files(memory, source)
         self._render_articles(memory, redo)
         jobs = self._plan(memory)
-        new_state = with_pages(state, jobs, memory.entries)
+        new_state = with_pages(state, jobs, memory.entries, memory.renderer.reads)
         final = plan_rebuild(memory.state, new_state)
         for gone in set(memory.jobs) - set(jobs):
             memory.files.pop(gone, None)

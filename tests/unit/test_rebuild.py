@@ -32,6 +32,30 @@ def state(**changes) -> SiteState:
     return replace(base, **changes)
 
 
+SUMMARY = frozenset({("article", "title_html"), ("article", "url_path")})
+
+
+def recorded(state: SiteState) -> SiteState:
+    """The reads pages would have recorded: each page reads the summary of every other article it
+    declares (by its listing facts), and a page that declares none reads the collections."""
+    reads, seen = {}, {}
+    everything = "|".join(f"{k}={v}" for k, v in sorted(state.listed.items()))
+    for page, shown in state.outputs.items():
+        owner = state.pages.get(page)
+        found = [(("entry", s), SUMMARY, state.listed.get(s, "")) for s in shown if s != owner]
+        if not shown and owner is None:
+            found.append((("collections",), frozenset({("journals",)}), everything))
+        reads[page] = tuple(found)
+        for root, paths, digest in found:
+            seen[(root, paths)] = digest
+    contexts = {page: repr(shown) for page, shown in state.outputs.items()}
+    return replace(state, reads=reads, seen=seen, contexts=contexts)
+
+
+def planned(old: SiteState | None, new: SiteState) -> RebuildPlan:
+    return plan_rebuild(recorded(old) if old is not None else None, recorded(new))
+
+
 def edited(old: SiteState, path: str, digest: str, listed: str | None = None, **more) -> SiteState:
     sources = {**old.sources, path: digest}
     changes = {"sources": sources, **more}
@@ -41,37 +65,37 @@ def edited(old: SiteState, path: str, digest: str, listed: str | None = None, **
 
 
 def test_first_build_is_full():
-    plan = plan_rebuild(None, state())
+    plan = planned(None, state())
     assert plan.full and plan.reason == "first build"
 
 
 def test_nothing_changed_means_nothing_to_do():
-    plan = plan_rebuild(state(), state())
+    plan = planned(state(), state())
     assert plan.nothing and not plan.full
     assert plan == RebuildPlan(reason="nothing relevant changed")
 
 
 def test_settings_change_rebuilds_everything():
-    plan = plan_rebuild(state(), state(settings="s2"))
+    plan = planned(state(), state(settings="s2"))
     assert plan.full and "settings" in plan.reason
 
 
 def test_template_change_rebuilds_everything():
     old = state()
     new = replace(old, templates={**old.templates, "templates/base.html": "t2"})
-    plan = plan_rebuild(old, new)
+    plan = planned(old, new)
     assert plan.full and "templates/base.html" in plan.reason
 
 
 def test_new_template_file_rebuilds_everything():
     old = state()
     new = replace(old, templates={**old.templates, "templates/index.html": "n"})
-    assert plan_rebuild(old, new).full
+    assert planned(old, new).full
 
 
 def test_body_edit_renders_only_the_articles_own_page():
     old = state()
-    plan = plan_rebuild(old, edited(old, A, "a2"))
+    plan = planned(old, edited(old, A, "a2"))
     assert not plan.full
     assert plan.articles == {A} and plan.relisted == frozenset()
     assert plan.outputs == {"articles/a/index.html"}
@@ -79,7 +103,7 @@ def test_body_edit_renders_only_the_articles_own_page():
 
 def test_retitling_renders_the_page_and_exactly_the_listings_that_show_it():
     old = state()
-    plan = plan_rebuild(old, edited(old, A, "a2", listed="la-retitled"))
+    plan = planned(old, edited(old, A, "a2", listed="la-retitled"))
     assert plan.relisted == {A}
     assert plan.outputs == {"articles/a/index.html", "index.html", "keywords/ink/index.html", "about/index.html"}
     assert "authors/kim/index.html" not in plan.outputs
@@ -87,7 +111,7 @@ def test_retitling_renders_the_page_and_exactly_the_listings_that_show_it():
 
 def test_pages_that_declare_no_sources_are_assumed_to_list_everything():
     old = state()
-    plan = plan_rebuild(old, edited(old, C, "c2", listed="lc2"))
+    plan = planned(old, edited(old, C, "c2", listed="lc2"))
     assert "about/index.html" in plan.outputs  # declares nothing, so it may list C
     assert "keywords/ink/index.html" not in plan.outputs  # declares A and B only
 
@@ -105,7 +129,7 @@ def test_adding_an_article_renders_its_pages_and_the_listings_that_will_show_it(
                  "articles/d/index.html": (d,)},
         pages={**old.pages, "articles/d/index.html": d},
     )
-    plan = plan_rebuild(old, new)
+    plan = planned(old, new)
     assert plan.relisted == {d}
     # C links to the new slug 'd', so its link now resolves: C is rendered again too.
     assert plan.articles == {d, C}
@@ -113,15 +137,15 @@ def test_adding_an_article_renders_its_pages_and_the_listings_that_will_show_it(
                             "keywords/new/index.html", "about/index.html"}
 
 
-def test_adding_before_the_new_pages_are_known_names_the_old_listings():
+def test_adding_before_the_new_pages_are_known_names_the_changed_articles_pages():
     old = state()
     d = "content/articles/d.md"
     new = replace(old, sources={**old.sources, d: "d1"}, listed={**old.listed, d: "ld"},
                   slugs={**old.slugs, d: "d"}, outputs={}, pages={})
-    plan = plan_rebuild(old, new)
+    plan = planned(old, new)
     assert plan.articles == {d, C}
-    # The old pages that may list d: those declaring no sources; and C's page, which links to d.
-    assert plan.outputs == {"about/index.html", "articles/c/index.html"}
+    # Until the new pages are planned, only the changed articles' own pages are known (C links to d).
+    assert plan.outputs == {"articles/c/index.html"}
 
 
 def test_removing_an_article_renders_the_listings_that_showed_it_and_its_linkers():
@@ -135,7 +159,7 @@ def test_removing_an_article_renders_the_listings_that_showed_it_and_its_linkers
         outputs={k: tuple(s for s in v if s != A) for k, v in old.outputs.items() if k != "articles/a/index.html"},
         pages={k: v for k, v in old.pages.items() if v != A},
     )
-    plan = plan_rebuild(old, new)
+    plan = planned(old, new)
     assert plan.removed == {A} and plan.relisted == {A}
     assert plan.articles == {B}  # B links to 'a', which no longer resolves
     assert plan.outputs == {"articles/b/index.html", "index.html", "keywords/ink/index.html", "about/index.html"}
@@ -143,34 +167,34 @@ def test_removing_an_article_renders_the_listings_that_showed_it_and_its_linkers
 
 def test_bundle_asset_change_renders_its_article():
     old = state()
-    plan = plan_rebuild(old, edited(old, "content/articles/c/chart.svg", "svg2"))
+    plan = planned(old, edited(old, "content/articles/c/chart.svg", "svg2"))
     assert plan.articles == {C} and plan.outputs == {"articles/c/index.html"}
 
 
 def test_site_data_outside_articles_rebuilds_everything():
     old = state()
-    plan = plan_rebuild(old, edited(old, "content/authors.yml", "x"))
+    plan = planned(old, edited(old, "content/authors.yml", "x"))
     assert plan.full and "content/authors.yml" in plan.reason
 
 
 def test_invalid_front_matter_counts_as_a_listing_change():
     old = state()
     new = edited(old, B, "b2", listed="")  # a state builder records '' for unreadable front-matter
-    plan = plan_rebuild(old, new)
+    plan = planned(old, new)
     assert plan.relisted == {B} and B in plan.articles
 
 
 def test_plan_is_pure():
     old, new = state(), edited(state(), A, "a2", listed="x")
-    assert plan_rebuild(old, new) == plan_rebuild(old, new)
+    assert planned(old, new) == planned(old, new)
     assert old == state()
 
 
 def test_an_article_page_listing_related_articles_follows_their_titles():
     old = state(outputs={**state().outputs, "articles/b/index.html": (B, A)})
-    retitled = plan_rebuild(old, edited(old, A, "a2", listed="la2"))
+    retitled = planned(old, edited(old, A, "a2", listed="la2"))
     assert "articles/b/index.html" in retitled.outputs
-    body_only = plan_rebuild(old, edited(old, A, "a3"))
+    body_only = planned(old, edited(old, A, "a3"))
     assert body_only.outputs == {"articles/a/index.html"}
 
 
@@ -178,10 +202,10 @@ def test_a_translation_retitled_or_relanguaged_renders_every_member_page():
     """B translates A: each page lists the other among its sources (plan.py), and links to it by language."""
     members = {"articles/a/index.html": (A, B), "articles/b/index.html": (B, A)}
     old = state(outputs={**state().outputs, **members})
-    changed = plan_rebuild(old, edited(old, B, "b2", listed="lb-now-in-korean"))
+    changed = planned(old, edited(old, B, "b2", listed="lb-now-in-korean"))
     assert {"articles/a/index.html", "articles/b/index.html"} <= changed.outputs
     assert "articles/c/index.html" not in changed.outputs
-    body_only = plan_rebuild(old, edited(old, B, "b3"))
+    body_only = planned(old, edited(old, B, "b3"))
     assert body_only.outputs == {"articles/b/index.html"}
 
 
@@ -191,16 +215,16 @@ def test_a_new_translation_renders_its_original_and_a_removed_one_too():
     new = replace(old, sources={**old.sources, d: "d1"}, listed={**old.listed, d: "ld"}, slugs={**old.slugs, d: "d"},
                   outputs={**old.outputs, "articles/a/index.html": (A, d), "articles/d/index.html": (d, A)},
                   pages={**old.pages, "articles/d/index.html": d})
-    assert {"articles/a/index.html", "articles/d/index.html"} <= plan_rebuild(old, new).outputs
-    assert "articles/a/index.html" in plan_rebuild(new, old).outputs
+    assert {"articles/a/index.html", "articles/d/index.html"} <= planned(old, new).outputs
+    assert "articles/a/index.html" in planned(new, old).outputs
 
 
 def test_an_old_address_that_comes_or_goes_renders_the_articles_linking_to_it():
     old = state(paths={A: frozenset({"old/b", "authors"}), B: frozenset(), C: frozenset({"old/c"})}, aliases={})
     new = edited(old, B, "b2", listed="lb2", aliases={"old/b": "b"})
-    plan = plan_rebuild(old, new)
+    plan = planned(old, new)
     assert plan.articles == {A, B}  # a's link to /old/b/ now leads straight to b
     assert "articles/a/index.html" in plan.outputs
     moved = edited(new, C, "c2", listed="lc2", aliases={"old/b": "c"})
-    assert plan_rebuild(new, moved).articles == {A, C}
-    assert plan_rebuild(moved, edited(moved, C, "c3", listed="lc3", aliases={})).articles == {A, C}
+    assert planned(new, moved).articles == {A, C}
+    assert planned(moved, edited(moved, C, "c3", listed="lc3", aliases={})).articles == {A, C}
