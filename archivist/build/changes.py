@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from posixpath import dirname
 from typing import Any, Mapping
 
-ENTRY = "entry"  # the root of a read of one article (`archivist.library.readables.ENTRY`); kept here so
-# that a build with nothing to do, which reads the record, imports no more than this module
+from archivist.library import ENTRY
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from archivist.model import Article, ArticleMeta, SourceFile
 from archivist.util.digests import digest
+from . import ENTRY
 from .collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
 from .entry import Entry
 from .translations import Translation
@@ -22,7 +23,7 @@ Root = tuple  # ("entry", source) | ("collections",) | ("call", owner root, owne
 Path = tuple  # attribute names, item numbers, and LENGTH
 Read = tuple  # (root, frozenset of paths, digest of the values at those paths)
 
-ENTRY, COLLECTIONS, CALL = "entry", "collections", "call"
+COLLECTIONS, CALL = "collections", "call"
 LENGTH = "#len"  # a path step: how many items a sequence held
 UNKNOWN = ("unknown",)  # a root for what cannot be evaluated again: it always reads as changed
 MISSING = "<missing>"
