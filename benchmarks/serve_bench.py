@@ -77,14 +77,16 @@ def make_sample(folder: Path) -> Path:
 
 
 def make_generated(folder: Path, count: int) -> Path:
-    """`count` more articles: the sample's single-file articles copied under new slugs, without DOIs or translation links (a copy of a translation would be a second one in its language)."""
+    """`count` more articles: the sample's single-file articles copied under new slugs, without DOIs
+    or translation links (a copy of a translation would be a second one in its language)."""
     make_sample(folder)
     articles = folder / "content" / "articles"
     originals = sorted(p for p in articles.glob("*.md"))
     texts = [p.read_text(encoding="utf-8") for p in originals]
     for n in range(count):
         text = texts[n % len(texts)]
-        text = text.replace("\nslug:", "\n# slug:").replace("\ndoi:", "\n# doi:").replace("\ntranslation_of:", "\n# translation_of:")
+        for key in ("slug", "doi", "translation_of"):
+            text = text.replace(f"\n{key}:", f"\n# {key}:")
         text = text.replace("(article:", "(https://example.org/")
         (articles / f"copy-{n:05d}.md").write_text(text, encoding="utf-8")
     return folder
