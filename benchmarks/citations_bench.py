@@ -25,7 +25,7 @@ from pathlib import Path
 from archivist import config as site_config
 from archivist.citations.cite import cite_all
 from archivist.citations import DEFAULT_STYLES, CitationEngine, csl_item
-from archivist.build.pipeline import load_articles
+from archivist.build.steps import load_articles
 from archivist.model import ArticleMeta, PartialDate, Person
 
 MIB = 1024 * 1024

@@ -1,12 +1,16 @@
 """Measure `serve`'s edit-to-reload time: from saving a file to the page being told to reload.
 
-Usage: python benchmarks/serve_bench.py [--articles 300] [--rounds 5]
+Usage: python benchmarks/serve_bench.py [--articles 300] [--rounds 5] [--only start,body,retitle,full]
+                                        [--no-sample]
 
 Runs twice: on a copy of the sample archive, and on a generated archive made of the sample
-articles copied under new slugs. For each it times, through the real server and its event
-stream, a body edit (the article's own page is rendered again), a retitle (its page and the
-listings that show it) and a full rebuild (a template change), and prints the medians.
-The timings include the 150 ms the watcher waits for an editor's burst of writes to settle.
+articles copied under new slugs. For each it times the start (from creating the live builder to
+the first site being ready, with a cold and a warm `.cache/archivist`, next to `build` into a
+fresh output folder with the same cache: each in a fresh process, imports not counted), then,
+through the real server and its event stream, a body edit (the article's own page is rendered
+again), a retitle (its page and the listings that show it) and a full rebuild (a template
+change), and prints the medians. The edit timings include the 150 ms the watcher waits for an
+editor's burst of writes to settle.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import argparse
 import json
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -25,9 +30,14 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from archivist import config as config_step  # noqa: E402
+from archivist.build.options import BuildOptions  # noqa: E402
+from archivist.build.output import build_into  # noqa: E402
+from archivist.serve.live import LiveBuilder  # noqa: E402
 from archivist.serve.preview import Preview  # noqa: E402
 
 BODY_MARK = "\n\nEdited paragraph {n}.\n"
+KINDS = ("start", "body", "retitle", "full")
 
 
 class Listener:
@@ -67,20 +77,26 @@ def make_sample(folder: Path) -> Path:
 
 
 def make_generated(folder: Path, count: int) -> Path:
-    """`count` more articles: the sample's single-file articles copied under new slugs, without DOIs."""
+    """`count` more articles: the sample's single-file articles copied under new slugs, without DOIs
+    or translation links (a copy of a translation would be a second one in its language)."""
     make_sample(folder)
     articles = folder / "content" / "articles"
     originals = sorted(p for p in articles.glob("*.md"))
     texts = [p.read_text(encoding="utf-8") for p in originals]
     for n in range(count):
         text = texts[n % len(texts)]
-        text = text.replace("\nslug:", "\n# slug:").replace("\ndoi:", "\n# doi:")
+        for key in ("slug", "doi", "translation_of"):
+            text = text.replace(f"\n{key}:", f"\n# {key}:")
         text = text.replace("(article:", "(https://example.org/")
         (articles / f"copy-{n:05d}.md").write_text(text, encoding="utf-8")
     return folder
 
 
-def measure(root: Path, rounds: int, label: str) -> None:
+def measure(root: Path, rounds: int, label: str, only: frozenset[str] = frozenset(KINDS)) -> None:
+    if "start" in only:
+        measure_start(root, label)
+    if not only & {"body", "retitle", "full"}:
+        return
     started = time.perf_counter()
     preview = Preview(root, port=0, out=open("/dev/null", "w"))
     preview.start()
@@ -88,16 +104,56 @@ def measure(root: Path, rounds: int, label: str) -> None:
     article = root / "content" / "articles" / "archive-as-workshop.md"
     template_dir = root / "templates"
     template_dir.mkdir(exist_ok=True)
+    results = {}
     try:
-        body = [timed(preview, lambda n=n: _append(article, BODY_MARK.format(n=n))) for n in range(rounds)]
-        retitle = [timed(preview, lambda n=n: _retitle(article, n)) for n in range(rounds)]
-        full = [timed(preview, lambda n=n: (template_dir / "extra.html").write_text(f"<p>{n}</p>"))
+        if "body" in only:
+            results["body edit"] = [timed(preview, lambda n=n: _append(article, BODY_MARK.format(n=n)))
+                                    for n in range(rounds)]
+        if "retitle" in only:
+            results["retitle"] = [timed(preview, lambda n=n: _retitle(article, n)) for n in range(rounds)]
+        if "full" in only:
+            results["template change (full)"] = [
+                timed(preview, lambda n=n: (template_dir / "extra.html").write_text(f"<p>{n}</p>"))
                 for n in range(max(1, rounds // 2))]
     finally:
         preview.stop()
-    for name, times in (("body edit", body), ("retitle", retitle), ("template change (full)", full)):
+    for name, times in results.items():
         print(f"{label}: {name}: median {statistics.median(times):.3f} s over {len(times)} "
               f"(min {min(times):.3f}, max {max(times):.3f})")
+
+
+def measure_start(root: Path, label: str) -> None:
+    """The first site of `serve` and of `build`, each from a cold cache and then a warm one."""
+    cache = root / ".cache" / "archivist"
+    for warmth in ("cold", "warm"):
+        times = {}
+        for kind in ("serve", "build"):
+            if warmth == "cold":
+                shutil.rmtree(cache, ignore_errors=True)
+            times[kind] = _start_in_child(kind, root)
+        print(f"{label}: start, {warmth} cache: serve {times['serve']:.2f} s, build {times['build']:.2f} s")
+
+
+def _start_in_child(kind: str, root: Path) -> float:
+    """Seconds to the first site in a fresh process, as `serve` or `build` would start."""
+    done = subprocess.run([sys.executable, __file__, "--start-child", kind, str(root)],
+                          capture_output=True, text=True, check=True)
+    return float(done.stdout.split()[-1])
+
+
+def start_once(kind: str, root: Path) -> float:
+    """One start, timed from the builder's creation to the site being complete in memory (serve) or
+    committed to a fresh output folder (build); search indexing is left out of both, as `serve`
+    indexes in the background after the pages are served."""
+    options = BuildOptions(search=False)
+    started = time.perf_counter()
+    if kind == "serve":
+        LiveBuilder(root, options, base_url="http://127.0.0.1:8000/").rebuild()
+    else:
+        with tempfile.TemporaryDirectory(prefix="serve-bench-output-") as output:
+            build_into(config_step.load(root), options, Path(output) / "site", full=True)
+            return time.perf_counter() - started
+    return time.perf_counter() - started
 
 
 def edit_to_serve(site: Path, article: Path, runs: int = 3, search_timeout: float = 120.0,
@@ -172,11 +228,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=300, help="size of the generated archive")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", default=",".join(KINDS), help="what to measure, of " + ", ".join(KINDS))
+    parser.add_argument("--no-sample", action="store_true", help="measure the generated archive only")
+    parser.add_argument("--start-child", nargs=2, metavar=("KIND", "SITE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.start_child:
+        print(f"{start_once(args.start_child[0], Path(args.start_child[1])):.3f}")
+        return 0
+    only = frozenset(args.only.split(","))
     with tempfile.TemporaryDirectory(prefix="serve-bench-") as scratch:
-        measure(make_sample(Path(scratch) / "sample"), args.rounds, "sample")
-        generated = Path(scratch) / "generated"
-        measure(make_generated(generated, args.articles), args.rounds, f"generated ({args.articles} extra articles)")
+        if not args.no_sample:
+            measure(make_sample(Path(scratch) / "sample"), args.rounds, "sample", only)
+        if args.articles:
+            generated = make_generated(Path(scratch) / "generated", args.articles)
+            measure(generated, args.rounds, f"generated ({args.articles} extra articles)", only)
     return 0
 
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from archivist import config as config_step  # noqa: E402
 from archivist.citations.cite import cite_all  # noqa: E402
 from archivist.diagnostics import ContentError  # noqa: E402
-from archivist.build.pipeline import load_articles  # noqa: E402
+from archivist.build.steps import load_articles  # noqa: E402
 
 ARTICLES = "content/articles"
 STATUS_WORDS = {"A": "added", "M": "changed", "D": "removed", "R": "renamed"}

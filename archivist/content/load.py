@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from . import discover, frontmatter, schema
 from .translations import translation_problems, withheld_slug
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.model import Parsed, SourceFile
+from archivist.util.digests import digest
 
 
 @dataclass(frozen=True)
@@ -22,14 +23,36 @@ class ArticleFiles:
     published: list[Parsed]
 
 
-def load(config: SiteConfig, drafts: bool = False) -> tuple[ArticleFiles, list[Diagnostic]]:
+@dataclass
+class LoadMemo:
+    """What a site loaded again and again (by `serve`) may reuse: files unchanged on disk (same size,
+    time and inode) are not read again, and a text already validated is not validated again, the
+    slow part of looking at every file."""
+
+    read: dict = field(default_factory=dict)
+    parsed: dict[str, tuple[tuple[str, str], tuple[Parsed | None, list[Diagnostic]]]] = field(default_factory=dict)
+
+    def parse(self, source: SourceFile, site_language: str) -> tuple[Parsed | None, list[Diagnostic]]:
+        """`parse`, answered from memory while the file's text and the site language are the same."""
+        key = (digest(source.text.encode("utf-8")), site_language)
+        known = self.parsed.get(source.relpath)
+        if known is not None and known[0] == key:
+            item, found = known[1]
+            return (replace(item, source=source) if item is not None else None), list(found)
+        item, found = parse(source, site_language)
+        self.parsed[source.relpath] = (key, (item, list(found)))
+        return item, list(found)
+
+
+def load(config: SiteConfig, drafts: bool = False, memo: LoadMemo | None = None
+         ) -> tuple[ArticleFiles, list[Diagnostic]]:
     """Every article file read and validated, with every diagnostic of every file; the Markdown is
     rendered later, once all slugs are known."""
-    sources, problems = discover.scan(config.root)
+    sources, problems = discover.scan(config.root, memo.read if memo is not None else None)
     parsed: dict[str, Parsed | None] = {}
     withheld: list[str] = []
     for source in sources:
-        item, found = parse(source, config.language)
+        item, found = memo.parse(source, config.language) if memo is not None else parse(source, config.language)
         problems.extend(found)
         parsed[source.relpath] = item if item is not None and (drafts or not item.meta.draft) else None
         if parsed[source.relpath] is None:

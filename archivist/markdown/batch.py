@@ -11,7 +11,7 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Collection, Iterable, Mapping, Sequence
 
 from archivist.config import SiteConfig
 from archivist.content.aliases import alias_targets
@@ -112,9 +112,23 @@ def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | No
                workers: int | None = None) -> tuple[list[Article], list[Diagnostic]]:
     """Render every article, reading unchanged ones from the cache and rendering the rest,
     in worker processes when there are many; the result is the same as rendering them one by one."""
+    articles, problems = [], []
+    for article, found in render_each(parsed, config, cache, workers):
+        articles.append(article)
+        problems.extend(found)
+    return articles, problems
+
+
+def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | None = None,
+                workers: int | None = None, among: Collection[str] | None = None
+                ) -> list[tuple[Article, list[Diagnostic]]]:
+    """Each article with its own problems, as `render_all` makes them; with `among`, only the
+    articles of those sources, rendered as they are among all the others (whose slugs links reach)."""
     slugs = [item.meta.slug for item in parsed]
     aliases = sorted(alias_targets((item.meta.slug, item.meta.aliases) for item in parsed).items())
     site = site_fingerprint(config.language, config.base_url, slugs, MarkdownOptions.of(config), aliases)
+    if among is not None:
+        parsed = [item for item in parsed if item.source.relpath in among]
     keys = [_cache_key(site, item, config) for item in parsed]
     found: list[RenderedParts | None] = [cache.get(item.source.relpath, key) if cache else None
                                          for item, key in zip(parsed, keys)]
@@ -124,12 +138,11 @@ def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | No
         found[index] = parts
         if cache is not None:
             cache.put(parsed[index].source.relpath, keys[index], parts)
-    articles, problems = [], []
+    rendered = []
     for item, parts in zip(parsed, found):
         assert parts is not None
-        articles.append(article_of(item, parts))
-        problems.extend(parts.problems)
-    return articles, problems
+        rendered.append((article_of(item, parts), list(parts.problems)))
+    return rendered
 
 
 def _cache_key(site: str, item: Parsed, config: SiteConfig) -> str:

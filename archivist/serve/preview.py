@@ -20,7 +20,8 @@ from archivist.diagnostics import ContentError, Diagnostic, has_errors, normalis
 from archivist.serve.live import LiveBuilder, Outcome
 from archivist.serve.http import Hub, make_server
 from archivist.render.theme import theme_folders
-from archivist.build.pipeline import BuildOptions, search_files
+from archivist.build.options import BuildOptions
+from archivist.build.steps import search_files
 from archivist.write.commit import CommitMemory
 from archivist.write.in_place import update_in_place
 

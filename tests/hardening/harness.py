@@ -11,7 +11,7 @@ from typing import Mapping
 
 from archivist import config as config_step
 from archivist.diagnostics import Diagnostic
-from archivist.build.pipeline import load_articles
+from archivist.build.steps import load_articles
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FULL = os.environ.get("ARCHIVIST_FULL_HARDENING") == "1"

@@ -23,7 +23,7 @@ import json, resource, sys, tracemalloc
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
 from archivist import config
-from archivist.build.pipeline import load_articles
+from archivist.build.steps import load_articles
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 tracemalloc.start()
 articles, problems = load_articles(config.load(Path(sys.argv[1])), drafts=True)

@@ -21,7 +21,7 @@ from archivist.harvest.files import harvest
 from archivist.harvest.oai import OAI_MAX_RECORDS, oai_repository
 from archivist.library.assemble import Library
 from archivist.library.entry import Entry
-from archivist.build.pipeline import assemble_library, load_articles
+from archivist.build.steps import assemble_library, load_articles
 from support import REPO_ROOT, published_sample_slugs
 
 BASE = "https://example.org/archive/"

@@ -17,7 +17,7 @@ from archivist import config as site_config
 from archivist.citations.csl import csl_item
 from archivist.library.entry import Entry
 from archivist.pages.listings import plan_listings
-from archivist.build.pipeline import assemble_library, load_articles
+from archivist.build.steps import assemble_library, load_articles
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
 from support import REPO_ROOT, published_sample_slugs

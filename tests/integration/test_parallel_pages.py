@@ -10,12 +10,12 @@ import pytest
 from archivist import config as config_step
 from archivist.citations.cite import cite_all
 from archivist.library.entry import cited_entries
-from archivist.build.pipeline import load_articles
+from archivist.build.steps import load_articles
 from archivist.render.pool import render_all_pages
 from archivist.pages.plan import plan
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
-from archivist.build.pipeline import assemble_library
+from archivist.build.steps import assemble_library
 from archivist.write.spool import Spool, SpooledFile
 from archivist.write.commit import commit
 

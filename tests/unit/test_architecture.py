@@ -26,7 +26,7 @@ LAZY_ALLOWED = {
     # `archivist build` with nothing to do ends before Jinja, mistune or citeproc are loaded.
     ("archivist.build.output", "archivist.build.pipeline"),
     # Pagefind and its binary are only loaded by a build that indexes.
-    ("archivist.build.pipeline", "archivist.search.index"),
+    ("archivist.build.steps", "archivist.search.index"),
     # Each command loads only what it runs: watchdog for `serve`, the scaffold for `new`, the
     # starter site for `init`, the theme comparison for `theme diff`.
     ("archivist.cli", "archivist.serve.preview"),
