@@ -43,13 +43,32 @@ def listing_digest(item: Parsed | None) -> str:
     return digest(repr((meta, bool(item.body.strip()))).encode())
 
 
-def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str]) -> ArticleFacts:
-    """The facts of every article file, from its parsed front-matter and its text."""
+def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str],
+                  known: dict[str, tuple[str, frozenset[str], frozenset[str]]] | None = None) -> ArticleFacts:
+    """The facts of every article file, from its parsed front-matter and its text.
+
+    Looking for links scans every text, the slowest part of taking the facts of a large archive; with
+    `known` (kept between runs by `serve`), a text seen before keeps the links found in it then."""
+    links, paths = {}, {}
+    for source, text in texts.items():
+        links[source], paths[source] = _links_in(source, text, known)
+    for gone in set(known or ()) - set(texts):
+        del known[gone]
     return ArticleFacts(
         listed={source: listing_digest(item) for source, item in parsed.items()},
         slugs={source: item.meta.slug for source, item in parsed.items() if item is not None},
-        links={source: frozenset(unquote(m) for m in ARTICLE_LINK.findall(text)) for source, text in texts.items()},
-        paths={source: frozenset(link_key(unquote(m)) for m in ROOT_LINK.findall(text))
-               for source, text in texts.items()},
+        links=links,
+        paths=paths,
         aliases=alias_targets((item.meta.slug, item.meta.aliases) for item in parsed.values() if item is not None),
     )
+
+
+def _links_in(source: str, text: str, known: dict | None) -> tuple[frozenset[str], frozenset[str]]:
+    """The slugs (`article:` links) and the root paths one text links to."""
+    if known is not None and source in known and known[source][0] == text:
+        return known[source][1], known[source][2]
+    links = frozenset(unquote(m) for m in ARTICLE_LINK.findall(text))
+    paths = frozenset(link_key(unquote(m)) for m in ROOT_LINK.findall(text))
+    if known is not None:
+        known[source] = (text, links, paths)
+    return links, paths

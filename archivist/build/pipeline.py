@@ -21,6 +21,7 @@ from archivist.content import load as load_step
 from archivist.diagnostics import Diagnostic
 from archivist.i18n.site_tables import check_site_tables
 from archivist.library.entry import Entry
+from archivist.library.related import RelatedMemo
 from archivist.markdown.batch import RenderCache
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
@@ -72,6 +73,8 @@ class Pipeline:
         self.options, self.remember = options, remember
         self.memo = load_step.LoadMemo() if remember else None
         self.hashes: dict | None = {} if remember else None  # content and theme files unchanged on disk
+        self.links: dict | None = {} if remember else None  # the links found in each text, while it is the same
+        self.related = RelatedMemo() if remember else None  # related articles, while no authors or keywords change
         self.forget()
         if previous is not None:
             self.state, self.pages = previous.state, dict(previous.pages)
@@ -99,7 +102,7 @@ class Pipeline:
 
     def _run(self, config: SiteConfig, keep_state: bool, spool: Spool | None) -> SiteBuild | None:
         files, problems = load_step.load(config, self.options.drafts, self.memo)
-        facts = article_facts(files.parsed, files.texts)
+        facts = article_facts(files.parsed, files.texts, self.links)
         tracked = self.remember or keep_state or self.state is not None
         state = disk_state(config, self.options, facts, self.hashes) if tracked else None
         first = plan_rebuild(self.state if self.config is not None else None, state) if state else RebuildPlan(
@@ -154,7 +157,7 @@ class Pipeline:
         for source in sources:
             result.diagnostics.extend(self.problems.get(source, ()))
         result.diagnostics.extend(self.cite_problems)
-        library, found = assemble_library(config, entries)
+        library, found = assemble_library(config, entries, self.related)
         result.diagnostics.extend(found)
         listings, jobs = plan_site(config, library)
         new_state = page_state(state, jobs, entries, self.renderer.reads, self.state) if state is not None else None

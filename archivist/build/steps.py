@@ -20,6 +20,7 @@ from archivist.harvest.files import harvest
 from archivist.library import assemble as library_step
 from archivist.library.assemble import Library
 from archivist.library.entry import Entry, cited_entries
+from archivist.library.related import RelatedMemo
 from archivist.markdown.batch import RenderCache, render_each
 from archivist.model import Article, Parsed
 from archivist.pages.jobs import OutputJob
@@ -59,10 +60,11 @@ def cite(config: SiteConfig, articles: list[Article]) -> tuple[list[Entry], list
     return cited_entries(articles, cited), problems
 
 
-def assemble_library(config: SiteConfig, entries: Iterable[Entry]) -> tuple[Library, list[Diagnostic]]:
+def assemble_library(config: SiteConfig, entries: Iterable[Entry], remembered: RelatedMemo | None = None
+                     ) -> tuple[Library, list[Diagnostic]]:
     """The library with the site's data files (authors, journals) read alongside."""
     site_data, problems = load_site_data(config.content_dir)
-    return library_step.assemble(list(entries), site_data), problems
+    return library_step.assemble(list(entries), site_data, remembered), problems
 
 
 def plan_site(config: SiteConfig, library: Library) -> tuple[list[OutputJob], dict[str, OutputJob]]:

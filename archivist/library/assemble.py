@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping
 
 from archivist.content.site_data import SiteData
 from .collections import Collections, collect
 from .entry import Entry
+from .related import RelatedMemo
 from .translations import Translation, group_translations
 
 
@@ -18,11 +19,12 @@ class Library:
 
     entries: tuple[Entry, ...]
     site_data: SiteData | None = None  # content/authors.yaml and journals.yaml, once read
+    remembered: RelatedMemo | None = field(default=None, compare=False)  # related articles of a previous run
 
     @cached_property
     def collections(self) -> Collections:
         """Authors, journals, years, keywords and related articles, computed once on first use."""
-        return collect(self.entries, self.site_data or SiteData())
+        return collect(self.entries, self.site_data or SiteData(), self.remembered)
 
     @cached_property
     def translations(self) -> Mapping[str, tuple[Translation, ...]]:
@@ -37,7 +39,8 @@ class Library:
         return self.entries[:count]
 
 
-def assemble(entries: list[Entry], site_data: SiteData | None = None) -> Library:
+def assemble(entries: list[Entry], site_data: SiteData | None = None, remembered: RelatedMemo | None = None) -> Library:
+    """The library of these entries; `remembered` (kept by `serve`) spares scoring related articles again."""
     ordered = sorted(entries, key=lambda e: e.article.slug)
     ordered.sort(key=lambda e: e.article.meta.date_key, reverse=True)  # undated drafts last
-    return Library(entries=tuple(ordered), site_data=site_data)
+    return Library(entries=tuple(ordered), site_data=site_data, remembered=remembered)

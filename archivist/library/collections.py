@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import heapq
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from archivist.content.site_data import AuthorRecord, JournalRecord, SiteData
 from .entry import Entry
+from .related import RelatedMemo, relate
 from archivist.model import Person
 from archivist.util.names import ascii_slug, fold, initial_of, name_key, natural_key, short_hash
 
 JOURNAL_TYPES = frozenset({"article-journal", "article", "review", "review-book"})
-RELATED_COUNT = 5
 def _unique(candidates: Iterable[tuple[str, str]], taken: set[str]) -> dict[str, str]:
     """Key -> slug, adding '-2', '-3' in the given order when two wish for the same slug."""
     slugs = {}
@@ -155,15 +154,16 @@ class Collections:
         return tuple(j for j in self.journals if not j.is_journal)
 
 
-def collect(entries: tuple[Entry, ...], data: SiteData) -> Collections:
-    """All groups of entries (given newest first), ready for listing pages and feeds."""
+def collect(entries: tuple[Entry, ...], data: SiteData, remembered: RelatedMemo | None = None) -> Collections:
+    """All groups of entries (given newest first), ready for listing pages and feeds; `remembered`
+    keeps the related articles of a previous run, reused while no article's authors or keywords changed."""
     authors, bylines = group_authors(entries, data.authors)
     journals = group_journals(entries, data.journals)
     journal_map = {e.slug: j for j in journals for e in j.entries}
     issue_map = {e.slug: i for j in journals for i in j.issues for e in i.entries}
     return Collections(authors=authors, journals=journals, years=group_years(entries),
                        keywords=group_keywords(entries), bylines=bylines,
-                       related_map=relate(entries, bylines), journal_map=journal_map, issue_map=issue_map)
+                       related_map=relate(entries, bylines, remembered), journal_map=journal_map, issue_map=issue_map)
 
 
 # --- authors ------------------------------------------------------------------------------------
@@ -372,7 +372,7 @@ def page_order(entry: Entry) -> tuple:
     return (0 if first else 1, natural_key(first), entry.slug)
 
 
-# --- years, keywords, related -------------------------------------------------------------------
+# --- years, keywords -------------------------------------------------------------------
 
 def group_years(entries: tuple[Entry, ...]) -> tuple[Year, ...]:
     years: dict[int, list[Entry]] = defaultdict(list)
@@ -397,30 +397,3 @@ def group_keywords(entries: tuple[Entry, ...]) -> tuple[Keyword, ...]:
     order = sorted(found, key=lambda k: (fold(first[k][0]), k))
     slugs = _unique(((k, ascii_slug(first[k][0]) or f"keyword-{short_hash(k)}") for k in order), set())
     return tuple(Keyword(slugs[k], first[k][0], first[k][1], tuple(found[k])) for k in order)
-
-
-def relate(entries: tuple[Entry, ...], bylines: Mapping[str, tuple[Author, ...]]) -> dict[str, tuple[Entry, ...]]:
-    """For each entry, the others sharing most authors (worth 2) and keywords (worth 1); ties by slug.
-
-    Shared marks are counted with Counter.update over lists of entry numbers, which runs in C: a
-    keyword held by a tenth of a large archive makes this step quadratic in the number of articles,
-    and counting in Python made it the slowest part of planning at a few thousand articles.
-    """
-    slugs = [entry.slug for entry in entries]
-    weighted: dict[tuple[str, str], list[int]] = defaultdict(list)  # mark -> holders, authors listed twice
-    marks_of: list[set[tuple[str, str]]] = []
-    for number, entry in enumerate(entries):
-        marks = {("author", a.slug) for a in bylines.get(entry.slug, ())}
-        marks |= {("keyword", name_key(k)) for k in entry.article.meta.keywords}
-        marks_of.append(marks)
-        for mark in marks:
-            weighted[mark].extend((number, number) if mark[0] == "author" else (number,))
-    related = {}
-    for number, entry in enumerate(entries):
-        scores: Counter[int] = Counter()
-        for mark in marks_of[number]:
-            scores.update(weighted[mark])
-        candidates = ((other, score) for other, score in scores.items() if slugs[other] != slugs[number])
-        best = heapq.nsmallest(RELATED_COUNT, candidates, key=lambda found: (-found[1], slugs[found[0]]))
-        related[entry.slug] = tuple(entries[other] for other, _score in best)
-    return related

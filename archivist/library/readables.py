@@ -89,9 +89,10 @@ def _plain(value: Any, memo: dict[int, Any]) -> Any:
     if kind is Collections:
         return COLLECTIONS
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if id(value) not in memo:
+        if id(value) not in memo:  # a group is written out once, and stands as its digest wherever it recurs
             names = _FIELDS.get(kind) or _FIELDS.setdefault(kind, tuple(f.name for f in dataclasses.fields(value)))
-            memo[id(value)] = (value, (kind.__name__, tuple(_plain(getattr(value, n), memo) for n in names)))
+            plain = (kind.__name__, tuple(_plain(getattr(value, n), memo) for n in names))
+            memo[id(value)] = (value, (kind.__name__, digest(repr(plain).encode())))
         return memo[id(value)][1]
     if isinstance(value, Mapping):
         return tuple((key, _plain(item, memo)) for key, item in value.items())

@@ -3,6 +3,7 @@ and the site data files that add to them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from archivist.util.names import ascii_slug, fold, initial_of, natural_key
 from archivist.content.site_data import AuthorRecord, JournalRecord, SiteData, load_site_data
 from archivist.library.assemble import assemble
 from archivist.library.entry import Entry
+from archivist.library.related import RelatedMemo
 from archivist.model import Article, ArticleMeta, PartialDate, Person, RenderedBody, SourceFile
 
 
@@ -219,6 +221,23 @@ def test_related_prefers_shared_authors_then_keywords_with_ties_by_slug():
 def test_related_is_empty_when_nothing_is_shared():
     library = assemble([make_entry("a", keywords=("x",)), make_entry("b", keywords=("y",))])
     assert library.related(library.entries[0]) == ()
+
+
+def test_remembered_related_articles_are_reused_only_while_no_author_or_keyword_changes():
+    jane = Person(family="Smith", given="Jane")
+    first = [make_entry("base", authors=(jane,), keywords=("ink",)), make_entry("b", keywords=("ink",)),
+             make_entry("c", authors=(jane,))]
+    memo = RelatedMemo()
+    assemble(first, remembered=memo).collections
+    assert memo.related["base"] == ("c", "b")
+    # The same marks on new entry objects (a body edit): the remembered answer, on the new objects.
+    again = [replace(e, article=replace(e.article, body_line=7)) for e in first]
+    library = assemble(again, remembered=memo)
+    assert [id(e) for e in library.related(again[0])] == [id(again[2]), id(again[1])]
+    # A keyword changes: scored again, and the result equals a library that remembers nothing.
+    changed = again[:2] + [make_entry("c", authors=(jane,), keywords=("ink",))]
+    fresh = [e.slug for e in assemble(changed).related(changed[1])]
+    assert [e.slug for e in assemble(changed, remembered=memo).related(changed[1])] == fresh == ["base", "c"]
 
 
 # --- the data files ----------------------------------------------------------------------------
