@@ -86,6 +86,7 @@ class Pipeline:
         self.pages: dict[str, bytes | Path] = {}
         self.entries: dict[str, Entry] = {}
         self.problems: dict[str, list[Diagnostic]] = {}  # per article source: what rendering it found
+        self.travelling: dict[str, dict[str, bytes | Path]] = {}  # per article source: its exports and assets
         self.cite_problems: list[Diagnostic] = []
         self.renderer: Renderer | None = None
         self.statics: dict[str, Path] = {}
@@ -132,6 +133,7 @@ class Pipeline:
         for source in plan.removed | plan.articles:
             self.entries.pop(source, None)
             self.problems.pop(source, None)
+            self.travelling.pop(source, None)
         among = None if fresh else plan.articles
         cache = RenderCache(config.cache_dir)
         rendered = render_articles(config, published, cache, among)
@@ -175,13 +177,28 @@ class Pipeline:
         result.files.update(site_wide)
         result.diagnostics.extend(found)
         result.redirects = redirect_pages(jobs)
-        result.files.update(article_files(library.entries))
+        result.files.update(self._article_files(library.entries))
         result.diagnostics.extend(site_problems(library, result.files, jobs, site_wide))
         if self.options.search and config.search and not self.options.check_only:
             found_files, found = search_files(config, result.files, skip=result.redirects)
             result.files.update(found_files)
             result.diagnostics.extend(found)
         return result
+
+
+    def _article_files(self, entries: tuple[Entry, ...]) -> dict[str, bytes | Path]:
+        """Each article's exports and bundle assets, made again only for the articles made again: the
+        same objects as before tell the preview's folder which files it need not write again."""
+        files: dict[str, bytes | Path] = {}
+        for entry in entries:
+            source = entry.article.source.relpath
+            made = self.travelling.get(source)
+            if made is None:
+                made = article_files([entry])
+                if self.remember:
+                    self.travelling[source] = made
+            files.update(made)
+        return files
 
 
 def _settle() -> None:
