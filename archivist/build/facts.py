@@ -43,8 +43,18 @@ def listing_digest(item: Parsed | None) -> str:
     return digest(repr((meta, bool(item.body.strip()))).encode())
 
 
+@dataclass
+class FactsMemo:
+    """What `serve` keeps between runs so that an unchanged file's facts are not taken again: the links
+    found in each text, and each article's listing digest while its front-matter and body are the very
+    objects the file's last parse made."""
+
+    links: dict[str, tuple[str, frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    listed: dict[str, tuple[object, str, str]] = field(default_factory=dict)
+
+
 def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str],
-                  known: dict[str, tuple[str, frozenset[str], frozenset[str]]] | None = None) -> ArticleFacts:
+                  known: FactsMemo | None = None) -> ArticleFacts:
     """The facts of every article file, from its parsed front-matter and its text.
 
     Looking for links scans every text, the slowest part of taking the facts of a large archive; with
@@ -52,10 +62,12 @@ def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str],
     links, paths = {}, {}
     for source, text in texts.items():
         links[source], paths[source] = _links_in(source, text, known)
-    for gone in set(known or ()) - set(texts):
-        del known[gone]
+    if known is not None:
+        for table in (known.links, known.listed):
+            for gone in set(table) - set(texts):
+                del table[gone]
     return ArticleFacts(
-        listed={source: listing_digest(item) for source, item in parsed.items()},
+        listed={source: _listed(source, item, known) for source, item in parsed.items()},
         slugs={source: item.meta.slug for source, item in parsed.items() if item is not None},
         links=links,
         paths=paths,
@@ -63,12 +75,23 @@ def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str],
     )
 
 
-def _links_in(source: str, text: str, known: dict | None) -> tuple[frozenset[str], frozenset[str]]:
+def _links_in(source: str, text: str, known: FactsMemo | None) -> tuple[frozenset[str], frozenset[str]]:
     """The slugs (`article:` links) and the root paths one text links to."""
-    if known is not None and source in known and known[source][0] == text:
-        return known[source][1], known[source][2]
+    if known is not None and source in known.links and known.links[source][0] == text:
+        return known.links[source][1], known.links[source][2]
     links = frozenset(unquote(m) for m in ARTICLE_LINK.findall(text))
     paths = frozenset(link_key(unquote(m)) for m in ROOT_LINK.findall(text))
     if known is not None:
-        known[source] = (text, links, paths)
+        known.links[source] = (text, links, paths)
     return links, paths
+
+
+def _listed(source: str, item: Parsed | None, known: FactsMemo | None) -> str:
+    if item is None or known is None:
+        return listing_digest(item)
+    kept = known.listed.get(source)
+    if kept is not None and kept[0] is item.meta and kept[1] is item.body:
+        return kept[2]
+    value = listing_digest(item)
+    known.listed[source] = (item.meta, item.body, value)
+    return value

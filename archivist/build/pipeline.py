@@ -6,12 +6,12 @@ planner names is done again. Nothing is written here."""
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
 from archivist.build.changes import RebuildPlan, SiteState, plan_rebuild
-from archivist.build.facts import article_facts
+from archivist.build.facts import FactsMemo, article_facts
 from archivist.build.options import BuildOptions
 from archivist.build.steps import (article_files, assemble_library, choose_pages, cite, disk_state, page_state,
                                    plan_site, redirect_pages, render_articles, render_pages, search_files,
@@ -20,7 +20,9 @@ from archivist.config import SiteConfig
 from archivist.content import load as load_step
 from archivist.diagnostics import Diagnostic
 from archivist.i18n.site_tables import check_site_tables
-from archivist.library.entry import Entry
+from archivist.library.assemble import Library
+from archivist.library.entry import Entry, refresh
+from archivist.pages.jobs import OutputJob
 from archivist.library.related import RelatedMemo
 from archivist.markdown.batch import RenderCache
 from archivist.render.renderer import Renderer
@@ -51,6 +53,19 @@ class Previous:
     pages: Mapping[str, Path]
 
 
+@dataclass(frozen=True)
+class Planned:
+    """What a run made from the whole library: kept by `serve` for a run in which no article is listed
+    differently (see `Pipeline._steady`)."""
+
+    library: Library
+    jobs: dict[str, OutputJob]
+    site_wide: dict[str, bytes | Path]  # feeds, sitemap, harvest files, theme files
+    data_problems: list[Diagnostic]  # of authors.yaml and journals.yaml
+    site_problems: list[Diagnostic]  # of the feeds and harvest files
+    contexts: Mapping[str, str] | None = None  # each page's plan digest, once taken
+
+
 def build_site(config: SiteConfig, options: BuildOptions, previous: Previous | None = None,
                keep_state: bool = False, spool: Spool | None = None) -> SiteBuild:
     """Run every step up to rendering (and the search index); the caller decides whether to write.
@@ -73,7 +88,7 @@ class Pipeline:
         self.options, self.remember = options, remember
         self.memo = load_step.LoadMemo() if remember else None
         self.hashes: dict | None = {} if remember else None  # content and theme files unchanged on disk
-        self.links: dict | None = {} if remember else None  # the links found in each text, while it is the same
+        self.facts = FactsMemo() if remember else None  # each file's links and listing digest, while it is the same
         self.related = RelatedMemo() if remember else None  # related articles, while no authors or keywords change
         self.forget()
         if previous is not None:
@@ -87,6 +102,7 @@ class Pipeline:
         self.entries: dict[str, Entry] = {}
         self.problems: dict[str, list[Diagnostic]] = {}  # per article source: what rendering it found
         self.travelling: dict[str, dict[str, bytes | Path]] = {}  # per article source: its exports and assets
+        self.planned: Planned | None = None  # the last run's library, pages and site-wide files
         self.cite_problems: list[Diagnostic] = []
         self.renderer: Renderer | None = None
         self.statics: dict[str, Path] = {}
@@ -103,7 +119,7 @@ class Pipeline:
 
     def _run(self, config: SiteConfig, keep_state: bool, spool: Spool | None) -> SiteBuild | None:
         files, problems = load_step.load(config, self.options.drafts, self.memo)
-        facts = article_facts(files.parsed, files.texts, self.links)
+        facts = article_facts(files.parsed, files.texts, self.facts)
         tracked = self.remember or keep_state or self.state is not None
         state = disk_state(config, self.options, facts, self.hashes) if tracked else None
         first = plan_rebuild(self.state if self.config is not None else None, state) if state else RebuildPlan(
@@ -114,10 +130,20 @@ class Pipeline:
         if fresh:
             self._start(config)
             first = first if first.full else RebuildPlan(full=True, reason=first.reason or "first build")
-        self._articles(config, files.published, first, fresh)
+        steady = self._steady(first, fresh)
+        self._articles(config, files.published, first, fresh, steady)
         sources = [item.source.relpath for item in files.published]
         del files  # the texts: a large archive's take hundreds of megabytes
-        return self._pages(config, problems, sources, state, first, fresh, spool, keep_state)
+        return self._pages(config, problems, sources, state, first, fresh, spool, keep_state, steady)
+
+    def _steady(self, plan: RebuildPlan, fresh: bool) -> bool:
+        """Whether this run may keep the last run's library, plan and site-wide files: only the bodies
+        (or bundle files) of articles changed, none was added, removed or listed differently.
+
+        Listings, feeds, sitemaps and harvest files are made from what listings show of each article
+        (its front-matter) and its citations, which come from its front-matter too; making them again
+        from the whole library is what made a body edit in a large archive slow."""
+        return self.planned is not None and not fresh and not plan.relisted and not plan.removed
 
     def _start(self, config: SiteConfig) -> None:
         """A run that builds upon nothing in memory: new settings, templates or a first run."""
@@ -128,8 +154,11 @@ class Pipeline:
         self.statics = static_files(config)
         self.renderer = Renderer(config, self.statics)
 
-    def _articles(self, config: SiteConfig, published: list, plan: RebuildPlan, fresh: bool) -> None:
-        """Render and cite the articles the plan names (all of them on a fresh run), keeping the others."""
+    def _articles(self, config: SiteConfig, published: list, plan: RebuildPlan, fresh: bool, steady: bool) -> None:
+        """Render and cite the articles the plan names (all of them on a fresh run), keeping the others.
+        On a steady run each changed article's entry is brought up to date where it stands, so that the
+        library, the planned pages and the collections that hold it show the new one."""
+        earlier = dict(self.entries) if steady else {}
         for source in plan.removed | plan.articles:
             self.entries.pop(source, None)
             self.problems.pop(source, None)
@@ -145,12 +174,14 @@ class Pipeline:
         articles = [article for article, _found in rendered]
         if fresh or articles:
             entries, self.cite_problems = cite(config, articles)
-            self.entries.update((entry.article.source.relpath, entry) for entry in entries)
+            for entry in entries:
+                source = entry.article.source.relpath
+                self.entries[source] = refresh(earlier[source], entry) if source in earlier else entry
         if fresh:
             _settle()
 
     def _pages(self, config: SiteConfig, problems: list[Diagnostic], sources: list[str], state: SiteState | None,
-               plan: RebuildPlan, fresh: bool, spool: Spool | None, keep_state: bool) -> SiteBuild:
+               plan: RebuildPlan, fresh: bool, spool: Spool | None, keep_state: bool, steady: bool) -> SiteBuild:
         """Plan every page, render those that changed, and make the site-wide files and the diagnostics."""
         assert self.renderer is not None
         entries = [self.entries[source] for source in sources if source in self.entries]
@@ -159,10 +190,11 @@ class Pipeline:
         for source in sources:
             result.diagnostics.extend(self.problems.get(source, ()))
         result.diagnostics.extend(self.cite_problems)
-        library, found = assemble_library(config, entries, self.related)
-        result.diagnostics.extend(found)
-        listings, jobs = plan_site(config, library)
-        new_state = page_state(state, jobs, entries, self.renderer.reads, self.state) if state is not None else None
+        planned = self.planned if steady and self.planned is not None else self._plan(config, entries)
+        result.diagnostics.extend(planned.data_problems)
+        library, jobs = planned.library, planned.jobs
+        new_state = None if state is None else page_state(state, jobs, entries, self.renderer.reads, self.state,
+                                                          planned.contexts)
         chosen, kept = choose_pages(jobs, self.state, self.pages, new_state)
         if not fresh:
             self.renderer.forget()
@@ -173,18 +205,25 @@ class Pipeline:
         result.files.update(pages)
         result.files.update(kept)
         result.rendered, result.state = len(pages), self.state if keep_state else None
-        site_wide, found = site_wide_files(config, library, self.statics, listings)
-        result.files.update(site_wide)
-        result.diagnostics.extend(found)
+        result.files.update(planned.site_wide)
+        result.diagnostics.extend(planned.site_problems)
         result.redirects = redirect_pages(jobs)
         result.files.update(self._article_files(library.entries))
-        result.diagnostics.extend(site_problems(library, result.files, jobs, site_wide))
+        result.diagnostics.extend(site_problems(library, result.files, jobs, planned.site_wide))
+        if self.remember and new_state is not None:
+            self.planned = replace(planned, contexts=new_state.contexts)
         if self.options.search and config.search and not self.options.check_only:
             found_files, found = search_files(config, result.files, skip=result.redirects)
             result.files.update(found_files)
             result.diagnostics.extend(found)
         return result
 
+    def _plan(self, config: SiteConfig, entries: list[Entry]) -> Planned:
+        """The library of these entries, every page planned, and the files made from the whole library."""
+        library, data_problems = assemble_library(config, entries, self.related)
+        listings, jobs = plan_site(config, library)
+        site_wide, found = site_wide_files(config, library, self.statics, listings)
+        return Planned(library, jobs, site_wide, data_problems, found)
 
     def _article_files(self, entries: tuple[Entry, ...]) -> dict[str, bytes | Path]:
         """Each article's exports and bundle assets, made again only for the articles made again: the

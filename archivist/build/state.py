@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -25,24 +26,26 @@ def hash_tree(folders: Iterable[Path], relative_to: Path,
     With `known` (kept by `serve`), a file whose size, time and inode are unchanged keeps its hash
     without being read again."""
     hashes: dict[str, str] = {}
+    prefix = os.path.join(str(relative_to), "")
     for folder in folders:
         for entry in walk_files(folder, hidden=False):
+            name = entry.path
             try:
-                hashes[site_key(entry.path, relative_to)] = _file_digest(Path(entry.path), known)
+                hashes[name[len(prefix):] if name.startswith(prefix) else site_key(name, relative_to)] = \
+                    _file_digest(name, known)
             except OSError:
                 continue
     return hashes
 
 
-def _file_digest(path: Path, known: dict[str, tuple[tuple[int, int, int], str]] | None) -> str:
+def _file_digest(name: str, known: dict[str, tuple[tuple[int, int, int], str]] | None) -> str:
     if known is None:
-        return digest(path.read_bytes())
-    found = path.stat()
+        return digest(Path(name).read_bytes())
+    found = os.stat(name)
     key = (found.st_size, found.st_mtime_ns, found.st_ino)
-    name = str(path)
     if name in known and known[name][0] == key:
         return known[name][1]
-    value = digest(path.read_bytes())
+    value = digest(Path(name).read_bytes())
     known[name] = (key, value)
     return value
 
@@ -70,12 +73,14 @@ def state_from_facts(root: Path, facts: ArticleFacts, settings: str, csl_dirs: I
 
 
 def with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: Mapping[str, Entry],
-               reads: Mapping[str, tuple[Read, ...]] | None = None, earlier: SiteState | None = None) -> SiteState:
+               reads: Mapping[str, tuple[Read, ...]] | None = None, earlier: SiteState | None = None,
+               contexts: Mapping[str, str] | None = None) -> SiteState:
     """The state with this build's pages: which article each page belongs to, what each was given when
     planned, and what each read of the library when it was last rendered.
 
     `reads` are the renderer's records (kept up to date as pages render); a page that was not rendered
-    again keeps what it read in the `earlier` build. `seen` evaluates those reads on this library."""
+    again keeps what it read in the `earlier` build. `seen` evaluates those reads on this library.
+    `contexts`, the plan digests of these very jobs when they were taken before, spare taking them again."""
     owners = {entry.article.url_path: source for source, entry in entries.items()}
     pages = {}
     for path in jobs:
@@ -86,7 +91,7 @@ def with_pages(state: SiteState, jobs: dict[str, OutputJob], entries: Mapping[st
             pages[path] = owner
     collections = next((job.context["collections"] for job in jobs.values() if "collections" in job.context), None)
     return replace(state, outputs={path: tuple(job.sources) for path, job in jobs.items()}, pages=pages,
-                   contexts=_contexts(jobs),
+                   contexts=contexts if contexts is not None else _contexts(jobs),
                    reads=PageReads(reads if reads is not None else {}, earlier.reads if earlier else {}, pages, set(jobs)),
                    seen=LibraryReads(entries, collections))
 

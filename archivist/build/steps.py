@@ -80,11 +80,13 @@ def disk_state(config: SiteConfig, options: BuildOptions, facts: ArticleFacts, k
 
 
 def page_state(state: SiteState, jobs: dict[str, OutputJob], entries: Iterable[Entry],
-               reads: Mapping[str, tuple] | None = None, earlier: SiteState | None = None) -> SiteState:
+               reads: Mapping[str, tuple] | None = None, earlier: SiteState | None = None,
+               contexts: Mapping[str, str] | None = None) -> SiteState:
     """What this build depended on, pages included, in the form the rebuild planner compares; `reads`
     fills in as the renderer renders pages, and the pages kept from the `earlier` build keep what they
-    read then."""
-    return with_pages(state, jobs, {entry.article.source.relpath: entry for entry in entries}, reads, earlier)
+    read then. `contexts` are the jobs' plan digests when they were taken already (same jobs)."""
+    return with_pages(state, jobs, {entry.article.source.relpath: entry for entry in entries}, reads, earlier,
+                      contexts)
 
 
 def redirect_pages(jobs: Mapping[str, OutputJob]) -> frozenset[str]:

@@ -28,13 +28,14 @@ def scan(site_root: Path, known: dict[str, tuple[FileKey, SourceFile]] | None = 
                           "no content/articles folder: articles live in content/articles/<slug>.md")]
     sources: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    for path in _markdown_files(articles_dir):
-        relpath = path.relative_to(site_root).as_posix()
-        key = _plain_file_key(path) if known is not None else None
+    prefix = os.path.join(str(site_root), "")
+    for name in _markdown_files(articles_dir):
+        relpath = name[len(prefix):] if name.startswith(prefix) else Path(name).relative_to(site_root).as_posix()
+        key = _plain_file_key(name) if known is not None else None
         if key is not None and known is not None and relpath in known and known[relpath][0] == key:
             sources.append(known[relpath][1])
             continue
-        source, problem = _read(path, relpath, articles_dir)
+        source, problem = _read(Path(name), relpath, articles_dir)
         if source:
             sources.append(source)
             if key is not None and known is not None:
@@ -44,10 +45,10 @@ def scan(site_root: Path, known: dict[str, tuple[FileKey, SourceFile]] | None = 
     return sources, problems
 
 
-def _plain_file_key(path: Path) -> FileKey | None:
+def _plain_file_key(name: str) -> FileKey | None:
     """Size, time and inode of a regular file that is not a link; None for anything else."""
     try:
-        found = path.lstat()
+        found = os.lstat(name)
     except OSError:
         return None
     if not stat.S_ISREG(found.st_mode):
@@ -55,13 +56,14 @@ def _plain_file_key(path: Path) -> FileKey | None:
     return found.st_size, found.st_mtime_ns, found.st_ino
 
 
-def _markdown_files(folder: Path) -> list[Path]:
-    """Markdown files sorted by path, skipping hidden and underscore-prefixed entries."""
+def _markdown_files(folder: Path) -> list[str]:
+    """Markdown files sorted by path (folder by folder, as paths compare), skipping hidden and
+    underscore-prefixed entries; as strings, which a large archive walks several times faster."""
     found = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        found.extend(Path(dirpath) / f for f in filenames if f.endswith(".md") and not f.startswith((".", "_")))
-    return sorted(found)
+        found.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".md") and not f.startswith((".", "_")))
+    return sorted(found, key=lambda name: name.split(os.sep))
 
 
 def _read(path: Path, relpath: str, articles_dir: Path) -> tuple[SourceFile | None, Diagnostic | None]:

@@ -10,7 +10,6 @@ from .translations import translation_problems, withheld_slug
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.model import Parsed, SourceFile
-from archivist.util.digests import digest
 
 
 @dataclass(frozen=True)
@@ -33,14 +32,16 @@ class LoadMemo:
     parsed: dict[str, tuple[tuple[str, str], tuple[Parsed | None, list[Diagnostic]]]] = field(default_factory=dict)
 
     def parse(self, source: SourceFile, site_language: str) -> tuple[Parsed | None, list[Diagnostic]]:
-        """`parse`, answered from memory while the file's text and the site language are the same."""
-        key = (digest(source.text.encode("utf-8")), site_language)
+        """`parse`, answered from memory while the file's text and the site language are the same (an
+        unchanged file's text is the very string read before, so comparing it costs nothing)."""
         known = self.parsed.get(source.relpath)
-        if known is not None and known[0] == key:
+        if known is not None and known[0] == (source.text, site_language):
             item, found = known[1]
-            return (replace(item, source=source) if item is not None else None), list(found)
+            if item is not None and item.source is not source:
+                item = replace(item, source=source)
+            return item, list(found)
         item, found = parse(source, site_language)
-        self.parsed[source.relpath] = (key, (item, list(found)))
+        self.parsed[source.relpath] = ((source.text, site_language), (item, list(found)))
         return item, list(found)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Iterable, Mapping
 
 from archivist.citations.cite import Cited, StyleBlock
@@ -34,3 +34,16 @@ class Entry:
 def cited_entries(articles: Iterable[Article], cited: Iterable[Cited]) -> list[Entry]:
     """Each article with what the cite step made of it, in the order given."""
     return [Entry(article, c.csl, c.citations, c.exports, c.metadata, c.pinpoints) for article, c in zip(articles, cited)]
+
+
+def refresh(entry: Entry, newer: Entry) -> Entry:
+    """`entry`, brought up to date with `newer` where it stands, and returned.
+
+    The one exception to entries being frozen: `serve` keeps a large archive's collections and planned
+    pages between edits, and they hold the entries themselves. When an article changed only in what
+    listings do not show (its body), updating its entry where it stands updates every place that holds
+    it at once, instead of rebuilding them all. No entry is hashed or used as a key, so nothing that
+    holds one is disturbed."""
+    for name in (f.name for f in fields(Entry)):
+        object.__setattr__(entry, name, getattr(newer, name))
+    return entry

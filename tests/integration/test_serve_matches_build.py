@@ -50,6 +50,7 @@ def test_each_edit_serves_what_a_fresh_build_makes(tmp_path: Path):
         ("add", lambda: (articles / "added.md").write_text(
             "---\ntitle: Added\ndate: 2030\nkeywords: [a new keyword]\n---\n\nText.\n", encoding="utf-8")),
         ("remove", lambda: (articles / "added.md").unlink()),
+        ("body again", lambda: _replace(article, "An added paragraph", "A changed paragraph")),
         ("data file", lambda: _append(root / "content" / "authors.yaml", "\n")),
         ("template", lambda: (root / "templates").mkdir() or (root / "templates" / "extra.html").write_text("<p>x</p>")),
     ]
