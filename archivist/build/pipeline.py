@@ -16,6 +16,9 @@ from archivist.build.options import BuildOptions
 from archivist.build.steps import (article_files, assemble_library, choose_pages, cite, disk_state, page_state,
                                    plan_site, redirect_pages, render_articles, render_pages, search_files,
                                    site_problems, site_wide_files)
+from archivist.citations.cite import citation_engine
+from archivist.citations.engine import CitationEngine
+from archivist.citations.errors import CitationError
 from archivist.config import SiteConfig
 from archivist.content import load as load_step
 from archivist.diagnostics import Diagnostic
@@ -90,12 +93,20 @@ class Pipeline:
         self.hashes: dict | None = {} if remember else None  # content and theme files unchanged on disk
         self.facts = FactsMemo() if remember else None  # each file's links and listing digest, while it is the same
         self.related = RelatedMemo() if remember else None  # related articles, while no authors or keywords change
+        self.engine: CitationEngine | None = None  # kept when remembering: Node started once, styles built once
         self.forget()
         if previous is not None:
             self.state, self.pages = previous.state, dict(previous.pages)
 
+    def close(self) -> None:
+        """Stop the citation engine's Node workers, if any are kept."""
+        if self.engine is not None:
+            self.engine.close()
+            self.engine = None
+
     def forget(self) -> None:
         """Drop every result, so the next run starts from nothing (after a failure halfway)."""
+        self.close()
         self.config: SiteConfig | None = None
         self.state: SiteState | None = None
         self.pages: dict[str, bytes | Path] = {}
@@ -173,7 +184,9 @@ class Pipeline:
             self.problems[article.source.relpath] = found
         articles = [article for article, _found in rendered]
         if fresh or articles:
-            entries, self.cite_problems = cite(config, articles)
+            entries, self.cite_problems = cite(config, articles, self._engine(config))
+            if any(problem.code == "cite.engine" for problem in self.cite_problems):
+                self.close()  # a worker that failed is not trusted with the next run
             for entry in entries:
                 source = entry.article.source.relpath
                 self.entries[source] = refresh(earlier[source], entry) if source in earlier else entry
@@ -224,6 +237,17 @@ class Pipeline:
         listings, jobs = plan_site(config, library)
         site_wide, found = site_wide_files(config, library, self.statics, listings)
         return Planned(library, jobs, site_wide, data_problems, found)
+
+    def _engine(self, config: SiteConfig) -> CitationEngine | None:
+        """The kept citation engine (made on first use), or None when nothing is kept or nothing is cited."""
+        if not self.remember or not config.citation_styles:
+            return None
+        if self.engine is None:
+            try:
+                self.engine = citation_engine(config)
+            except CitationError:
+                return None  # cite_all makes its own, and reports what is wrong
+        return self.engine
 
     def _article_files(self, entries: tuple[Entry, ...]) -> dict[str, bytes | Path]:
         """Each article's exports and bundle assets, made again only for the articles made again: the

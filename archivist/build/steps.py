@@ -12,6 +12,7 @@ from archivist.build.facts import ArticleFacts
 from archivist.build.options import BuildOptions
 from archivist.build.state import state_from_facts, with_pages
 from archivist.citations.cite import cite_all
+from archivist.citations.engine import CitationEngine
 from archivist.config import SiteConfig
 from archivist.content import load as load_step
 from archivist.content.site_data import load_site_data
@@ -54,9 +55,10 @@ def render_articles(config: SiteConfig, published: list[Parsed], cache: RenderCa
     return [(replace(a, source=replace(a.source, text="")), found) for a, found in rendered]
 
 
-def cite(config: SiteConfig, articles: list[Article]) -> tuple[list[Entry], list[Diagnostic]]:
-    """Each article with its citations, exports and page metadata."""
-    cited, problems = cite_all(config, articles)
+def cite(config: SiteConfig, articles: list[Article], engine: CitationEngine | None = None
+         ) -> tuple[list[Entry], list[Diagnostic]]:
+    """Each article with its citations, exports and page metadata (formatted by `engine` when given)."""
+    cited, problems = cite_all(config, articles, engine=engine)
     return cited_entries(articles, cited), problems
 
 

@@ -40,30 +40,45 @@ class Cited:
     pinpoints: tuple[StyleBlock, ...] = ()  # per style: a citation with a locator placeholder, for passages
 
 
-def cite_all(config: SiteConfig, articles: Iterable[Article],
-             workers: int | None = None) -> tuple[list[Cited], list[Diagnostic]]:
+def cite_all(config: SiteConfig, articles: Iterable[Article], workers: int | None = None,
+             engine: CitationEngine | None = None) -> tuple[list[Cited], list[Diagnostic]]:
     """What the cite step makes of each article, in order; a style that cannot be used is reported
     once, against the settings.
 
     Every article's citations are looked up in the cache first; what is missing goes to Node
     in requests of a bounded number of items, spread over `workers` Node processes (by default
     one per core, see default_workers): a cold build costs a few round trips per hundred
-    articles, not a few per article, and its memory does not grow with the archive.
+    articles, not a few per article, and its memory does not grow with the archive. `serve` passes
+    the `engine` it keeps between runs, so that an edit does not wait for Node to start again.
     """
-    workers = default_workers() if workers is None else workers
     articles = list(articles)
-    items = [csl_item(a.meta, config.absolute_url(a.url_path), config.language, a.abstract_html) for a in articles]
-    if not config.citation_styles:
-        return [_cited(config, a, item, {}) for a, item in zip(articles, items)], []
-    style_dirs = [config.root / d for d in config.csl_dirs]
+    if engine is not None or not config.citation_styles:  # an engine kept by `serve` between runs
+        return _cite_with(config, articles, engine)
     try:
-        with CitationEngine(style_dirs, forced_locale(config.citation_locale),
-                            cache_dir=config.cache_dir / "citations", workers=workers) as engine:
-            problems = _check_styles(engine, config)
-            if problems:
-                return [Cited() for _ in articles], problems
-            formatted = engine.cite_items(items, _languages(config, items), config.citation_styles)
-            titles = {style_id: engine.style_title(style_id) for style_id in config.citation_styles}
+        with citation_engine(config, workers) as made:
+            return _cite_with(config, articles, made)
+    except CitationError as exc:
+        return [Cited() for _ in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]
+
+
+def citation_engine(config: SiteConfig, workers: int | None = None) -> CitationEngine:
+    """The engine for the site's styles and locale, with its disk cache; the caller closes it."""
+    style_dirs = [config.root / d for d in config.csl_dirs]
+    return CitationEngine(style_dirs, forced_locale(config.citation_locale), cache_dir=config.cache_dir / "citations",
+                          workers=default_workers() if workers is None else workers)
+
+
+def _cite_with(config: SiteConfig, articles: list[Article], engine: CitationEngine | None
+               ) -> tuple[list[Cited], list[Diagnostic]]:
+    items = [csl_item(a.meta, config.absolute_url(a.url_path), config.language, a.abstract_html) for a in articles]
+    if not config.citation_styles or engine is None:
+        return [_cited(config, a, item, {}) for a, item in zip(articles, items)], []
+    try:
+        problems = _check_styles(engine, config)
+        if problems:
+            return [Cited() for _ in articles], problems
+        formatted = engine.cite_items(items, _languages(config, items), config.citation_styles)
+        titles = {style_id: engine.style_title(style_id) for style_id in config.citation_styles}
     except CitationError as exc:
         return [Cited() for _ in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]
     return [_cited(config, a, item, _blocks(found, titles)) for a, item, found in zip(articles, items, formatted)], []

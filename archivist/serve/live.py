@@ -28,7 +28,7 @@ class LiveBuilder:
 
     def __init__(self, root: Path, options: BuildOptions, base_url: str | None = None):
         self.root, self.options, self.base_url = root.resolve(), options, base_url
-        self._pipeline = Pipeline(options, remember=True)
+        self.pipeline = Pipeline(options, remember=True)
 
     @property
     def style_dirs(self) -> tuple[str, ...]:
@@ -38,11 +38,15 @@ class LiveBuilder:
     @property
     def config(self) -> SiteConfig | None:
         """The settings of the last rebuild (with the preview's base URL), None before the first."""
-        return self._pipeline.config
+        return self.pipeline.config
+
+    def close(self) -> None:
+        """Stop what the pipeline keeps running between rebuilds (the citation engine's Node workers)."""
+        self.pipeline.close()
 
     def forget(self) -> None:
         """Drop what was remembered, so the next rebuild starts from nothing (after a crash)."""
-        self._pipeline.forget()
+        self.pipeline.forget()
 
     def rebuild(self, force_full: bool = False) -> Outcome | None:
         """Bring the site up to date; None when nothing that matters changed. May raise ContentError."""
@@ -51,8 +55,8 @@ class LiveBuilder:
         if self.base_url:
             config = config.with_base_url(self.base_url)
         if force_full:
-            self._pipeline.forget()
-        build = self._pipeline.run(config)
+            self.pipeline.forget()
+        build = self.pipeline.run(config)
         if build is None:
             return None
         return Outcome(build, build.plan, build.rendered, time.perf_counter() - started)

@@ -268,6 +268,8 @@ class Preview:
         self.server.server_close()
         for thread in self._threads:
             thread.join(timeout=10)
+        with self._build_lock:
+            self.builder.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 

@@ -68,3 +68,24 @@ def test_each_edit_serves_what_a_fresh_build_makes(tmp_path: Path):
         assert _located(outcome.build.diagnostics) == _located(fresh.diagnostics), name
         assert _contents(outcome.build.files) == _contents(fresh.files), name
         assert outcome.build.redirects == fresh.redirects, name
+
+
+def test_node_starts_once_for_a_run_of_edits_and_stops_with_the_preview(tmp_path: Path):
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    shutil.copytree(REPO_ROOT / "content", root / "content")
+    article = root / "content" / "articles" / "archive-as-workshop.md"
+    builder = LiveBuilder(root, BuildOptions(drafts=False, search=False), base_url=BASE_URL)
+    builder.rebuild()
+    _replace(article, "title: \"The Archive", "title: \"A Retitled Archive")  # a citation no cache holds
+    builder.rebuild()
+    engine = builder.pipeline.engine
+    assert engine is not None and engine.workers_started >= 1
+    started = engine.workers_started
+    _replace(article, "title: \"A Retitled Archive", "title: \"Another Archive")
+    outcome = builder.rebuild()
+    assert "Another Archive" in outcome.build.files["articles/archive-as-workshop/cite.bib"].decode()
+    assert builder.pipeline.engine is engine and engine.workers_started == started
+    builder.close()
+    assert builder.pipeline.engine is None
