@@ -175,7 +175,7 @@ class Pipeline:
             self.problems.pop(source, None)
             self.travelling.pop(source, None)
         among = None if fresh else plan.articles
-        cache = RenderCache(config.cache_dir)
+        cache = RenderCache(config.cache_dir, config.base_url)
         rendered = render_articles(config, published, cache, among)
         if fresh:
             cache.prune(item.source.relpath for item in published)

@@ -111,14 +111,22 @@ class PageReads(Mapping):
     def __init__(self, fresh: Mapping[str, tuple[Read, ...]], earlier: Mapping[str, tuple[Read, ...]],
                  owners: Mapping[str, str], pages: set[str]):
         self._fresh, self._earlier, self._owners, self._pages = fresh, earlier, owners, pages
+        self._trimmed: dict[str, tuple[tuple[Read, ...], tuple[Read, ...]]] = {}  # page -> (fresh reads, trimmed)
 
     def __getitem__(self, page: str) -> tuple[Read, ...]:
         if page not in self._pages:
             raise KeyError(page)
         if page in self._fresh:
-            own = (ENTRY, self._owners.get(page))
-            return tuple(read for read in self._fresh[page] if read[0] != own)
+            reads = self._fresh[page]
+            kept = self._trimmed.get(page)
+            if kept is None or kept[0] is not reads:  # the page was rendered again since
+                own = (ENTRY, self._owners.get(page))
+                kept = self._trimmed[page] = (reads, tuple(read for read in reads if read[0] != own))
+            return kept[1]
         return self._earlier[page]
+
+    def __contains__(self, page: object) -> bool:
+        return page in self._pages and (page in self._fresh or page in self._earlier)
 
     def __iter__(self):
         return iter(sorted(self._pages.intersection(set(self._fresh) | set(self._earlier))))

@@ -40,7 +40,7 @@ ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.html")
 def load_articles(config: SiteConfig, drafts: bool = False) -> tuple[list[Article], list[Diagnostic]]:
     """All publishable articles, rendered, with every diagnostic of every file."""
     files, problems = load_step.load(config, drafts)
-    rendered = render_articles(config, files.published, RenderCache(config.cache_dir))
+    rendered = render_articles(config, files.published, RenderCache(config.cache_dir, config.base_url))
     for _article, found in rendered:
         problems.extend(found)
     return [article for article, _found in rendered], problems

@@ -64,10 +64,15 @@ def bundle_files(bundle: Path | None) -> list[str]:
 
 
 class RenderCache:
-    """One pickle per article under `<cache_dir>/render/`, named after its source path, written atomically."""
+    """One pickle per article under `<cache_dir>/render/<site address>/`, named after its source path,
+    written atomically.
 
-    def __init__(self, cache_dir: Path):
-        self.folder = cache_dir / FOLDER
+    Links in a body depend on the site's address, so `serve` (which previews at its own) and `build`
+    render different bodies; one folder per address keeps a writer who alternates them from making
+    each throw away what the other stored."""
+
+    def __init__(self, cache_dir: Path, base_url: str = ""):
+        self.folder = cache_dir / FOLDER / hashlib.sha256(base_url.encode("utf-8")).hexdigest()[:16]
 
     def file_for(self, relpath: str) -> Path:
         return self.folder / (hashlib.sha256(relpath.encode("utf-8")).hexdigest()[:40] + ".pickle")

@@ -71,7 +71,19 @@ def build(root: Path) -> tuple[dict[str, bytes], list[str]]:
 
 
 def render_folder(root: Path) -> Path:
-    return root / ".cache" / "archivist" / render_cache.FOLDER
+    return render_cache.RenderCache(root / ".cache" / "archivist", config_step.load(root).base_url).folder
+
+
+def test_a_preview_address_and_the_site_address_keep_their_own_cached_bodies(site: Path, rendered: list[int]) -> None:
+    """`serve` renders at its own address and `build` at the site's: alternating them stays warm."""
+    preview = config_step.load(site).with_base_url("http://127.0.0.1:8000/")
+    build(site)
+    build_site(preview, BuildOptions(search=False))
+    assert rendered[-1] > 10
+    build(site)
+    assert rendered[-1] == 0
+    build_site(preview, BuildOptions(search=False))
+    assert rendered[-1] == 0
 
 
 def test_warm_build_equals_cold_and_renders_nothing(site: Path, rendered: list[int]) -> None:
