@@ -40,8 +40,10 @@ def _request_json(request: tuple[tuple[str, Any], ...]) -> bytes:
 
 def item_file_name(item: dict[str, Any]) -> str:
     """The file an item's results live in: named after its id, so an edited article replaces
-    its old results instead of leaving them behind."""
-    return hashlib.sha256(str(item.get("id", "")).encode("utf-8")).hexdigest()[:40]
+    its old results instead of leaving them behind, and its address (URL), so that `serve`, which
+    previews at its own address, and `build` do not each throw away what the other stored."""
+    name = f"{item.get('id', '')}\n{item.get('URL', '')}" if item.get("URL") else str(item.get("id", ""))
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:40]
 
 
 Entries = dict[str, dict[str, str]]

@@ -297,6 +297,9 @@ def test_one_cache_file_per_item_named_after_its_id():
     assert item_file_name({"id": "kim"}) == item_file_name({"id": "kim", "title": "edited"})
     assert item_file_name({"id": "kim"}) != item_file_name({"id": "lee"})
     assert len(item_file_name({"id": "../../etc/passwd"})) == 40  # a hash, never a path
+    site, preview = ({"id": "kim", "URL": f"{base}articles/kim/"} for base in ("https://x.org/", "http://127.0.0.1:8000/"))
+    assert item_file_name(site) != item_file_name(preview)
+    assert item_file_name(site) == item_file_name({**site, "title": "edited"})
 
 
 def test_cache_round_trip_and_corrupt_files(tmp_path):
