@@ -133,6 +133,7 @@ class Preview:
         self.observer = Observer()
         self._threads: list[threading.Thread] = []
         self._build_lock = threading.Lock()
+        self._warned: set[str] = set()  # the warnings printed by the last rebuild that succeeded
         self._commit_lock = threading.Lock()  # the page rebuild and the search indexer both commit
         self._search_files: dict[str, bytes] = {}  # the last index, kept until the next one is ready
         self._written = CommitMemory()  # what the last commit put in the preview folder
@@ -189,8 +190,7 @@ class Preview:
         if has_errors(diagnostics):
             self._failed(diagnostics, outcome.seconds)
             return
-        for diagnostic in diagnostics:
-            print(diagnostic.format_text(), file=self.out, flush=True)
+        self._report(diagnostics)
         try:
             with self._commit_lock:
                 self._generation += 1
@@ -202,6 +202,18 @@ class Preview:
               file=self.out, flush=True)
         self.hub.publish(())
         self._index_later(outcome.build.files, outcome.build.redirects, self._generation)
+
+    def _report(self, diagnostics: list[Diagnostic]) -> None:
+        """Print the warnings this rebuild found that the last one did not, and count the others: an
+        archive that moved in may carry thousands, and printing them all after every save is slow
+        and hides the one the writer just caused."""
+        lines = [diagnostic.format_text() for diagnostic in diagnostics]
+        new = [line for line in lines if line not in self._warned]
+        if new:
+            print("\n".join(new), file=self.out, flush=True)
+        if len(lines) > len(new):
+            print(f"{len(lines) - len(new)} warning(s) shown before still stand", file=self.out, flush=True)
+        self._warned = set(lines)
 
     def _index_later(self, files: dict, redirects: frozenset[str], generation: int) -> None:
         """The search index follows the pages: it is rebuilt in the background after they are

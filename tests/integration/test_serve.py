@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import io
 import subprocess
 import sys
 import threading
@@ -15,7 +16,7 @@ from typing import Callable, Iterator
 import pytest
 
 from archivist import config as config_step
-from archivist.serve.preview import Debouncer, relevant
+from archivist.serve.preview import Debouncer, Preview, relevant
 from archivist.serve.live import LiveBuilder
 from archivist.serve.http import Hub, inject, locate
 from archivist.build.pipeline import BuildOptions, build_site
@@ -358,3 +359,26 @@ def test_the_preview_reports_the_site_s_word_tables(tmp_path: Path):
     found = builder.rebuild().build.diagnostics
     assert [(d.path, d.line, d.code) for d in found if d.code.startswith("i18n.")] == [
         ("templates/i18n/en.toml", 2, "i18n.placeholder")]
+
+
+def test_the_preview_prints_each_warning_once_and_counts_those_that_still_stand(tmp_path: Path):
+    root = make_site(tmp_path / "site")
+    (root / "pyproject.toml").write_text(SETTINGS.replace('["apa"]', "[]"))
+    articles = root / "content" / "articles"
+    (articles / "skips.md").write_text("---\ntitle: Skips\ndate: 2020\n---\n\n### Too deep\n\nText.\n")
+    out = io.StringIO()
+    preview = Preview(root, port=0, out=out)
+    try:
+        preview.start()
+        assert out.getvalue().count("skips.md:6:1: warning[body.heading-level]") == 1
+        standing = out.getvalue().count(": warning[")
+        printed = len(out.getvalue())
+        (articles / "skips.md").write_text((articles / "skips.md").read_text() + "\nMore text.\n")
+        assert preview.rebuild() is not None
+        after = out.getvalue()[printed:]
+        assert "warning[" not in after and f"{standing} warning(s) shown before still stand" in after
+        (articles / "also.md").write_text("---\ntitle: Also\ndate: 2021\n---\n\n#### Deeper\n")
+        assert preview.rebuild() is not None
+        assert out.getvalue().count("also.md:6:1: warning[body.heading-level]") == 1
+    finally:
+        preview.stop()
