@@ -121,12 +121,16 @@ class Pipeline:
     def run(self, config: SiteConfig, keep_state: bool = False, spool: Spool | None = None) -> SiteBuild | None:
         """The complete site as the files are now; None when remembering and nothing that matters changed."""
         try:
-            return self._run(config, keep_state, spool)
+            result = self._run(config, keep_state, spool)
         except BaseException:
             self.forget()  # half-updated results must never be built upon
+            gc.unfreeze()
             raise
-        finally:
+        if not self.remember:
             gc.unfreeze()  # what `_settle` set aside may be collected again once the run is over
+        elif result is not None and result.plan.full:
+            _settle()  # what is kept for the next runs stays: later collections need not walk it again
+        return result
 
     def _run(self, config: SiteConfig, keep_state: bool, spool: Spool | None) -> SiteBuild | None:
         files, problems = load_step.load(config, self.options.drafts, self.memo)
@@ -160,6 +164,7 @@ class Pipeline:
         """A run that builds upon nothing in memory: new settings, templates or a first run."""
         state, pages = self.state, self.pages
         self.forget()
+        gc.unfreeze()  # what earlier runs kept is let go, and may be collected
         self.state, self.pages = state, pages  # pages on disk may still be kept, as the planner decides
         self.config = config
         self.statics = static_files(config)
@@ -265,11 +270,13 @@ class Pipeline:
 
 
 def _settle() -> None:
-    """Tell the cycle collector that what exists now lives until the run ends.
+    """Tell the cycle collector that what exists now lives until the run ends (or, in `serve`, until a
+    run starts from nothing again).
 
     A large archive's articles and citations are millions of objects that stay until the end;
     without this every later collection walks all of them again, which made the citation step's
-    own Python time grow faster than the archive. They are still freed normally at the end.
+    own Python time grow faster than the archive, and made `serve`'s first edit after a start wait
+    a second for one such walk. They are still freed normally at the end.
     """
     gc.collect()
     gc.freeze()
