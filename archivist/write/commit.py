@@ -7,7 +7,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from archivist.write.spool import SpooledFile
 
@@ -97,8 +97,8 @@ def commit(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemory
                        changed_paths=changed)
 
 
-def check_paths(files: Mapping[str, object]) -> None:
-    """Every site path stays inside the output folder."""
+def check_paths(files: Iterable[str]) -> None:
+    """Every site path (of a mapping's keys, or a list of paths) stays inside the output folder."""
     for path in files:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:

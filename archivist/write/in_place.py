@@ -22,8 +22,8 @@ def update_in_place(output: Path, files: Mapping[str, bytes | Path], memory: Com
     if not last or not output.is_dir():
         return commit(output, files, memory)
     files = {MARKER: MARKER_TEXT, **files}
-    check_paths(files)
     changed = sorted(path for path, data in files.items() if last.get(path) is not data)
+    check_paths(changed)  # the others were checked when they were written (a large site has tens of thousands)
     removed = sorted(set(last) - set(files))
     memory.forget()  # until every file is in place, nothing on disk is known
     for path in changed:

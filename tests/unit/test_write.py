@@ -62,6 +62,14 @@ def test_leftovers_of_a_killed_build_are_cleared(tmp_path):
 def test_paths_outside_the_output_are_refused(tmp_path, path):
     with pytest.raises(ValueError):
         commit(tmp_path / "out", {path: b"x"})
+    from archivist.write.commit import CommitMemory
+    from archivist.write.in_place import update_in_place
+
+    memory = CommitMemory()
+    update_in_place(tmp_path / "preview", {"index.html": b"home"}, memory)
+    with pytest.raises(ValueError):  # a preview checks each path it writes, not only the first time
+        update_in_place(tmp_path / "preview", {"index.html": b"home", path: b"x"}, memory)
+    assert not (tmp_path / "escape.html").exists()
 
 
 def test_a_commit_memory_skips_reading_what_it_wrote_and_notices_new_data(tmp_path, monkeypatch):
