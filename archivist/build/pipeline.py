@@ -174,7 +174,7 @@ class Pipeline:
         """Render and cite the articles the plan names (all of them on a fresh run), keeping the others.
         On a steady run each changed article's entry is brought up to date where it stands, so that the
         library, the planned pages and the collections that hold it show the new one."""
-        earlier = dict(self.entries) if steady else {}
+        earlier = {source: self.entries[source] for source in plan.articles if source in self.entries} if steady else {}
         for source in plan.removed | plan.articles:
             self.entries.pop(source, None)
             self.problems.pop(source, None)
@@ -257,14 +257,14 @@ class Pipeline:
     def _article_files(self, entries: tuple[Entry, ...]) -> dict[str, bytes | Path]:
         """Each article's exports and bundle assets, made again only for the articles made again: the
         same objects as before tell the preview's folder which files it need not write again."""
+        if not self.remember:
+            return article_files(entries)
         files: dict[str, bytes | Path] = {}
         for entry in entries:
             source = entry.article.source.relpath
             made = self.travelling.get(source)
             if made is None:
-                made = article_files([entry])
-                if self.remember:
-                    self.travelling[source] = made
+                made = self.travelling[source] = article_files([entry])
             files.update(made)
         return files
 

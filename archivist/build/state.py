@@ -26,13 +26,10 @@ def hash_tree(folders: Iterable[Path], relative_to: Path,
     With `known` (kept by `serve`), a file whose size, time and inode are unchanged keeps its hash
     without being read again."""
     hashes: dict[str, str] = {}
-    prefix = os.path.join(str(relative_to), "")
     for folder in folders:
         for entry in walk_files(folder, hidden=False):
-            name = entry.path
             try:
-                hashes[name[len(prefix):] if name.startswith(prefix) else site_key(name, relative_to)] = \
-                    _file_digest(name, known)
+                hashes[site_key(entry.path, relative_to)] = _file_digest(entry.path, known)
             except OSError:
                 continue
     return hashes

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from archivist.diagnostics import Diagnostic, error
 from archivist.model import SourceFile
+from archivist.util.files import site_key
 
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024  # a long monograph is ~1 MB of Markdown; beyond this is a mistake
 
@@ -28,9 +29,8 @@ def scan(site_root: Path, known: dict[str, tuple[FileKey, SourceFile]] | None = 
                           "no content/articles folder: articles live in content/articles/<slug>.md")]
     sources: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    prefix = os.path.join(str(site_root), "")
     for name in _markdown_files(articles_dir):
-        relpath = name[len(prefix):] if name.startswith(prefix) else Path(name).relative_to(site_root).as_posix()
+        relpath = site_key(name, site_root)
         key = _plain_file_key(name) if known is not None else None
         if key is not None and known is not None and relpath in known and known[relpath][0] == key:
             sources.append(known[relpath][1])

@@ -48,7 +48,11 @@ def _shown(name: str) -> bool:
 
 def site_key(path: str | Path, root: Path) -> str:
     """A file's stable name: its path from the site's root, or its whole path when it lies outside
-    (a built-in template or static file)."""
+    (a built-in template or static file). Called for every file of a large site on each rebuild, so
+    a path that starts with the root is cut as a string, without building path objects."""
+    name, prefix = str(path), os.path.join(str(root), "")
+    if name.startswith(prefix) and os.sep == "/":
+        return name[len(prefix):]
     try:
         return Path(path).relative_to(root).as_posix()
     except ValueError:
