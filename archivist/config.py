@@ -35,6 +35,7 @@ class SiteConfig:
     publisher: str = ""
     citation_styles: tuple[str, ...] = DEFAULT_STYLES
     citation_locale: str = ""
+    reference_style: str = "chicago-author-date"  # the house style of in-text citations and reference lists
     csl_dirs: tuple[str, ...] = ("styles",)
     page_size: int = 25
     feed_size: int = 20
@@ -155,6 +156,7 @@ SETTINGS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "language": (_language, "a BCP 47 language tag such as 'en-US'"),
     "publisher": (_string, "a string"),
     "citation_styles": (_string_list, "a list of CSL style ids"),
+    "reference_style": (_nonempty_string, "a CSL style id such as 'chicago-author-date' or 'apa'"),
     "citation_locale": (_citation_locale, "'item' or a CSL locale such as 'en-GB' or 'de'"),
     "csl_dirs": (_string_list, "a list of folders holding .csl files"),
     "page_size": (_positive_int, "a positive whole number"),

@@ -138,6 +138,9 @@ class ArticleMeta:
     translation_of: str = ""  # the slug of the original this article translates
     draft: bool = False
     updated: PartialDate | None = None
+    bibliography: tuple[str, ...] = ()  # the article's bibliography files, relative to its folder
+    nocite: tuple[str, ...] = ()  # keys listed in its references without a citation ('*': every key)
+    reference_style: str = ""  # the CSL style of its citations and references; '' = the site's
     csl: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> line in file
@@ -192,6 +195,36 @@ class SiteLink:
 
 
 @dataclass(frozen=True)
+class CiteItem:
+    """One work named in a citation, with what Pandoc's syntax puts around it: `[see @key, p. 33]`."""
+
+    key: str
+    locator: str = ""  # '33', '12-14'
+    label: str = ""  # the CSL locator term: 'page', 'chapter', 'paragraph', ...; '' when no locator
+    prefix: str = ""  # 'see ', as written (Markdown inline source)
+    suffix: str = ""  # ', emphasis added', as written
+    suppress_author: bool = False  # `[-@key]`
+
+
+@dataclass(frozen=True)
+class CitationUse:
+    """One citation of the body (a cluster of works), recorded where it stands.
+
+    The body's HTML holds a placeholder for it (see markdown.citations.placeholder) that the cite
+    step replaces with what citeproc-js formats, because the style's output depends on every other
+    citation of the article (ibid., disambiguation, numbering)."""
+
+    id: str  # 'cite-3': the id of its element in the page, the target of back-links
+    items: tuple[CiteItem, ...]
+    note: int = 0  # the number of the footnote it stands in (0 in running text)
+    narrative: bool = False  # `@key` in running text: 'Doe (2020)' rather than '(Doe 2020)'
+    in_own_note: bool = False  # a note style made this citation into a footnote of its own
+    line: int = 0
+    column: int = 0
+    passage: str = ""  # the id of the paragraph it stands in ('p12'), for 'cited by' pinpoints
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     """The Markdown body turned into HTML, with what the page and the index need of it."""
 
@@ -205,6 +238,20 @@ class RenderedBody:
     ids: tuple[str, ...] = ()  # every id in the body but the passages', for links from other articles
     heading_aliases: tuple[tuple[str, str], ...] = ()  # (another tool's id of a heading, its id here)
     site_links: tuple[SiteLink, ...] = ()
+    citations: tuple[CitationUse, ...] = ()  # in reading order
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One work in an article's reference list, as its bibliography gives it and its style formats it."""
+
+    key: str  # the citation key, as the bibliography writes it
+    csl: Mapping[str, Any]  # the CSL-JSON item, its 'id' the key
+    html: str = ""  # the formatted entry, safe HTML
+    text: str = ""  # the same words as plain text
+    anchor: str = ""  # the id of its entry on the page ('ref-smith2020')
+    cited_at: tuple[str, ...] = ()  # ids of the citations that cite it, in reading order (back-links)
+    archive_path: str = ""  # when the work is an article of this archive: that article's url_path
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,11 @@ DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 FIELDS = (
     "title", "authors", "editors", "translators", "date", "journal", "volume", "issue", "pages",
     "doi", "url", "pdf", "type", "publisher", "publisher_place", "issn", "isbn", "abstract",
-    "keywords", "language", "license", "slug", "aliases", "translation_of", "draft", "updated", "csl", "extra",
+    "keywords", "language", "license", "slug", "aliases", "translation_of", "draft", "updated",
+    "bibliography", "nocite", "reference_style", "csl", "extra",
 )
+BIBLIOGRAPHY_FORMATS = (".bib", ".bibtex", ".biblatex", ".json", ".yaml", ".yml", ".ris")
+_NOCITE_KEY = re.compile(r"@(\*|[\w][\w:.#$%&\-+?<>~/]*)")
 
 
 class Reporter:
@@ -93,6 +96,9 @@ def _read_fields(data: dict[str, Any], report: Reporter, default_slug: str, site
         extra=_mapping(data, "extra", report),
         aliases=_aliases(data, report),
         translation_of=_translation_of(data, report, values["slug"]),
+        bibliography=_bibliography(data, report),
+        nocite=_nocite(data, report),
+        reference_style=_text(data, "reference_style", report),
     )
     if values["pdf"] and (values["pdf"].startswith("/") or ".." in values["pdf"].split("/")):
         report("pdf", "meta.pdf", "'pdf' must name a file inside the article's folder")
@@ -243,6 +249,45 @@ def _keywords(data: dict, report: Reporter) -> tuple[str, ...]:
         report("keywords", "meta.type", "'keywords' must be a list of non-empty strings")
         return ()
     return tuple(dict.fromkeys(k.strip() for k in value))
+
+
+def _bibliography(data: dict, report: Reporter) -> tuple[str, ...]:
+    """The article's bibliography files: one path or a list, each inside the article's folder, in a
+    format the build reads (BibTeX, BibLaTeX, CSL-JSON, CSL-YAML, RIS)."""
+    value = data.get("bibliography")
+    if value is None:
+        return ()
+    paths = [value] if isinstance(value, str) else value
+    if not isinstance(paths, list) or not all(isinstance(p, str) and p.strip() for p in paths):
+        report("bibliography", "meta.type", "'bibliography' must be a file name or a list of file names")
+        return ()
+    found = []
+    for n, path in enumerate(p.strip() for p in paths):
+        where = f"bibliography.{n}" if isinstance(value, list) else "bibliography"
+        if path.startswith("/") or ".." in path.replace("\\", "/").split("/"):
+            report(where, "meta.bibliography", f"'{path}' must name a file inside the article's folder")
+        elif not path.lower().endswith(BIBLIOGRAPHY_FORMATS):
+            report(where, "meta.bibliography", f"'{path}' is not a bibliography file (expected one of "
+                   + ", ".join(BIBLIOGRAPHY_FORMATS) + ")")
+        else:
+            found.append(path)
+    return tuple(dict.fromkeys(found))
+
+
+def _nocite(data: dict, report: Reporter) -> tuple[str, ...]:
+    """Pandoc's `nocite`: citations such as '@smith2020, @doe2019' (or '@*' for every work), as one
+    string or a list of them."""
+    value = data.get("nocite")
+    if value is None:
+        return ()
+    parts = [value] if isinstance(value, str) else value
+    if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
+        report("nocite", "meta.type", "'nocite' must be citations such as '@smith2020, @doe2019', or '@*'")
+        return ()
+    keys = [m.group(1).rstrip(".:") for part in parts for m in _NOCITE_KEY.finditer(part)]
+    if not keys and any(p.strip() for p in parts):
+        report("nocite", "meta.nocite", "'nocite' names no work: write each key with an @, as '@smith2020'")
+    return tuple(dict.fromkeys(keys))
 
 
 def _license(data: dict, report: Reporter) -> str:
