@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 
 from archivist.citations.cite import Cited, StyleBlock
 from archivist.citations.metadata import PageMetadata
-from archivist.model import Article
+from archivist.model import Article, Reference
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Entry:
     exports: Mapping[str, str] = field(default_factory=dict)  # file name -> text
     metadata: PageMetadata | None = None  # Highwire, Dublin Core, OpenGraph, JSON-LD
     pinpoints: tuple[StyleBlock, ...] = ()  # per style: a citation with a locator placeholder, for passages
+    references: tuple[Reference, ...] = ()  # the works its body cites (and its nocite lists), in list order
 
     @property
     def slug(self) -> str:
