@@ -169,6 +169,7 @@ class Parsed:
     meta: ArticleMeta
     body: str
     body_line: int
+    citations: str = ""  # how its body reads '@key': '' (no bibliography), 'in-text' or 'note' (its style's class)
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,7 @@ class CitationUse:
     line: int = 0
     column: int = 0
     passage: str = ""  # the id of the paragraph it stands in ('p12'), for 'cited by' pinpoints
+    author_only: bool = False  # a note style's `@key` in a sentence: the author's name; the work is in a note
 
 
 @dataclass(frozen=True)

@@ -146,7 +146,9 @@ class Pipeline:
             self._start(config)
             first = first if first.full else RebuildPlan(full=True, reason=first.reason or "first build")
         steady = self._steady(first, fresh)
+        self.references_changed = False
         self._articles(config, files.published, first, fresh, steady)
+        steady = steady and not self.references_changed
         sources = [item.source.relpath for item in files.published]
         del files  # the texts: a large archive's take hundreds of megabytes
         return self._pages(config, problems, sources, state, first, fresh, spool, keep_state, steady)
@@ -189,11 +191,18 @@ class Pipeline:
             self.problems[article.source.relpath] = found
         articles = [article for article, _found in rendered]
         if fresh or articles:
-            entries, self.cite_problems = cite(config, articles, self._engine(config))
+            entries, found = cite(config, articles, self._engine(config), [item.meta for item in published])
+            cited = {article.source.relpath for article in articles}
+            for problem in found:  # an article's own (an unknown key) stays with it until it changes
+                if problem.path in cited:
+                    self.problems[problem.path] = self.problems[problem.path] + [problem]
+            self.cite_problems = [problem for problem in found if problem.path not in cited]
             if any(problem.code == "cite.engine" for problem in self.cite_problems):
                 self.close()  # a worker that failed is not trusted with the next run
             for entry in entries:
                 source = entry.article.source.relpath
+                if source in earlier and earlier[source].references != entry.references:
+                    self.references_changed = True  # 'cited by' blocks and the Crossref deposit show them
                 self.entries[source] = refresh(earlier[source], entry) if source in earlier else entry
         if fresh:
             _settle()

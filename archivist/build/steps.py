@@ -13,6 +13,7 @@ from archivist.build.options import BuildOptions
 from archivist.build.state import state_from_facts, with_pages
 from archivist.citations.cite import cite_all
 from archivist.citations.engine import CitationEngine
+from archivist.citations.styles import citation_mode
 from archivist.config import SiteConfig
 from archivist.content import load as load_step
 from archivist.content.site_data import load_site_data
@@ -23,7 +24,7 @@ from archivist.library.assemble import Library
 from archivist.library.entry import Entry, cited_entries
 from archivist.library.related import RelatedMemo
 from archivist.markdown.batch import RenderCache, render_each
-from archivist.model import Article, Parsed
+from archivist.model import Article, ArticleMeta, Parsed
 from archivist.pages.jobs import OutputJob
 from archivist.pages.linkcheck import site_link_problems
 from archivist.pages.listings import plan_listings
@@ -51,14 +52,17 @@ def render_articles(config: SiteConfig, published: list[Parsed], cache: RenderCa
     """Each published article rendered (only those `among` the sources given, when given), from the
     cache or on every core, with its problems; the articles keep no source text (their Markdown is
     rendered by then), which on a large archive saves hundreds of megabytes."""
+    published = [replace(item, citations=citation_mode(config, item.meta)) for item in published]
     rendered = render_each(published, config, cache, among=among)
     return [(replace(a, source=replace(a.source, text="")), found) for a, found in rendered]
 
 
-def cite(config: SiteConfig, articles: list[Article], engine: CitationEngine | None = None
-         ) -> tuple[list[Entry], list[Diagnostic]]:
-    """Each article with its citations, exports and page metadata (formatted by `engine` when given)."""
-    cited, problems = cite_all(config, articles, engine=engine)
+def cite(config: SiteConfig, articles: list[Article], engine: CitationEngine | None = None,
+         catalogue: Sequence[ArticleMeta] | None = None) -> tuple[list[Entry], list[Diagnostic]]:
+    """Each article with its citations, exports and page metadata (formatted by `engine` when given),
+    its own citations in place and its references; `catalogue` is every article of the archive, which
+    references link to when `articles` are only the changed ones."""
+    cited, problems = cite_all(config, articles, engine=engine, catalogue=catalogue)
     return cited_entries(articles, cited), problems
 
 

@@ -81,5 +81,20 @@ class CitationCache:
         write_atomically(path, data.encode("utf-8"), suffix=".tmp")
 
 
+    def read_reply(self, key: str) -> dict[str, Any] | None:
+        """An article's formatted citations (engine.format_articles), or None when absent or damaged."""
+        try:
+            value = json.loads(self.path_for("article-" + key).read_bytes())
+        except (OSError, ValueError):
+            return None
+        ok = isinstance(value, dict) and value.get("format") == CACHE_FORMAT and value.get("key") == key
+        return value["reply"] if ok and isinstance(value.get("reply"), dict) else None
+
+    def write_reply(self, key: str, reply: dict[str, Any]) -> None:
+        data = json.dumps({"format": CACHE_FORMAT, "key": key, "reply": reply}, ensure_ascii=False, sort_keys=True)
+        self.path_for("article-" + key).parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.path_for("article-" + key), data.encode("utf-8"), suffix=".tmp")
+
+
 def _is_result(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("html"), str) and isinstance(value.get("text"), str)

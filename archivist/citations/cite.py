@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from archivist.citations.cite_references import cite_references
 from archivist.citations.csl import csl_item
 from archivist.citations.engine import PINPOINT_SENTINEL, CitationEngine, FormattedCitation, ItemCitations
 from archivist.citations.errors import CitationError
@@ -16,7 +17,10 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.citations.metadata import PageMetadata, build_page_metadata
-from archivist.model import Article
+from archivist.model import Article, ArticleMeta, Reference
+
+if TYPE_CHECKING:
+    from archivist.citations.bibliography import BibliographyReader
 
 
 @dataclass(frozen=True)
@@ -38,10 +42,13 @@ class Cited:
     exports: Mapping[str, str] = field(default_factory=dict)  # file name -> text
     metadata: PageMetadata | None = None  # Highwire, Dublin Core, OpenGraph, JSON-LD
     pinpoints: tuple[StyleBlock, ...] = ()  # per style: a citation with a locator placeholder, for passages
+    article: Article | None = None  # the article with its own citations in place, when it cites
+    references: tuple[Reference, ...] = ()  # the works it cites, in its reference list's order
 
 
 def cite_all(config: SiteConfig, articles: Iterable[Article], workers: int | None = None,
-             engine: CitationEngine | None = None) -> tuple[list[Cited], list[Diagnostic]]:
+             engine: CitationEngine | None = None, reader: BibliographyReader | None = None,
+             catalogue: Sequence[ArticleMeta] | None = None) -> tuple[list[Cited], list[Diagnostic]]:
     """What the cite step makes of each article, in order; a style that cannot be used is reported
     once, against the settings.
 
@@ -52,13 +59,25 @@ def cite_all(config: SiteConfig, articles: Iterable[Article], workers: int | Non
     the `engine` it keeps between runs, so that an edit does not wait for Node to start again.
     """
     articles = list(articles)
-    if engine is not None or not config.citation_styles:  # an engine kept by `serve` between runs
-        return _cite_with(config, articles, engine)
+    if engine is not None:  # an engine kept by `serve` between runs
+        return _cite_everything(config, articles, engine, reader, catalogue)
+    if not config.citation_styles and not any(a.body.citations or a.meta.nocite for a in articles):
+        return _cite_with(config, articles, None)
     try:
         with citation_engine(config, workers) as made:
-            return _cite_with(config, articles, made)
+            return _cite_everything(config, articles, made, reader, catalogue)
     except CitationError as exc:
         return [Cited() for _ in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]
+
+
+def _cite_everything(config: SiteConfig, articles: list[Article], engine: CitationEngine,
+                     reader: BibliographyReader | None, catalogue: Sequence[ArticleMeta] | None
+                     ) -> tuple[list[Cited], list[Diagnostic]]:
+    """Each article's own citations and references first (its body changes), then its citation blocks."""
+    placed, references, problems = cite_references(config, articles, engine, reader, catalogue=catalogue)
+    cited, more = _cite_with(config, placed, engine if config.citation_styles else None)
+    return [replace(c, article=a if a is not b else None, references=r)
+            for c, a, b, r in zip(cited, placed, articles, references)], problems + more
 
 
 def citation_engine(config: SiteConfig, workers: int | None = None) -> CitationEngine:

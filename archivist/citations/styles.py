@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from archivist.citations.errors import CitationError, UnknownStyleError
 from archivist.diagnostics import did_you_mean
@@ -175,3 +175,34 @@ def locales_for(lang: str) -> list[Locale]:
     """The chosen locale and en-US, which citeproc-js falls back on for missing terms."""
     langs: Iterable[str] = dict.fromkeys([lang, FALLBACK_LOCALE])
     return [load_locale(code) for code in langs]
+
+
+REFERENCES_FOLDER = "references"  # content/references/: the site's own bibliography files
+
+
+def citation_mode(config: Any, meta: Any) -> str:
+    """How an article's body reads citations: '' when it has no bibliography (its own, the site's, or
+    `nocite`), so '@name' stays text; else its style's class, 'note' or 'in-text'."""
+    if not (meta.bibliography or meta.nocite or site_bibliographies(config.content_dir)):
+        return ""
+    return style_class(tuple(config.root / d for d in config.csl_dirs), meta.reference_style or config.reference_style)
+
+
+def site_bibliographies(content_dir: Path) -> tuple[Path, ...]:
+    """The site-wide bibliography files, in name order."""
+    folder = content_dir / REFERENCES_FOLDER
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in BIBLIOGRAPHY_SUFFIXES))
+
+
+BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".biblatex", ".json", ".yaml", ".yml", ".ris")
+
+
+@lru_cache(maxsize=64)
+def style_class(style_dirs: tuple[Path, ...], style_id: str) -> str:
+    """'note' or 'in-text'; an unknown style reads as in-text here (the cite step reports it)."""
+    try:
+        return StyleLibrary(style_dirs).find(style_id).style_class or "in-text"
+    except CitationError:
+        return "in-text"

@@ -89,11 +89,55 @@ function createFormatter(CSL, options = {}) {
     return engine.makeCitationCluster([entry]);
   }
 
+  // An article's citations, formatted together as Pandoc and Zotero format a document: every cluster in
+  // reading order (so "ibid.", year suffixes and citation numbers come out right), then its reference list.
+  // Each cluster is formatted twice: as the style prints it, and with each work's part marked
+  // (U+E030 key U+E031 text U+E032), which lets the caller link each work without changing a character.
+  // The article's works are registered under fresh ids, so nothing is reused from another article.
+  function formatArticle(state, article) {
+    const { engine, sys } = state;
+    const prefix = "archivist-article-" + (++counter) + "-";
+    const keyOf = {};
+    for (const item of article.items) {
+      const id = prefix + item.id;
+      keyOf[id] = item.id;
+      sys.items[id] = Object.assign({}, item, { id, system_id: id });
+    }
+    const clusters = () => article.clusters.map((cluster, n) => ({
+      citationID: prefix + "c" + n,
+      citationItems: cluster.items.map((item) => Object.assign({}, item, { id: prefix + item.id })),
+      properties: Object.assign({ noteIndex: cluster.noteIndex }, cluster.mode ? { mode: cluster.mode } : {}),
+    }));
+    const uncited = (article.uncited || []).map((key) => prefix + key);
+    sys.wrapCitationEntry = (str, id) => "\ue030" + keyOf[id] + "\ue031" + str + "\ue032";
+    try {
+      const plain = engine.rebuildProcessorState(clusters(), "html", uncited).map((row) => row[2]);
+      engine.opt.development_extensions.apply_citation_wrapper = true;
+      const marked = engine.rebuildProcessorState(clusters(), "html", uncited).map((row) => row[2]);
+      engine.opt.development_extensions.apply_citation_wrapper = false;
+      const bibliography = article.bibliography ? engine.makeBibliography() : false;
+      return {
+        clusters: plain.map((text, n) => [text, marked[n]]),
+        bibliography: bibliography ? {
+          keys: bibliography[0].entry_ids.map((ids) => keyOf[ids[0]]),
+          entries: bibliography[1],
+        } : null,
+      };
+    } finally {
+      engine.opt.development_extensions.apply_citation_wrapper = false;
+      delete sys.wrapCitationEntry;
+      engine.updateUncitedItems([]);
+      engine.updateItems([]);
+      for (const id of Object.keys(keyOf)) delete sys.items[id];
+    }
+  }
+
   function format(request) {
     if (request.style) load(request.key, request.style);
     const state = engineFor(request.key);
     return request.jobs.map((job) => {
       try {
+        if (job.article) return formatArticle(state, job.article);
         return formatJob(state, job);
       } catch (err) {
         const id = job.item && job.item.id;

@@ -9,6 +9,7 @@ from typing import Mapping
 from archivist.content.site_data import SiteData
 from .collections import Collections, collect
 from .entry import Entry
+from .citing import CitedBy, cited_by
 from .related import RelatedMemo
 from .translations import Translation, group_translations
 
@@ -30,6 +31,14 @@ class Library:
     def translations(self) -> Mapping[str, tuple[Translation, ...]]:
         """Slug -> its translation group (itself included); absent for an article without translations."""
         return group_translations(self.entries)
+
+    @cached_property
+    def citing(self) -> Mapping[str, tuple[CitedBy, ...]]:
+        """Slug -> the archive's articles that cite it, each with the passages that do."""
+        return cited_by(self.entries)
+
+    def cited_by(self, entry: Entry) -> tuple[CitedBy, ...]:
+        return self.citing.get(entry.slug, ())
 
     def related(self, entry: Entry) -> tuple[Entry, ...]:
         """Articles sharing most authors and keywords with this one, for the article page."""

@@ -34,7 +34,8 @@ class Entry:
 
 def cited_entries(articles: Iterable[Article], cited: Iterable[Cited]) -> list[Entry]:
     """Each article with what the cite step made of it, in the order given."""
-    return [Entry(article, c.csl, c.citations, c.exports, c.metadata, c.pinpoints) for article, c in zip(articles, cited)]
+    return [Entry(c.article or article, c.csl, c.citations, c.exports, c.metadata, c.pinpoints, c.references)
+            for article, c in zip(articles, cited)]
 
 
 def refresh(entry: Entry, newer: Entry) -> Entry:

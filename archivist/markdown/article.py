@@ -62,6 +62,7 @@ def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[st
         options=options,
         site_root=config.path_prefix,
         resolve_path=resolve_path,
+        citations=item.citations,
     )
     body, problems = render_body(item.body, context)
     abstract_html = ""

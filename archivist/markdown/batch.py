@@ -25,7 +25,7 @@ from archivist.util.workers import forked_map, worker_count
 from .article import RenderedParts, article_of, article_resolver, path_resolver, render_parts
 from .context import MarkdownOptions
 
-CACHE_FORMAT = b"render-cache-4"  # bump when the stored layout changes; older files then miss
+CACHE_FORMAT = b"render-cache-5"  # bump when the stored layout changes; older files then miss
 FOLDER = "render"
 
 
@@ -152,7 +152,8 @@ def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | N
 
 def _cache_key(site: str, item: Parsed, config: SiteConfig) -> str:
     labels = labels_for(item.meta.language, config.templates_dir / "i18n")
-    return article_key(site, item.source.relpath, item.source.text, labels, bundle_files(item.source.bundle_dir))
+    text = f"{item.source.text}\0{item.citations}"
+    return article_key(site, item.source.relpath, text, labels, bundle_files(item.source.bundle_dir))
 
 
 _worker_resolver: Callable[[str], str | None] | None = None

@@ -62,6 +62,7 @@ class BodyContext:
     known_ids: frozenset[str] = frozenset()  # ids of the page outside this text (the body's, for an abstract)
     # A root path ('/old/path#s') that is an article's old address -> the article's URL; else None.
     resolve_path: Callable[[str], str | None] = lambda _url: None
+    citations: str = ""  # '' (the article has no bibliography: '@name' is text), 'in-text' or 'note'
 
     def label(self, key: str) -> str:
         """An interface word, falling back to English so a partial mapping still renders."""
@@ -88,6 +89,16 @@ class Session:
     site_links: list[SiteLink] = field(default_factory=list)  # links into the site, checked after loading
     named_headings: list[tuple[str, str]] = field(default_factory=list)  # (text, id) of automatically named headings
     gathered: dict[str, list[Any]] = field(default_factory=dict)  # per-article findings reported once, at the end
+    citations: list[Any] = field(default_factory=list)  # CitationUse, in reading order
+    passage: str = ""  # the id of the body paragraph being walked
+    current_note: int = 0  # the number of the note being walked
+    note_passages: dict[int, str] = field(default_factory=dict)  # note number -> the paragraph that cites it
+    note_positions: dict[int, int] = field(default_factory=dict)  # note number -> body citations before its mark
+
+    @property
+    def note_passage(self) -> str:
+        """The body paragraph that cites the note being walked: a citation in a note is cited from there."""
+        return self.note_passages.get(self.current_note, "")
 
     @property
     def lang(self) -> str:

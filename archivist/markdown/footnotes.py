@@ -25,6 +25,7 @@ REFERENCE_PATTERN = r"\[\^(?P<footnote_key>" + _LABEL + r")\]"
 _INTERRUPTING = ("ref_footnote", "atx_heading", "fenced_code", "thematic_break", "block_quote", "list", "block_html")
 _COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
 DEFINED = "notes_defined"  # env key: key -> (body text, file line of the definition)
+CITATION_NOTES = "archivist_citation_notes"  # env key: note key -> the citation token a note style made a note
 DEFINITIONS = "notes_definitions"  # env key: every definition in order, (key, label, line)
 
 
@@ -150,6 +151,10 @@ def _shows_nothing(tok: Token) -> bool:
 
 def _note_item(md: Any, state: LineState, key: str, index: int) -> Token:
     """A note of one line is one paragraph (as mistune makes it); a longer one is parsed as blocks."""
+    made = (state.env.get(CITATION_NOTES) or {}).get(key)
+    if made is not None:  # a note style made this citation into a note of its own
+        return {"type": "footnote_item", "children": [{"type": "paragraph", "children": [made], "_inline": True}],
+                "attrs": {"key": key, "index": index}, "_line": state.env[DEFINED][key][1]}
     body, line = state.env[DEFINED][key]
     text = body.strip()
     if "\n" not in text:
@@ -182,11 +187,15 @@ def number_reference(tok: Token, session: Session) -> None:
     ref_id = f"fnref-{index}" if not refs else f"fnref-{index}-{len(refs) + 1}"
     refs.append(ref_id)
     tok["attrs"]["ref_id"] = ref_id
+    if not session.in_notes:
+        session.note_passages.setdefault(index, session.passage)
+        session.note_positions.setdefault(index, len(session.citations))
 
 
 def label_item(tok: Token, session: Session) -> None:
     """Hook: the item shares the session's list of its references, complete by render time."""
     index = tok["attrs"]["index"]
+    session.current_note = index
     tok["attrs"]["backrefs"] = session.footnote_refs.setdefault(index, [])
     tok["attrs"]["back_label"] = session.ctx.label("back_to_text")
 

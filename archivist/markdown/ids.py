@@ -125,6 +125,7 @@ def number_paragraph(tok: Token, session: Session) -> None:
     if session.in_notes or tok.get("_no_id"):
         return
     pid = f"p{session.next_number('paragraph')}"
+    session.passage = pid
     tok["attrs"] = {"id": pid}
     session.paragraph_ids.append(pid)
 

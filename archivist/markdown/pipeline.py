@@ -12,7 +12,7 @@ from mistune.plugins.def_list import def_list
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import (anchors, attributes, callouts, code, figures, footnotes, htmlblocks, ids, images, links, math, mathjax,
+from . import (anchors, attributes, callouts, citations, code, figures, footnotes, htmlblocks, ids, images, links, math, mathjax,
                rawhtml, rawlinks, renderer, scripts, tables)
 from .context import BodyContext, Hook, Session, Token, hooks_of
 from .positions import LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
@@ -27,7 +27,7 @@ PLUGINS = (
     renderer.register, footnotes.register, tables.register, math.register, mathjax.register,
     figures.register, code.register, ids.register, images.register, links.register,
     rawlinks.register_before, rawhtml.register, htmlblocks.register, rawlinks.register,
-    scripts.register, def_list, abbr,
+    scripts.register, citations.register, def_list, abbr,
     callouts.register, attributes.register,
 )
 
@@ -107,16 +107,20 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
     session = Session(ctx, line=ctx.first_line)
     state = LineState(line_base=ctx.first_line)
     state.env[scripts.OPTIONS] = ctx.options
+    state.env[citations.ENABLED] = bool(ctx.citations)
+    state.env[citations.NOTE_STYLE] = ctx.citations == "note"
     state.process(source if source.endswith("\n") else source + "\n")
     md.block.parse(state)
     tokens = state.tokens
     parse_inlines(md, tokens, state.env, ctx.first_line)
+    state.env[citations.IN_NOTES] = True
     notes = footnotes.build_notes(md, state, lambda toks: parse_inlines(md, toks, state.env, ctx.first_line))
     footnotes.adopt_heading(tokens, state, notes, ctx.lang)
     session.heading_shift = ids.heading_shift(tokens)
     hooks = hooks_of(md)
     _run_list_hooks(tokens, session, hooks)
     walk(tokens, session, hooks)
+    body_citations = len(session.citations)
     if notes:
         session.in_notes = True
         walk([notes], session, hooks)
@@ -136,6 +140,7 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
         ids=found.ids,
         heading_aliases=found.aliases,
         site_links=tuple(session.site_links),
+        citations=citations.in_reading_order(session, body_citations),
     )
     return body, normalise(session.diagnostics)
 

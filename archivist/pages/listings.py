@@ -184,7 +184,7 @@ def article_extras(config: SiteConfig, library: Library, entry: Entry) -> dict[s
             steps.append(_issue_crumb(labels, issue))
         crumbs = _trail(config, *steps, title)
     return {"related": groups.related(entry), "breadcrumbs": crumbs, "collections": groups,
-            "translations": library.translations.get(entry.slug, ())}
+            "translations": library.translations.get(entry.slug, ()), "cited_by": library.cited_by(entry)}
 
 
 def _issue_crumb(labels: dict[str, str], issue: Issue) -> Crumb:

@@ -29,9 +29,11 @@ def plan(config: SiteConfig, library: Library, listings: Sequence[OutputJob] | N
 
 
 def _article_sources(library: Library, entry: Entry) -> tuple[str, ...]:
-    """The article's own file, and its translations' files: the page links to each in its language."""
+    """The article's own file, its translations' files (the page links to each in its language), and
+    the files of the articles that cite it (its 'cited by' block shows them)."""
     group = library.translations.get(entry.slug, ())
-    others = sorted(t.entry.article.source.relpath for t in group if t.entry is not entry)
+    others = sorted({t.entry.article.source.relpath for t in group if t.entry is not entry}
+                    | {citing.source for citing in library.cited_by(entry)})
     return (entry.article.source.relpath, *others)
 
 

@@ -1,0 +1,121 @@
+"""The cite step's second half: every article's own citations and reference list, formatted by
+citeproc-js in the article's style (its `reference_style`, else the site's house style), all
+articles of one style and language in one batch."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from archivist.citations.engine import CitationEngine
+from archivist.citations.errors import CitationError
+from archivist.citations.references import Planned, apply, job_for, title_year_key
+from archivist.config import SiteConfig
+from archivist.diagnostics import Diagnostic, error
+from archivist.i18n import labels_for
+from archivist.model import Article, ArticleMeta, Reference
+
+if TYPE_CHECKING:
+    from archivist.citations.bibliography import BibliographyReader
+
+
+def cite_references(config: SiteConfig, articles: Sequence[Article], engine: CitationEngine | None,
+                    reader: BibliographyReader | None = None, make_engine: Callable[[], CitationEngine] | None = None,
+                    catalogue: Sequence[ArticleMeta] | None = None,
+                    ) -> tuple[list[Article], list[tuple[Reference, ...]], list[Diagnostic]]:
+    """Each article with its citations in place, its references, and every problem found (unknown
+    keys, unreadable bibliographies, unknown styles). An article that cites nothing is returned as it is.
+    `catalogue` holds every article of the archive (when `articles` are only some), so that a reference
+    to any of them links to it."""
+    articles = list(articles)
+    citing = [n for n, a in enumerate(articles) if a.body.citations or a.meta.nocite]
+    references: list[tuple[Reference, ...]] = [() for _ in articles]
+    if not citing:
+        return articles, references, []
+    own_reader = reader is None
+    if reader is None:
+        from archivist.citations.bibliography import BibliographyReader  # only an archive that cites reads bibliographies
+    reader = reader or BibliographyReader(config, config.cache_dir / "bibliography")
+    try:
+        bibliographies, problems = reader.for_articles([(articles[n].source, articles[n].meta) for n in citing])
+    finally:
+        if own_reader:
+            reader.close()
+    planned: dict[int, Planned] = {}
+    for n, bibliography in zip(citing, bibliographies):
+        job, found = job_for(articles[n], bibliography, _labels(config, articles[n]))
+        problems.extend(found)
+        if job is not None:
+            planned[n] = job
+    if planned:
+        paths = archive_paths(catalogue if catalogue is not None else [a.meta for a in articles])
+        problems.extend(_format(config, articles, planned, references, engine, make_engine, paths))
+    return articles, references, problems
+
+
+def _format(config: SiteConfig, articles: list[Article], planned: dict[int, Planned],
+            references: list[tuple[Reference, ...]], engine: CitationEngine | None,
+            make_engine: Callable[[], CitationEngine] | None, paths: dict[str, str]) -> list[Diagnostic]:
+    """Format the planned articles, one batch per style and language, and put the results in place."""
+    made = engine is None
+    if engine is None:
+        if make_engine is None:
+            return []
+        engine = make_engine()
+    try:
+        problems = []
+        for (style_id, lang), numbers in _groups(config, articles, planned).items():
+            problem = _check_style(config, engine, style_id, articles[numbers[0]])
+            if problem:
+                problems.append(problem)
+                continue
+            replies = engine.format_articles([planned[n].job for n in numbers], style_id, lang)
+            for n, reply in zip(numbers, replies):
+                articles[n], references[n] = apply(articles[n], planned[n], reply, _labels(config, articles[n]),
+                                                   paths, config.url_for)
+        return problems
+    except CitationError as exc:
+        return [error("pyproject.toml", 1, "cite.engine", str(exc))]
+    finally:
+        if made:
+            engine.close()
+
+
+def _groups(config: SiteConfig, articles: list[Article], planned: dict[int, Planned]) -> dict[tuple[str, str], list[int]]:
+    groups: dict[tuple[str, str], list[int]] = {}
+    for n in sorted(planned):
+        meta = articles[n].meta
+        groups.setdefault((meta.reference_style or config.reference_style, meta.language), []).append(n)
+    return groups
+
+
+def _check_style(config: SiteConfig, engine: CitationEngine, style_id: str, article: Article) -> Diagnostic | None:
+    try:
+        engine.style(style_id)
+        return None
+    except CitationError as exc:
+        if article.meta.reference_style:
+            return error(article.source.relpath, article.meta.lines.get("reference_style", 1), "cite.style", str(exc))
+        return error("pyproject.toml", 1, "config.reference-style", str(exc))
+
+
+def archive_paths(metas: Sequence[ArticleMeta]) -> dict[str, str]:
+    """How a reference finds an article of this archive: 'doi:<doi>' and the title-and-year key,
+    each to the article's url_path. A title shared by two articles in one year matches neither."""
+    paths: dict[str, str] = {}
+    clashes: set[str] = set()
+    for meta in metas:
+        url_path = f"articles/{meta.slug}/"
+        if meta.doi:
+            paths[f"doi:{meta.doi.lower()}"] = url_path
+        key = title_year_key(meta.title, str(meta.date.year) if meta.date else "")
+        if key:
+            if key in paths:
+                clashes.add(key)
+            paths[key] = url_path
+    for key in clashes:
+        del paths[key]
+    return paths
+
+
+def _labels(config: SiteConfig, article: Article) -> Any:
+    return labels_for(article.meta.language, config.templates_dir / "i18n")
