@@ -53,8 +53,8 @@ LOCATOR_TERMS: dict[str, str] = {
 _TERM = "|".join(re.escape(term) for term in sorted(LOCATOR_TERMS, key=len, reverse=True))
 # A locator: a term (or none, meaning pages) and a value of numbers, ranges and lists, or a braced value.
 _LOCATOR = re.compile(
-    r"^\s*,?\s*(?:(?P<term>" + _TERM + r")\s*)?(?:\{(?P<braced>[^{}]*)\}|(?P<value>[\dIVXLCDMivxlcdm]+[a-z]?"
-    r"(?:\s*(?:[-–—,&]|and)\s*[\dIVXLCDMivxlcdm]+[a-z]?)*))(?P<rest>(?:[,;.\s].*)?)$", re.S)
+    r"^\s*,?\s*(?:(?P<term>" + _TERM + r")\s*)?(?:\{(?P<braced>[^{}]*)\}|(?P<value>[\dIVXLCDMivxlcdm]+(?:\.\d+)*[a-z]?"
+    r"(?:\s*(?:[-–—,&]|and)\s*[\dIVXLCDMivxlcdm]+(?:\.\d+)*[a-z]?)*))(?P<rest>(?:[,;.\s].*)?)$", re.S)
 
 
 def parse_bracketed(inline: Any, m: Match[str], state: Any) -> int | None:
@@ -131,7 +131,7 @@ def _append(state: Any, m: Match[str], items: tuple[CiteItem, ...], narrative: b
     start = m.start()
     column = start - state.src.rfind("\n", 0, start)
     citation = {"type": "citation", "attrs": {"id": f"cite-{number}", "items": items, "narrative": narrative,
-                                              "column": column}}
+                                              "column": column, "raw": m.group(0)}}
     if not state.env.get(NOTE_STYLE) or state.env.get(IN_NOTES):
         state.append_token(citation)
         return
@@ -178,6 +178,13 @@ def in_reading_order(session: Session, body_count: int) -> tuple[CitationUse, ..
     return tuple(use for _key, use in sorted(body + notes, key=lambda pair: pair[0]))
 
 
+def unlink(tok: Token, session: Session) -> None:
+    """Hook: link text is not a citation (`[see @here](url)`): what was read as one there is text again."""
+    for n, child in enumerate(tok.get("children") or ()):
+        if child["type"] == "citation":
+            tok["children"][n] = {"type": "text", "raw": child["attrs"]["raw"]}
+
+
 def render_citation(renderer: Any, **attrs: Any) -> str:
     return PLACEHOLDER.format(attrs["id"])
 
@@ -186,4 +193,5 @@ def register(md: Any) -> None:
     md.inline.register("citation_cluster", BRACKETED, parse_bracketed, before="link")
     md.inline.register("citation_narrative", NARRATIVE, parse_narrative, before="link")
     add_hook(md, "citation", record)
+    add_hook(md, "link", unlink)
     set_render(md, "citation", render_citation)
