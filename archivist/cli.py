@@ -1,4 +1,4 @@
-"""The command line: `archivist build|check|serve|new|init|theme`, with exit codes 0 ok, 1 content errors, 2 usage."""
+"""The command line: `archivist build|check|serve|new|init|theme|refs`, with exit codes 0 ok, 1 content errors, 2 usage."""
 
 from __future__ import annotations
 
@@ -97,6 +97,17 @@ def _parser() -> argparse.ArgumentParser:
     theme = commands.add_parser("theme", help="compare the site's templates/ with the default theme")
     theme.add_argument("action", choices=("diff",), help="diff: print the site's changes as a patch")
     theme.set_defaults(run=run_theme)
+
+    refs = commands.add_parser("refs", help="add works to an article's bibliography file, by DOI")
+    refs_actions = refs.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = refs_actions.add_parser("add", help="fetch works by DOI into the article's CSL-JSON or CSL-YAML file")
+    add.add_argument("article", metavar="ARTICLE", help="the article: its file, its bundle folder, or its slug")
+    add.add_argument("identifiers", nargs="+", metavar="IDENTIFIER",
+                     help="doi:10.…, a bare DOI, or a https://doi.org/ URL")
+    add.add_argument("--force", action="store_true", help="fetch again a work already in the file, and replace it")
+    add.add_argument("--resolver", metavar="URL",
+                     help="the DOI resolver to ask (default: $ARCHIVIST_DOI_RESOLVER, else https://doi.org/)")
+    add.set_defaults(run=run_refs_add)
     return parser
 
 
@@ -152,6 +163,23 @@ def run_theme(args: argparse.Namespace) -> int:
     print(f"{count} file{'s' * (count != 1)} of templates/ differ{'s' * (count == 1)} from {default}" if count
           else f"no file of templates/ differs from {default}", file=sys.stderr)
     return EXIT_OK
+
+
+def run_refs_add(args: argparse.Namespace) -> int:
+    from .citations.refs_add import RefsError, add  # the network code loads only for this command, never for a build
+
+    if args.resolver and not args.resolver.startswith(("http://", "https://")):
+        raise UsageError(f"--resolver must be an http(s) URL, not {args.resolver!r}")
+    config = _load_config(args)
+    try:
+        outcome = add(config, args.article, args.identifiers, args.resolver, args.force)
+    except RefsError as exc:
+        raise UsageError(str(exc)) from None
+    for line in outcome.messages:
+        print(line)
+    for problem in outcome.problems:
+        print(f"archivist: refs add: {problem}", file=sys.stderr)
+    return EXIT_USAGE if outcome.problems else EXIT_OK
 
 
 def _load_config(args: argparse.Namespace) -> config_step.SiteConfig:

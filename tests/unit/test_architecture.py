@@ -34,6 +34,8 @@ LAZY_ALLOWED = {
     ("archivist.cli", "archivist.build.pipeline"),
     ("archivist.cli", "archivist.content.starter"),
     ("archivist.cli", "archivist.render.theme_diff"),
+    # `refs add` goes online (urllib); no other command, and no build, loads it.
+    ("archivist.cli", "archivist.citations.refs_add"),
 }
 
 
