@@ -19,11 +19,11 @@ PAGE_IDS = frozenset({
     "where-to-read-title", "find-box-q", "find-box-status", "note-editor", "note-editor-text",
     "note-editor-title", "notes-panel", "notes-panel-title", "selection-hint", "passage-panel",
     "passage-panel-title", "print-citation-title", "reader-data", "reader-mark-descriptions", "related-title",
-    "site-search-q", "ArchivistReader", "PagefindHighlight",
+    "site-search-q", "ArchivistReader", "PagefindHighlight", "references", "references-title", "cited-by-title",
 })
 RESERVED_PATTERN = re.compile(
-    r"p\d+|(?:fn|fnref|fig|fn-popover|notes-quote|note-desc|site-search)-.*"
-    r"|(?:cite|cite-style|affiliation|pinpoint|pinpoint-title)-\d+"
+    r"p\d+|(?:fn|fnref|fig|fn-popover|notes-quote|note-desc|site-search|ref|cite-card)-.*"
+    r"|(?:cite|cite-style|cite-text|affiliation|pinpoint|pinpoint-title)-\d+|cite-\d+-author"
 )
 TOC_LEVELS = (2, 3)
 _HYPHENS = re.compile(r"-{2,}")

@@ -16,14 +16,17 @@ from archivist.util.vocabulary import text_direction
 def render(**context) -> str:
     env = make_environment(None)
     env.globals.update(text_direction=text_direction, site=SimpleNamespace(language="en-US"),
-                       site_labels=labels_for("en-US"))
+                       site_labels=labels_for("en-US"), url_for=lambda path: "/archive/" + path)
     entry = SimpleNamespace(article=SimpleNamespace(meta=SimpleNamespace(language="de")))
     return env.get_template("partials/cited_by.html").render(entry=entry, **context)
 
 
-def citing(slug: str, passages: list[tuple[str, str]]) -> SimpleNamespace:
-    return SimpleNamespace(url=f"/archive/articles/{slug}/", title_html=f"On <i>{slug}</i>", byline="Ada Lovelace",
-                           year="2021", passages=passages)
+def citing(slug: str, passages: tuple[str, ...]) -> SimpleNamespace:
+    """What library.cited_by gives: the citing entry and the ids of its passages that cite."""
+    meta = SimpleNamespace(authors=[SimpleNamespace(display_name="Ada Lovelace")], date=SimpleNamespace(year=2021),
+                           language="en-US")
+    article = SimpleNamespace(url_path=f"articles/{slug}/", title_html=f"On <i>{slug}</i>", meta=meta)
+    return SimpleNamespace(entry=SimpleNamespace(article=article), passages=passages)
 
 
 def test_nothing_is_shown_when_the_build_hands_no_or_no_citing_articles():
@@ -32,8 +35,7 @@ def test_nothing_is_shown_when_the_build_hands_no_or_no_citing_articles():
 
 
 def test_each_citing_article_is_listed_with_the_passages_that_cite():
-    html = render(cited_by=[citing("a", [("/archive/articles/a/#p3", "¶ 3"), ("/archive/articles/a/#p9", "¶ 9")]),
-                            citing("b", [])])
+    html = render(cited_by=[citing("a", ("p3", "p9")), citing("b", ())])
     block = lxml.html.fragment_fromstring(html.strip())
     assert block.get("class") == "cited-by" and block.get("aria-labelledby") == "cited-by-title"
     assert block.get("lang") == "en-US", "the site's words inside a page in another language"
@@ -43,8 +45,8 @@ def test_each_citing_article_is_listed_with_the_passages_that_cite():
     assert items[0].find("a").find("i").text == "a", "titles keep their markup"
     assert " ".join(items[0].find("p").text_content().split()) == "Ada Lovelace, 2021"
     places = items[0].findall(".//p[@class='cited-by__passages']//a")
-    assert [(a.get("href"), a.text) for a in places] == [("/archive/articles/a/#p3", "¶ 3"),
-                                                          ("/archive/articles/a/#p9", "¶ 9")]
+    assert [(a.get("href"), a.text) for a in places] == [("/archive/articles/a/#p3", "¶\xa03"),
+                                                          ("/archive/articles/a/#p9", "¶\xa09")]
     assert items[1].find(".//p[@class='cited-by__passages']") is None
 
 
