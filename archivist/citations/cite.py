@@ -16,7 +16,7 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.citations.metadata import PageMetadata, build_page_metadata
-from archivist.model import Article
+from archivist.model import Article, Reference
 
 
 @dataclass(frozen=True)
@@ -108,20 +108,22 @@ def _blocks(found: dict[str, ItemCitations], titles: dict[str, str]) -> dict[str
             "pinpoints": tuple(block(s, f.pinpoint) for s, f in found.items())}
 
 
-def _cited(config: SiteConfig, article: Article, item: dict, blocks: dict[str, tuple[StyleBlock, ...]]) -> Cited:
+def _cited(config: SiteConfig, article: Article, item: dict, blocks: dict[str, tuple[StyleBlock, ...]],
+           references: tuple[Reference, ...] = ()) -> Cited:
     page_url = config.absolute_url(article.url_path)
-    exports = {"cite.bib": to_bibtex(item), "cite.ris": to_ris(item), "cite.json": to_csl_json(item)}
+    exports = {"cite.bib": to_bibtex(item), "cite.ris": to_ris(item), "cite.json": to_csl_json(item, references)}
     return Cited(csl=item, citations=blocks.get("citations", ()), exports=exports,
-                 metadata=_metadata(config, article, item, page_url), pinpoints=blocks.get("pinpoints", ()))
+                 metadata=_metadata(config, article, item, page_url, references), pinpoints=blocks.get("pinpoints", ()))
 
 
-def _metadata(config: SiteConfig, article: Article, item: dict, page_url: str) -> PageMetadata:
+def _metadata(config: SiteConfig, article: Article, item: dict, page_url: str,
+              references: tuple[Reference, ...] = ()) -> PageMetadata:
     people = [{"orcid": p.orcid, "affiliation": p.affiliation} for p in article.meta.authors]
     pdf_url = config.absolute_url(article.url_path + article.meta.pdf) if article.meta.pdf else ""
     return build_page_metadata(item, authors=people, page_url=page_url, pdf_url=pdf_url, site_title=config.title,
                                publisher=config.publisher, license_id=article.meta.license,
                                title=inline_text(article.meta.title, article.meta.language,
-                                                 MarkdownOptions.of(config)))
+                                                 MarkdownOptions.of(config)), references=references)
 
 
 __all__ = ["cite_all", "Cited", "StyleBlock", "PINPOINT_SENTINEL", "Path"]
