@@ -75,7 +75,7 @@ def _cite_everything(config: SiteConfig, articles: list[Article], engine: Citati
                      ) -> tuple[list[Cited], list[Diagnostic]]:
     """Each article's own citations and references first (its body changes), then its citation blocks."""
     placed, references, problems = cite_references(config, articles, engine, reader, catalogue=catalogue)
-    cited, more = _cite_with(config, placed, engine if config.citation_styles else None)
+    cited, more = _cite_with(config, placed, engine if config.citation_styles else None, references)
     return [replace(c, article=a if a is not b else None, references=r)
             for c, a, b, r in zip(cited, placed, articles, references)], problems + more
 
@@ -87,11 +87,13 @@ def citation_engine(config: SiteConfig, workers: int | None = None) -> CitationE
                           workers=default_workers() if workers is None else workers)
 
 
-def _cite_with(config: SiteConfig, articles: list[Article], engine: CitationEngine | None
+def _cite_with(config: SiteConfig, articles: list[Article], engine: CitationEngine | None,
+               references: Sequence[tuple[Reference, ...]] | None = None
                ) -> tuple[list[Cited], list[Diagnostic]]:
     items = [csl_item(a.meta, config.absolute_url(a.url_path), config.language, a.abstract_html) for a in articles]
+    works = list(references) if references is not None else [() for _ in articles]
     if not config.citation_styles or engine is None:
-        return [_cited(config, a, item, {}) for a, item in zip(articles, items)], []
+        return [_cited(config, a, item, {}, refs) for a, item, refs in zip(articles, items, works)], []
     try:
         problems = _check_styles(engine, config)
         if problems:
@@ -100,7 +102,8 @@ def _cite_with(config: SiteConfig, articles: list[Article], engine: CitationEngi
         titles = {style_id: engine.style_title(style_id) for style_id in config.citation_styles}
     except CitationError as exc:
         return [Cited() for _ in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]
-    return [_cited(config, a, item, _blocks(found, titles)) for a, item, found in zip(articles, items, formatted)], []
+    return [_cited(config, a, item, _blocks(found, titles), refs)
+            for a, item, found, refs in zip(articles, items, formatted, works)], []
 
 
 def _languages(config: SiteConfig, items: list[dict]) -> list[str]:
@@ -127,20 +130,22 @@ def _blocks(found: dict[str, ItemCitations], titles: dict[str, str]) -> dict[str
             "pinpoints": tuple(block(s, f.pinpoint) for s, f in found.items())}
 
 
-def _cited(config: SiteConfig, article: Article, item: dict, blocks: dict[str, tuple[StyleBlock, ...]]) -> Cited:
+def _cited(config: SiteConfig, article: Article, item: dict, blocks: dict[str, tuple[StyleBlock, ...]],
+           references: tuple[Reference, ...] = ()) -> Cited:
     page_url = config.absolute_url(article.url_path)
-    exports = {"cite.bib": to_bibtex(item), "cite.ris": to_ris(item), "cite.json": to_csl_json(item)}
+    exports = {"cite.bib": to_bibtex(item), "cite.ris": to_ris(item), "cite.json": to_csl_json(item, references)}
     return Cited(csl=item, citations=blocks.get("citations", ()), exports=exports,
-                 metadata=_metadata(config, article, item, page_url), pinpoints=blocks.get("pinpoints", ()))
+                 metadata=_metadata(config, article, item, page_url, references), pinpoints=blocks.get("pinpoints", ()))
 
 
-def _metadata(config: SiteConfig, article: Article, item: dict, page_url: str) -> PageMetadata:
+def _metadata(config: SiteConfig, article: Article, item: dict, page_url: str,
+              references: tuple[Reference, ...] = ()) -> PageMetadata:
     people = [{"orcid": p.orcid, "affiliation": p.affiliation} for p in article.meta.authors]
     pdf_url = config.absolute_url(article.url_path + article.meta.pdf) if article.meta.pdf else ""
     return build_page_metadata(item, authors=people, page_url=page_url, pdf_url=pdf_url, site_title=config.title,
                                publisher=config.publisher, license_id=article.meta.license,
                                title=inline_text(article.meta.title, article.meta.language,
-                                                 MarkdownOptions.of(config)))
+                                                 MarkdownOptions.of(config)), references=references)
 
 
 __all__ = ["cite_all", "Cited", "StyleBlock", "PINPOINT_SENTINEL", "Path"]

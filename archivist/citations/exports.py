@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Any
+from typing import Any, Iterable
 
 import rispy
 from rispy.writer import RisWriter
 
 from archivist.citations.markup import csl_to_latex, csl_to_plain, latex_escape
+from archivist.model import Reference
 
 _BIBLATEX_TYPES = {
     "article-journal": "article", "article-magazine": "article", "article-newspaper": "article",
@@ -33,8 +34,13 @@ _KEY_STOPWORDS = {"a", "an", "the", "on", "of", "in", "and", "to", "for", "at", 
 _PAGE_SPLIT = re.compile(r"\s*[-\u2010-\u2015]+\s*")
 
 
-def to_csl_json(item: dict[str, Any]) -> str:
-    """A CSL-JSON file: an array holding the one item, keys sorted, Unicode kept."""
+def to_csl_json(item: dict[str, Any], references: Iterable[Reference] = ()) -> str:
+    """A CSL-JSON file: an array holding the one item, keys sorted, Unicode kept. The works the
+    article cites ride along as CSL items in `custom.references` (CSL 1.0.2's free `custom`
+    object), so the file stays one importable item; without references the item is unchanged."""
+    cited = [dict(reference.csl) for reference in references]
+    if cited:
+        item = {**item, "custom": {**(item.get("custom") or {}), "references": cited}}
     return json.dumps([item], ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 

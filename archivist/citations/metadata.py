@@ -3,25 +3,17 @@ Google Scholar (Highwire) tags, Dublin Core, EPrints places, schema.org JSON-LD 
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
+from archivist.citations.csl_fields import (INSTITUTION_TAGS, VENUE_TAGS, iso_date, page_range, person_display,
+                                            person_inverted, person_tagged, plain, scholar_date)
+from archivist.citations.reference_metadata import ld_citations, reference_tag_contents
+from archivist.model import Reference
 from archivist.util.vocabulary import LICENSES
 
 Tag = tuple[str, str]
 
-# CSL type -> the Highwire tag that names its container. A conference paper's container is its
-# proceedings, a book like a chapter's; the conference itself gets citation_conference_title.
-VENUE_TAGS = {
-    "article-journal": "citation_journal_title",
-    "paper-conference": "citation_inbook_title",
-    "chapter": "citation_inbook_title",
-    "entry-encyclopedia": "citation_inbook_title",
-    "entry-dictionary": "citation_inbook_title",
-}
-INSTITUTION_TAGS = {"report": "citation_technical_report_institution", "thesis": "citation_dissertation_institution"}
 # CSL types whose genre Zotero takes from DC.type (reportType, thesisType, websiteType, ...): for
 # them a generic "Text" would be saved, and printed, as the genre ("[Text]").
 GENRE_TYPES = frozenset({"report", "thesis", "letter", "manuscript", "map", "webpage", "speech", "post", "post-weblog"})
@@ -38,74 +30,30 @@ class PageMetadata:
     open_graph: tuple[Tag, ...]
     json_ld: Mapping[str, Any]
     description: str = ""  # the page's <meta name="description">: the abstract, shortened as og:description
-
-
-def plain(text: str) -> str:
-    """CSL rich text (<i>, <b>, <span>) as plain text."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text or ""))
-
-
-def person_inverted(name: Mapping[str, Any]) -> str:
-    """'Family, Given' with a non-dropping particle kept before the family name. A suffix follows
-    the given name without a comma: Scholar reads a second comma as a second author."""
-    if "literal" in name:
-        return name["literal"]
-    family = " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
-    given = " ".join(p for p in (name.get("given", ""), name.get("dropping-particle", ""), name.get("suffix", "")) if p)
-    return f"{family}, {given}" if given else family
-
-
-def person_tagged(name: Mapping[str, Any]) -> str:
-    """The name as citation_author / citation_editor content. An organisation's name ends in a
-    comma: a comma marks 'Family, Given', so the whole name stays the family part and readers
-    such as Zotero do not split "Working Group on Archives" into a given and a family name."""
-    return f"{name['literal']}," if "literal" in name else person_inverted(name)
-
-
-def person_display(name: Mapping[str, Any]) -> str:
-    if "literal" in name:
-        return name["literal"]
-    parts = [name.get("given", ""), name.get("dropping-particle", ""), name.get("non-dropping-particle", ""), name.get("family", "")]
-    text = " ".join(p for p in parts if p)
-    return f"{text}, {name['suffix']}" if name.get("suffix") else text
-
-
-def _date_parts(item: Mapping[str, Any], key: str = "issued") -> list[int]:
-    parts = item.get(key, {}).get("date-parts", [[]])
-    return [int(p) for p in parts[0]] if parts and parts[0] else []
-
-
-def scholar_date(item: Mapping[str, Any]) -> str:
-    """Google Scholar wants 'YYYY/MM/DD' (or just the year); ISO dashes are not its format."""
-    parts = _date_parts(item)
-    return "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
-
-
-def iso_date(item: Mapping[str, Any], key: str = "issued") -> str:
-    parts = _date_parts(item, key)
-    return "-".join(f"{p:04d}" if i == 0 else f"{p:02d}" for i, p in enumerate(parts))
-
-
-def page_range(item: Mapping[str, Any]) -> tuple[str, str]:
-    page = str(item.get("page", ""))
-    pieces = re.split(r"\s*[-–]\s*", page, maxsplit=1)
-    return (pieces[0], pieces[1] if len(pieces) > 1 else "") if page else ("", "")
+    references: tuple[str, ...] = ()  # one <meta name="citation_reference"> content per work the article cites
 
 
 def build_page_metadata(item: Mapping[str, Any], *, authors: list[Mapping[str, str]], page_url: str,
-                        pdf_url: str, site_title: str, publisher: str, license_id: str, title: str = "") -> PageMetadata:
+                        pdf_url: str, site_title: str, publisher: str, license_id: str, title: str = "",
+                        references: Iterable[Reference] = ()) -> PageMetadata:
     """One call makes every record, so byline, citations and tags cannot disagree. `title` is the
     title exactly as the page's <h1> shows it (typographic quotes included), so machines that
-    compare the tag with the visible heading find them equal."""
+    compare the tag with the visible heading find them equal. `references` are the works the
+    article cites: a citation_reference tag and a JSON-LD `citation` node each."""
     if title:
         item = {**item, "title": title}
+    references = tuple(references)
+    record = json_ld(item, authors, page_url, publisher or site_title, license_id)
+    if references:
+        record["citation"] = ld_citations(references)
     return PageMetadata(
         highwire=tuple(highwire_tags(item, authors, page_url, pdf_url)),
         dublin_core=tuple(dublin_core_tags(item, page_url, publisher, license_id)),
         eprints=tuple(eprints_tags(item)),
         open_graph=tuple(open_graph_tags(item, page_url, site_title)),
-        json_ld=json_ld(item, authors, page_url, publisher or site_title, license_id),
+        json_ld=record,
         description=_shorten(str(item.get("abstract") or ""), DESCRIPTION_LENGTH),
+        references=reference_tag_contents(references),
     )
 
 

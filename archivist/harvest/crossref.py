@@ -10,6 +10,7 @@ from archivist.library.assemble import Library
 from archivist.library.entry import Entry
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.model import PartialDate
+from .crossref_citations import citation_list
 from .feeds import dated, last_change
 from .oai import datestamp
 from .xmlfile import XSI, xml_file
@@ -121,6 +122,9 @@ def _journal_article(config: SiteConfig, entry: Entry) -> ET.Element:
     doi_data = ET.SubElement(article, "doi_data")
     _cr_text(doi_data, "doi", meta.doi)
     _cr_text(doi_data, "resource", config.absolute_url(entry.article.url_path))
+    cited = citation_list(entry.references)
+    if cited is not None:
+        article.append(cited)  # after doi_data, as the schema orders journal_article's children
     return article
 
 

@@ -12,6 +12,7 @@ import bibtexparser
 import feedparser
 import pytest
 import rispy
+from lxml import etree
 
 from archivist import config as site_config
 from archivist.citations.csl import csl_item
@@ -23,6 +24,7 @@ from archivist.library.assemble import Library
 from archivist.library.entry import Entry
 from archivist.build.steps import assemble_library, load_articles
 from support import REPO_ROOT, published_sample_slugs
+from support.references import REFERENCES
 
 BASE = "https://example.org/archive/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -253,6 +255,68 @@ def test_crossref_issue_deposit_fields(sample):
             for p in people] == [("first", "author", "Maaike", "van der Linden"),
                                  ("additional", "author", "Jānis", "Kalniņš")]
     assert people[0].findtext(f"{CR}ORCID") == "https://orcid.org/0000-0002-1734-8658"
+
+
+DEPOSIT_SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).parents[1] / "support" / "crossref_deposit.xsd")))
+LEDGER_14_1 = "journals/ledger-and-letter/14/1/crossref.xml"
+
+
+def with_references(sample, slug: str, references) -> bytes:
+    """The Ledger and Letter 14(1) deposit when the article `slug` cites `references`."""
+    config, library = sample
+    entries = [replace(e, references=references) if e.slug == slug else e for e in library.entries]
+    return crossref_files(config, assemble_library(config, entries)[0])[LEDGER_14_1]
+
+
+def test_every_deposit_keeps_the_schema_order(sample):
+    config, library = sample
+    for path, deposit in crossref_files(config, library).items():
+        assert DEPOSIT_SCHEMA.validate(etree.fromstring(deposit)), (path, DEPOSIT_SCHEMA.error_log)
+
+
+def test_deposit_lists_an_articles_references(sample):
+    deposit = with_references(sample, "letters-in-transit", REFERENCES)
+    assert DEPOSIT_SCHEMA.validate(etree.fromstring(deposit)), DEPOSIT_SCHEMA.error_log
+    articles = ET.fromstring(deposit).findall(f"{CR}body/{CR}journal/{CR}journal_article")
+    first = articles[0]
+    assert [child.tag for child in first][-2:] == [f"{CR}doi_data", f"{CR}citation_list"]
+    assert all(a.find(f"{CR}citation_list") is None for a in articles[1:])  # the others cite nothing
+    citations = first.findall(f"{CR}citation_list/{CR}citation")
+    assert [c.get("key") for c in citations] == [f"ref-{n}" for n in range(1, 7)]
+    parts = [{child.tag.removeprefix(CR): child.text for child in c} for c in citations]
+    journal, book, chapter, thesis, dataset, webpage = parts
+    # a DOI is all Crossref needs to match; the formatted entry rides along
+    assert journal == {"doi": "10.99999/ll.2019.017", "unstructured_citation": REFERENCES[0].text}
+    assert dataset == {"doi": "10.5281/zenodo.1234567", "unstructured_citation": REFERENCES[4].text}
+    assert book == {"author": "Lankov", "cYear": "2002", "isbn": "978-0-8135-3117-3",
+                    "volume_title": "From Stalin to Kim Il Sung", "unstructured_citation": REFERENCES[1].text}
+    assert chapter == {"author": "O’Connor", "first_page": "45", "cYear": "2010",
+                       "volume_title": "Maritime Ledgers, 1700–1900", "article_title": "Harbour Dues and Their Books",
+                       "unstructured_citation": REFERENCES[2].text}
+    assert thesis == {"author": "박", "cYear": "2015", "volume_title": "Parish Registers of Gyeonggi",
+                      "unstructured_citation": REFERENCES[3].text}
+    assert webpage == {"author": "Harbour Authority; Records Office", "cYear": "2020",
+                       "article_title": "Tide Tables of the Northern Coast", "unstructured_citation": REFERENCES[5].text}
+
+
+def test_a_reference_without_a_doi_gives_journal_parts_and_bad_identifiers_are_left_out(sample):
+    no_doi = replace(REFERENCES[0], csl={k: v for k, v in REFERENCES[0].csl.items() if k != "DOI"})
+    bad = replace(REFERENCES[1], csl={**REFERENCES[1].csl, "ISBN": "not an isbn", "DOI": "doi:10.1/x"})
+    deposit = with_references(sample, "letters-in-transit", (no_doi, bad))
+    assert DEPOSIT_SCHEMA.validate(etree.fromstring(deposit)), DEPOSIT_SCHEMA.error_log
+    citations = ET.fromstring(deposit).findall(f"{CR}body/{CR}journal/{CR}journal_article/{CR}citation_list/{CR}citation")
+    parts = [{child.tag.removeprefix(CR): child.text for child in c} for c in citations]
+    assert parts[0] == {"issn": "2739-5146", "journal_title": "Ledger and Letter", "author": "Kalniņš", "volume": "12",
+                        "issue": "3", "first_page": "101", "cYear": "2019",
+                        "article_title": "Ship Registers; a Census = a Count?", "unstructured_citation": REFERENCES[0].text}
+    assert "isbn" not in parts[1] and "doi" not in parts[1] and parts[1]["author"] == "Lankov"
+
+
+def test_references_change_the_deposit_only_where_they_are(sample):
+    config, library = sample
+    before = crossref_files(config, library)
+    deposit = with_references(sample, "letters-in-transit", REFERENCES)
+    assert deposit != before[LEDGER_14_1] and with_references(sample, "letters-in-transit", ()) == before[LEDGER_14_1]
 
 
 @pytest.mark.parametrize("setting", ["doi_prefix", "depositor_name", "depositor_email"])
