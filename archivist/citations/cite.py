@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
+from archivist.citations.bibliography import BibliographyReader
 from archivist.citations.cite_references import cite_references
 from archivist.citations.csl import csl_item
 from archivist.citations.engine import PINPOINT_SENTINEL, CitationEngine, FormattedCitation, ItemCitations
@@ -18,9 +19,6 @@ from archivist.diagnostics import Diagnostic, error
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.citations.metadata import PageMetadata, build_page_metadata
 from archivist.model import Article, ArticleMeta, Reference
-
-if TYPE_CHECKING:
-    from archivist.citations.bibliography import BibliographyReader
 
 
 @dataclass(frozen=True)

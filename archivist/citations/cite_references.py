@@ -4,8 +4,9 @@ articles of one style and language in one batch."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import Any, Callable, Sequence
 
+from archivist.citations.bibliography import BibliographyReader
 from archivist.citations.engine import CitationEngine
 from archivist.citations.errors import CitationError
 from archivist.citations.references import Planned, apply, job_for, title_year_key
@@ -13,9 +14,6 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.i18n import labels_for
 from archivist.model import Article, ArticleMeta, Reference
-
-if TYPE_CHECKING:
-    from archivist.citations.bibliography import BibliographyReader
 
 
 def cite_references(config: SiteConfig, articles: Sequence[Article], engine: CitationEngine | None,
@@ -32,8 +30,6 @@ def cite_references(config: SiteConfig, articles: Sequence[Article], engine: Cit
     if not citing:
         return articles, references, []
     own_reader = reader is None
-    if reader is None:
-        from archivist.citations.bibliography import BibliographyReader  # only an archive that cites reads bibliographies
     reader = reader or BibliographyReader(config, config.cache_dir / "bibliography")
     try:
         bibliographies, problems = reader.for_articles([(articles[n].source, articles[n].meta) for n in citing])
