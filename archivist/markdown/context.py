@@ -20,6 +20,7 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "figure": "Figure",
     "external": "external link",
     "equation": "Equation",
+    "section": "Section",
     "code": "Code",
     "callout_note": "Note",
     "callout_tip": "Tip",
@@ -88,6 +89,7 @@ class Session:
     site_links: list[SiteLink] = field(default_factory=list)  # links into the site, checked after loading
     named_headings: list[tuple[str, str]] = field(default_factory=list)  # (text, id) of automatically named headings
     gathered: dict[str, list[Any]] = field(default_factory=dict)  # per-article findings reported once, at the end
+    crossref_targets: dict[str, Any] = field(default_factory=dict)  # label -> its crossrefs.Target
 
     @property
     def lang(self) -> str:
@@ -102,11 +104,11 @@ class Session:
         """The file line a token starts on, from the parse; else its block's."""
         return tok.get("_line") or self.line or self.ctx.first_line
 
-    def error(self, code: str, message: str, line: int) -> None:
-        self.diagnostics.append(error(self.ctx.path, line, code, message))
+    def error(self, code: str, message: str, line: int, column: int = 1) -> None:
+        self.diagnostics.append(error(self.ctx.path, line, code, message, column))
 
-    def warning(self, code: str, message: str, line: int) -> None:
-        self.diagnostics.append(warning(self.ctx.path, line, code, message))
+    def warning(self, code: str, message: str, line: int, column: int = 1) -> None:
+        self.diagnostics.append(warning(self.ctx.path, line, code, message, column))
 
     def gather(self, kind: str, item: Any) -> None:
         """Keep a finding for a report made once per article (an '[end]' hook makes it)."""
