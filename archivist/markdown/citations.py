@@ -20,11 +20,11 @@ from typing import Any, Match
 from archivist.model import CitationUse, CiteItem
 
 from .context import Session, Token, add_hook, set_render
+from .crossrefs import is_crossref_key
 from .footnotes import CITATION_NOTES, DEFINED
 
 # Pandoc: a key starts with a letter, digit or '_' and may hold internal punctuation; or is braced.
 _KEY = r"(?:\{[^{}\n]+\}|[\w](?:[\w:.#$%&\-+?<>~/]*[\w])?)"
-_CROSSREF = re.compile(r"(?:[Ff]ig|[Tt]bl|[Ee]q|[Ss]ec)-")
 BRACKETED = r"\[(?P<cite_body>[^\[\]]*?@[^\[\]]*)\](?![\(\[:])"
 NARRATIVE = r"(?<![\w@\\])@(?P<cite_key>" + _KEY + r")(?:[ \t]?\[(?P<cite_locator>[^\[\]\n]*)\](?![\(\[:]))?"
 _ONE = re.compile(r"^(?P<prefix>.*?)(?:(?<=[\s\[;])|^)(?P<minus>-?)@(?P<key>" + _KEY + r")(?P<suffix>.*)$", re.S)
@@ -73,7 +73,7 @@ def parse_bracketed(inline: Any, m: Match[str], state: Any) -> int | None:
 def parse_narrative(inline: Any, m: Match[str], state: Any) -> int | None:
     """Inline rule: `@key` in a sentence, or `@key [p. 33]`."""
     key = _bare(m.group("cite_key"))
-    if not state.env.get(ENABLED) or state.in_link or _CROSSREF.match(key):
+    if not state.env.get(ENABLED) or state.in_link or is_crossref_key(key):
         return None
     locator, label, suffix = _locator(m.group("cite_locator") or "")
     if m.group("cite_locator") is not None and not (locator or suffix):
@@ -100,7 +100,7 @@ def _item(part: str) -> CiteItem | None:
     if not found:
         return None
     key = _bare(found.group("key"))
-    if _CROSSREF.match(key):
+    if is_crossref_key(key):
         return None
     locator, label, suffix = _locator(found.group("suffix"))
     return CiteItem(key, locator, label, found.group("prefix").strip(), suffix, bool(found.group("minus")))

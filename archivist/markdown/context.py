@@ -20,6 +20,7 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "figure": "Figure",
     "external": "external link",
     "equation": "Equation",
+    "section": "Section",
     "code": "Code",
     "callout_note": "Note",
     "callout_tip": "Tip",
@@ -99,6 +100,7 @@ class Session:
     def note_passage(self) -> str:
         """The body paragraph that cites the note being walked: a citation in a note is cited from there."""
         return self.note_passages.get(self.current_note, "")
+    crossref_targets: dict[str, Any] = field(default_factory=dict)  # label -> its crossrefs.Target
 
     @property
     def lang(self) -> str:
@@ -113,11 +115,11 @@ class Session:
         """The file line a token starts on, from the parse; else its block's."""
         return tok.get("_line") or self.line or self.ctx.first_line
 
-    def error(self, code: str, message: str, line: int) -> None:
-        self.diagnostics.append(error(self.ctx.path, line, code, message))
+    def error(self, code: str, message: str, line: int, column: int = 1) -> None:
+        self.diagnostics.append(error(self.ctx.path, line, code, message, column))
 
-    def warning(self, code: str, message: str, line: int) -> None:
-        self.diagnostics.append(warning(self.ctx.path, line, code, message))
+    def warning(self, code: str, message: str, line: int, column: int = 1) -> None:
+        self.diagnostics.append(warning(self.ctx.path, line, code, message, column))
 
     def gather(self, kind: str, item: Any) -> None:
         """Keep a finding for a report made once per article (an '[end]' hook makes it)."""

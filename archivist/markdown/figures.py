@@ -6,6 +6,10 @@ number: the author's caption is shown exactly as written, with a warning, since
 "Figure 1. Figure 3: …" helps nobody. Once one caption numbers itself, the author is numbering
 the article's figures, so none of them gets an automatic number: an uncaptioned "Figure 1."
 beside the author's own "Figure 1:" would only mislead.
+
+A figure may carry a cross-reference label (crossrefs.py), which becomes its id: Quarto's
+`![Caption](map.png){#fig-map}` (an image alone in its paragraph; the caption is its title if it
+has one, else its text) or the directive's `:name: fig-map` option (MyST's; `:label:` too).
 """
 
 from __future__ import annotations
@@ -19,11 +23,16 @@ from mistune.directives._fenced import _directive_re, _type_re
 from mistune.util import escape, escape_url
 
 from .context import Session, Token, add_end_hook, add_hook, set_render
+from .crossrefs import claim_label, label_kind
+from .idschemes import AS_TYPED
 from .images import check_image, image_size, img_tag
 from .positions import LineState
 from .text import plain_text
 
-KNOWN_OPTIONS = frozenset({"alt", "credit"})
+KNOWN_OPTIONS = frozenset({"alt", "credit", "name", "label"})
+# Quarto's label after an image: '![Caption](map.png){#fig-map}'.
+_IMAGE_LABEL = re.compile(r"\s*\{#(?P<label>fig-[^\s{}]+)\}\s*")
+_AUTOMATIC_ID = re.compile(r"fig-\d+")
 _OPTION = re.compile(r"^:(?P<name>[a-zA-Z0-9_-]+): *(?P<value>[^\n]*)", re.M)
 # "Figure 3:", "Fig. 3.", "FIGURE 3a –", "그림 3." or a caption that is only "Figure 3".
 _SELF_NUMBER = re.compile(
@@ -57,7 +66,8 @@ class FigureDirective(DirectivePlugin):
             children.append({"type": "figure_credit", "text": values["credit"]})
         attrs = {"url": escape_url(src), "alt": values.get("alt", "")}
         unknown = [(name, line) for name, _, line in options if name not in KNOWN_OPTIONS]
-        return {"type": "figure", "attrs": attrs, "children": children, "_unknown": unknown}
+        label = next(((value, line) for name, value, line in options if name in ("name", "label")), None)
+        return {"type": "figure", "attrs": attrs, "children": children, "_unknown": unknown, "_label": label}
 
     def __call__(self, directive: BaseDirective, md: Any) -> None:
         directive.register(self.NAME, self.parse)
@@ -110,28 +120,43 @@ def _caption_tokens(tokens: list[Token]) -> list[Token]:
 
 
 def promote_image(tok: Token, session: Session) -> None:
-    """Hook: a paragraph that is only an image with a title is a figure captioned by it."""
+    """Hook: a paragraph that is only an image with a title, or with a `{#fig-…}` label after it,
+    is a figure captioned by the title (else, as in Quarto, by the image's text)."""
     parts = [c for c in tok["children"] if not (c["type"] == "text" and not c["raw"].strip())]
-    if len(parts) != 1 or parts[0]["type"] != "image" or not parts[0]["attrs"].get("title"):
+    label = _image_label(parts)
+    if label:
+        parts = parts[:1]
+    if len(parts) != 1 or parts[0]["type"] != "image" or not (label or parts[0]["attrs"].get("title")):
         return
     image = parts[0]
-    title = image["attrs"]["title"]
+    title = image["attrs"].get("title")
+    caption = [{"type": "text", "raw": title}] if title else image["children"]
     tok["type"] = "figure"
     tok["attrs"] = {"url": image["attrs"]["url"], "alt": plain_text(image["children"])}
     tok["_line"] = session.line_of(image)
-    tok["children"] = [{"type": "figure_caption", "children": [{"type": "text", "raw": title}], "_inline": True}]
+    tok["_label"] = (label, tok["_line"]) if label else None
+    tok["children"] = [{"type": "figure_caption", "children": caption, "_inline": True}]
+
+
+def _image_label(parts: list[Token]) -> str:
+    """The label of '![…](…){#fig-map}': an image, then text that is only the label."""
+    if len(parts) < 2 or parts[0]["type"] != "image" or any(p["type"] != "text" for p in parts[1:]):
+        return ""
+    m = _IMAGE_LABEL.fullmatch("".join(p["raw"] for p in parts[1:]))
+    return m.group("label").translate(AS_TYPED) if m else ""
 
 
 def number_figure(tok: Token, session: Session) -> None:
     """Hook: fig-N in document order, the figure label (unless the caption has its own), and the image policy."""
     attrs, line = tok["attrs"], session.line_of(tok)
     number = session.next_number("figure")
-    attrs["id"] = f"fig-{number}"
+    attrs["id"], attrs["number"] = _figure_id(tok, number, session), number
     attrs["label"] = f"{session.ctx.label('figure')} {number}"
     caption = _caption(tok)
     own = own_number(plain_text(caption.get("children", ())), session.ctx.label("figure"))
     session.gathered.setdefault("figures", []).append(attrs)
     if own:
+        attrs["own_number"] = _SELF_NUMBER.match(own).group("number")  # type: ignore[union-attr]
         session.gathered.setdefault("self-numbered", []).append(own)
         session.warning("body.figure-number", f"the caption numbers itself ('{own}'), so it is shown as written, "
                         f"and the article's figures are not numbered automatically", caption.get("_line") or line)
@@ -141,11 +166,27 @@ def number_figure(tok: Token, session: Session) -> None:
     attrs["size"] = image_size(attrs["src"], session) if attrs["src"] else None
 
 
+def _figure_id(tok: Token, number: int, session: Session) -> str:
+    """The figure's label when it has one (and no other element has it), else fig-N."""
+    label, line = tok.pop("_label", None) or ("", 0)
+    if label and label_kind(label) != "figure":
+        session.warning("body.crossref", f"the figure label '{label}' does not start with 'fig-', so nothing can "
+                        "refer to it; write ':name: fig-…'", line)
+    elif label and _AUTOMATIC_ID.fullmatch(label):
+        session.warning("body.crossref", f"the figure label '{label}' has the form of the automatic ids of "
+                        "figures (fig-1, fig-2, …), which it could clash with; give it a name", line)
+    elif label and claim_label(session, label, "figure", tok["attrs"], line):
+        return label
+    return f"fig-{number}"
+
+
 def leave_numbering_to_the_author(state: Any, session: Session) -> None:
-    """End hook: when any caption numbers itself, no figure of the article gets a number of ours."""
+    """End hook: when any caption numbers itself, no figure of the article gets a number of ours;
+    a reference to a figure then takes the caption's own number."""
     if session.gathered.get("self-numbered"):
         for attrs in session.gathered.get("figures", ()):
             attrs["label"] = ""
+            attrs["number"] = attrs.pop("own_number", "")
 
 
 def _caption(tok: Token) -> Token:
@@ -170,7 +211,7 @@ def own_number(caption: str, label: str) -> str:
 
 
 def render_figure(renderer: Any, text: str, url: str, alt: str, id: str, label: str, src: str | None = None,
-                  size: tuple[int, int] | None = None) -> str:
+                  size: tuple[int, int] | None = None, **_: Any) -> str:
     image = img_tag(src, alt, size=size) + "\n" if src else ""
     caption = (f'<span class="figure-label">{escape(label)}.</span> {text}' if label else text).rstrip()
     return f'<figure id="{id}">\n{image}<figcaption>{caption}</figcaption>\n</figure>\n'

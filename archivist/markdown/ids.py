@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from .context import Session, Token, add_hook, set_render
+from .crossrefs import claim_label, label_kind
 from .idschemes import AS_TYPED
 from .text import plain_text
 
@@ -22,7 +23,7 @@ PAGE_IDS = frozenset({
     "site-search-q", "ArchivistReader", "PagefindHighlight", "references", "references-title", "cited-by-title",
 })
 RESERVED_PATTERN = re.compile(
-    r"p\d+|(?:fn|fnref|fig|fn-popover|notes-quote|note-desc|site-search|ref|cite-card)-.*"
+    r"p\d+|(?:fn|fnref|fig|tbl|eq|sec|fn-popover|notes-quote|note-desc|site-search|ref|cite-card)-.*"
     r"|(?:cite|cite-style|cite-text|affiliation|pinpoint|pinpoint-title)-\d+|cite-\d+-author"
 )
 TOC_LEVELS = (2, 3)
@@ -70,7 +71,7 @@ def number_heading(tok: Token, session: Session) -> None:
     attrs["level"] = level
     given = _take_attributes(tok["children"])
     text = plain_text(tok["children"])
-    if given and claim_id(given, session, session.line_of(tok)):
+    if given and _claim(given, tok, text.strip(), session):
         attrs["id"] = given
     else:
         attrs["id"] = unique_id(slugify(text), session.used_ids)
@@ -105,6 +106,13 @@ def _take_attributes(children: list[Token]) -> str:
     last["raw"] = last["raw"][:m.start()]
     ids = [part[1:] for part in m.group(1).split() if part.startswith("#")]
     return ids[-1].translate(AS_TYPED) if ids else ""  # typography has set '--' in it as a dash
+
+
+def _claim(given: str, tok: Token, text: str, session: Session) -> bool:
+    """A `sec-` id is a cross-reference label (crossrefs.py); any other is an ordinary id."""
+    if label_kind(given) == "section" and not session.in_notes:
+        return claim_label(session, given, "section", tok["attrs"], session.line_of(tok), text)
+    return claim_id(given, session, session.line_of(tok))
 
 
 def claim_id(given: str, session: Session, line: int) -> bool:

@@ -1,4 +1,10 @@
-"""TeX math: `$...$` and `$$...$$` turned into MathML at build time with latex2mathml."""
+"""TeX math: `$...$` and `$$...$$` turned into MathML at build time with latex2mathml.
+
+A `$$` block followed by Quarto's label (`$$ E = mc^2 $$ {#eq-energy}`, on one line or with the
+dollars on lines of their own) is a labelled equation (crossrefs.py): its
+label is its id, and it shows its number, "(3)", beside it; the number is the one its region is
+named by, "Equation 3", which counts every named formula of the article.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +14,22 @@ from functools import lru_cache
 from typing import Any
 
 from latex2mathml.converter import convert
-from mistune.plugins.math import BLOCK_MATH_PATTERN, parse_block_math
+from mistune.plugins.math import parse_block_math
 from mistune.util import escape
 
 from .context import MarkdownOptions, Session, Token, add_hook, set_render
+from .crossrefs import claim_label
 from .sanitize import clean_mathml
 from .scripts import OPTIONS
 
+# mistune's '$$' blocks, on one line or with the dollars on lines of their own, and Quarto's label
+# after the closing dollars: '$$ E = mc^2 $$ {#eq-energy}'.
+BLOCK_MATH_PATTERN = (
+    r"^ {0,3}\$\$(?P<math_text_single>[^\n]*?)\$\$"
+    r"(?:[ \t]*\{#(?P<math_label_single>eq-[^\s{}]+)\})?[ \t]*(?:\n|$)|"
+    r"^ {0,3}\$\$[ \t]*\n(?P<math_text_multi>[\s\S]*?)\n\$\$"
+    r"(?:[ \t]*\{#(?P<math_label_multi>eq-[^\s{}]+)\})?[ \t]*(?:\n|$)"
+)
 # Pandoc's rule: no space just inside the dollars and no digit right after the closing
 # one, so '$5 and $6' stays prose.
 INLINE_MATH_PATTERN = (
@@ -35,7 +50,13 @@ def dollars_on(state: Any) -> bool:
 
 
 def parse_dollar_block(block: Any, m: re.Match[str], state: Any) -> int | None:
-    return parse_block_math(block, m, state) if dollars_on(state) else None
+    if not dollars_on(state):
+        return None
+    end = parse_block_math(block, m, state)
+    label = m.group("math_label_single") or m.group("math_label_multi")
+    if label:
+        state.tokens[-1]["_label"] = label
+    return end
 
 
 def parse_inline_math(inline: Any, m: re.Match[str], state: Any) -> int | None:
@@ -76,9 +97,13 @@ def convert_math(tok: Token, session: Session) -> None:
     if problem:
         session.error("body.math", f"cannot convert TeX '{tex.strip()[:60]}': {problem}", _tex_line(tok, session))
     tok["attrs"] = {"mathml": mathml}
-    if mathml and (display or _is_wide(mathml)):
+    if (mathml and (display or _is_wide(mathml))) or "_label" in tok:
         # one count for all: each region needs a name of its own
-        tok["attrs"]["label"] = f"{session.ctx.label('equation')} {session.next_number('equation')}"
+        number = session.next_number("equation")
+        tok["attrs"].update(label=f"{session.ctx.label('equation')} {number}", number=number)
+    wanted = tok.pop("_label", "")
+    if wanted and claim_label(session, wanted, "equation", tok["attrs"], session.line_of(tok)):
+        tok["attrs"]["id"] = wanted
 
 
 def _tex_line(tok: Token, session: Session) -> int:
@@ -100,23 +125,30 @@ def _region(tag: str, css_class: str, label: str, mathml: str) -> str:
     return f'<{tag} class="{css_class}" role="region" tabindex="0" aria-label="{escape(label)}">{mathml}</{tag}>'
 
 
-def render_inline_math(renderer: Any, text: str, mathml: str = "", label: str = "") -> str:
+def render_inline_math(renderer: Any, text: str, mathml: str = "", label: str = "", **_: Any) -> str:
     if mathml:
         return _region("span", "math-scroll", label, mathml) if label else mathml
     return f'<code class="math-error">${escape(text)}$</code>'
 
 
-def render_display_math(renderer: Any, text: str, mathml: str = "", label: str = "") -> str:
+def render_display_math(renderer: Any, text: str, mathml: str = "", label: str = "", **_: Any) -> str:
     """Display math inside a paragraph: a span, since a <p> may not hold a <div>."""
     if mathml:
         return _region("span", "math-block", label, mathml)
     return f'<code class="math-error">$${escape(text)}$$</code>'
 
 
-def render_block_math(renderer: Any, text: str, mathml: str = "", label: str = "") -> str:
+def render_block_math(renderer: Any, text: str, mathml: str = "", label: str = "", id: str = "",
+                      number: int | None = None) -> str:
     if mathml:
-        return _region("div", "math-block", label, mathml) + "\n"
-    return f'<pre class="math-error"><code>$$\n{escape(text.strip())}\n$$</code></pre>\n'
+        shown = _region("div", "math-block", label, mathml)
+    else:
+        shown = f'<pre class="math-error"><code>$$\n{escape(text.strip())}\n$$</code></pre>'
+    if not id:
+        return shown + "\n"
+    # the region's name already says "Equation N": the visible number is for the eye only
+    return (f'<div class="equation" id="{escape(id)}">{shown}'
+            f'<span class="equation-number" aria-hidden="true">({number})</span></div>\n')
 
 
 def register(md: Any) -> None:

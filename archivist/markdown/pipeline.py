@@ -12,23 +12,24 @@ from mistune.plugins.def_list import def_list
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import (anchors, attributes, callouts, citations, code, figures, footnotes, htmlblocks, ids, images, links, math, mathjax,
-               rawhtml, rawlinks, renderer, scripts, tables)
+from . import (anchors, attributes, callouts, citations, code, crossrefs, figures, footnotes, htmlblocks, ids, images,
+               links, math, mathjax, rawhtml, rawlinks, renderer, scripts, tables)
 from .context import BodyContext, Hook, Session, Token, hooks_of
-from .positions import LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
+from .positions import SOURCE_LINES, LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
 from .text import block_text, count_words, plain_text
 from .typography import smarten
 
 # Order matters where two plugins hook the same token: figures must see a paragraph
 # before ids numbers it; code wraps the fence rule that figures' directive installs;
-# htmlblocks wraps the HTML rules; attributes names a heading after ids does.
+# htmlblocks wraps the HTML rules; attributes names a heading after ids does; crossrefs puts its
+# inline rules ahead of every other rule, and resolves references after the others' end hooks.
 PLUGINS = (
     renderer.register, footnotes.register, tables.register, math.register, mathjax.register,
     figures.register, code.register, ids.register, images.register, links.register,
     rawlinks.register_before, rawhtml.register, htmlblocks.register, rawlinks.register,
     scripts.register, citations.register, def_list, abbr,
-    callouts.register, attributes.register,
+    callouts.register, attributes.register, crossrefs.register,
 )
 
 _local = threading.local()
@@ -109,6 +110,7 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
     state.env[scripts.OPTIONS] = ctx.options
     state.env[citations.ENABLED] = bool(ctx.citations)
     state.env[citations.NOTE_STYLE] = ctx.citations == "note"
+    state.env[SOURCE_LINES] = (ctx.first_line, source.split("\n"))
     state.process(source if source.endswith("\n") else source + "\n")
     md.block.parse(state)
     tokens = state.tokens
@@ -156,6 +158,9 @@ def _without_links(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     for tok in tokens:
         if tok["type"] == "footnote_ref":
+            continue
+        if tok["type"] == "crossref":
+            out.append({**tok, "attrs": {**tok["attrs"], "in_link": True}})
             continue
         if tok["type"] == "link":
             out.extend(_without_links(tok["children"]))

@@ -18,6 +18,8 @@ from mistune.core import BlockState, InlineState
 from mistune.plugins.def_list import _collect_definitions  # pure: where each definition's text runs
 
 Token = dict[str, Any]
+# env key: (file line of the body's first line, the body's lines), for the column of an inline token.
+SOURCE_LINES = "archivist_source_lines"
 
 # A list item whose marker line holds nothing else starts its content on the next line.
 _EMPTY_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)])[ \t]*(?:\n|$)")
@@ -217,6 +219,25 @@ class LineInlineState(InlineState):
 
     def line_at(self, pos: int) -> int:
         return self.line_base + self._lines.count_before(self.src, pos)
+
+    def column_at(self, pos: int) -> int:
+        """The 1-based file column of `pos`, or 1 when the text's line cannot be placed in the file.
+
+        A block's inline text is its file lines less a prefix (indentation, '> ', a list marker)
+        and sometimes a suffix (a heading's closing '#'s): the text's line is placed in its file
+        line as that line's tail, else where it occurs once in it.
+        """
+        first, lines = self.env.get(SOURCE_LINES, (0, ()))
+        start = self.src.rfind("\n", 0, pos) + 1
+        end = self.src.find("\n", pos)
+        piece = self.src[start:end if end >= 0 else len(self.src)].rstrip()
+        index = self.line_at(pos) - first
+        if not piece or not 0 <= index < len(lines):
+            return 1
+        line = lines[index].rstrip()
+        if line.endswith(piece):
+            return len(line) - len(piece) + pos - start + 1
+        return line.find(piece) + pos - start + 1 if line.count(piece) == 1 else 1
 
     def copy(self) -> "LineInlineState":
         """A state for the same text, one level deeper (mistune's own use of copy)."""

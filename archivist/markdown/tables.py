@@ -5,6 +5,11 @@ cells, and one with more loses the extra cells, with a warning naming them (mist
 turned the whole table into a paragraph). Header and delimiter rows of different lengths make
 no table in GFM (kramdown and Pandoc accept them): the lines stay a paragraph, as GFM has it,
 and a warning on the header line says why.
+
+A paragraph that starts with ':' (or 'Table:') directly after or before a pipe table, with at most
+blank lines between, is the table's caption, as in Pandoc; it may end in a cross-reference
+label, `: Prices in 1802 {#tbl-prices}` (crossrefs.py), which becomes the table's id. A captioned
+table shows its number in its caption ("Table 2. Prices in 1802").
 """
 
 from __future__ import annotations
@@ -26,8 +31,13 @@ from mistune.plugins.table import (
 from mistune.util import escape
 
 from .context import Session, Token, add_hook, set_render, warn_while_parsing
+from .crossrefs import claim_label, label_kind
+from .idschemes import AS_TYPED
 
 _DELIMITER_CELL = re.compile(r"\s*:?-+:?\s*")
+# Pandoc's caption line: 'Table:' or ':' not followed by punctuation (so ':-)' and '::' are prose).
+_CAPTION_START = re.compile(r"(?:[Tt]able:|:(?![^\w\s]))[ \t]*")
+_CAPTION_LABEL = re.compile(r"\s*\{#(?P<label>[^\s{}]+)\}\s*$")
 
 
 def parse_pipe_table(block: Any, m: Match[str], state: Any) -> int | None:
@@ -89,22 +99,80 @@ def _explain_non_table(state: Any, start: int, header: str, line: str, delimiter
                        state.line_at(start))
 
 
+def attach_captions(tokens: list[Token], session: Session) -> None:
+    """List hook: a ': Caption' paragraph beside a table becomes its caption (the one after it first)."""
+    for index, tok in enumerate(tokens):
+        if tok["type"] != "paragraph" or not _is_caption(tok):
+            continue
+        table = next((t for t in (_neighbour(tokens, index, -1), _neighbour(tokens, index, 1))
+                      if t is not None and "_caption" not in t), None)
+        if table is not None:
+            table["_caption"] = _caption_of(tok)
+            tokens[index] = {"type": "blank_line", "_line": tok.get("_line")}
+
+
+def _is_caption(tok: Token) -> bool:
+    first = tok["children"][0] if tok.get("children") else None
+    return first is not None and first["type"] == "text" and _CAPTION_START.match(first["raw"]) is not None
+
+
+def _neighbour(tokens: list[Token], index: int, step: int) -> Token | None:
+    """The table just before (step -1) or after (+1) a paragraph, past blank lines only."""
+    index += step
+    while 0 <= index < len(tokens) and tokens[index]["type"] == "blank_line":
+        index += step
+    found = tokens[index] if 0 <= index < len(tokens) else None
+    return found if found is not None and found["type"] == "table" else None
+
+
+def _caption_of(tok: Token) -> Token:
+    """The caption's inline tokens without the leading ':' and the closing '{#label}'."""
+    children = tok["children"]
+    children[0] = {**children[0], "raw": _CAPTION_START.sub("", children[0]["raw"], count=1)}
+    label, last = "", children[-1]
+    m = _CAPTION_LABEL.search(last["raw"]) if last["type"] == "text" else None
+    if m:
+        label = m.group("label").translate(AS_TYPED)
+        children[-1] = {**last, "raw": last["raw"][:m.start()].rstrip()}
+    return {"type": "table_caption", "children": children, "_inline": True, "_line": tok.get("_line"),
+            "_label": label}
+
+
 def number_table(tok: Token, session: Session) -> None:
-    """Hook: 'Table N' names the scroll region for screen readers, in document order."""
-    tok["attrs"] = {"label": table_label(session)}
+    """Hook: 'Table N' names the scroll region for screen readers, in document order; a caption shows it."""
+    number = session.next_number("table")
+    label = f"{session.ctx.label('table')} {number}"
+    tok["attrs"] = {"label": label, "number": number}
+    caption = tok.pop("_caption", None)
+    if caption is None:
+        return
+    caption["attrs"] = {"label": label}
+    tok["children"].insert(0, caption)
+    wanted, line = caption.pop("_label"), session.line_of(caption)
+    if wanted and label_kind(wanted) != "table":
+        session.warning("body.crossref", f"the table label '{wanted}' does not start with 'tbl-', so it is not "
+                        "applied", line)
+    elif wanted and claim_label(session, wanted, "table", tok["attrs"], line):
+        tok["attrs"]["id"] = wanted
 
 
 def table_label(session: Session) -> str:
     return f"{session.ctx.label('table')} {session.next_number('table')}"
 
 
-def scroll_region(label: str) -> str:
+def scroll_region(label: str, id: str = "") -> str:
     # tabindex lets keyboard users scroll a table wider than the screen.
-    return f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(label)}">'
+    named = f' id="{escape(id)}"' if id else ""
+    return f'<div class="table-wrap"{named} role="region" tabindex="0" aria-label="{escape(label)}">'
 
 
-def render_table(renderer: Any, text: str, label: str = "") -> str:
-    return f"{scroll_region(label)}\n<table>\n{text}</table>\n</div>\n"
+def render_table(renderer: Any, text: str, label: str = "", id: str = "", **_: Any) -> str:
+    return f"{scroll_region(label, id)}\n<table>\n{text}</table>\n</div>\n"
+
+
+def render_table_caption(renderer: Any, text: str, label: str = "") -> str:
+    return f'<caption><span class="table-label">{escape(label)}.</span> {text}</caption>\n'
+
 
 
 def render_table_cell(renderer: Any, text: str, align: str | None = None, head: bool = False) -> str:
@@ -168,6 +236,8 @@ def register(md: Any) -> None:
     md.block.register("nptable", None, parse_nptable)
     table_in_quote(md)
     table_in_list(md)
+    add_hook(md, "[list]", attach_captions)  # type: ignore[arg-type]
     add_hook(md, "table", number_table)
     set_render(md, "table", render_table)
+    set_render(md, "table_caption", render_table_caption)
     set_render(md, "table_cell", render_table_cell)

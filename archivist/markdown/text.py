@@ -30,6 +30,8 @@ def _token_text(tok: dict[str, Any]) -> str:
         return " "
     if kind == "text":
         return unescape(tok["raw"])
+    if kind == "crossref":  # its words once resolved, else as written
+        return tok["attrs"].get("shown") or tok["raw"]
     if kind in _CODE_LIKE:
         return tok.get("raw", "")
     if "children" in tok:

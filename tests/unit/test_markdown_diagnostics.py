@@ -192,6 +192,8 @@ EVERY_CODE = [
     ("body.missing-anchor", "See [the method](#nowhere).", 0, "", (0, 1)),
     ("body.missing-anchor", "<div>\n<p>See:</p>\n<a href=\"#nowhere\">the method</a>\n</div>", 2, "", (0, 1)),
     ("body.duplicate-id", "## Sources {#cite}", 0, "", (0, 1)),  # the page's own citation box
+    ("body.crossref", "See [-@fig-nowhere] here.", 0, "", (0, 1)),
+    ("body.crossref", "$$\nx\n$$ {#eq-twice}", 0, "", (1,)),  # the second copy defines the label again
     ("body.duplicate-id", "Mark <a id=\"here\"></a> here.", 0, "", (1,)),  # the first copy takes it
     ("body.duplicate-id", "<div>\n<p>Mark:</p>\n<a name=\"notes\"></a>\n</div>", 2, "", (0, 1)),
     ("body.math-delimiters", "The period \\\\(T\\\\) of carbon.", 0, "", (0,)),  # once per article
