@@ -253,3 +253,20 @@ def test_a_build_with_nothing_to_do_does_not_load_the_pipeline(site, capsys):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stdout + done.stderr
     assert "nothing changed since the last build" in done.stdout
+
+
+def test_a_new_citation_of_an_article_changes_the_cited_page(site, capsys):
+    """The cited article's "Cited by" block shows a citing article: citing it anew re-renders it."""
+    build(site, capsys)
+    cited = site / "output" / "articles" / "counting-barges-on-the-elbe" / "index.html"
+    assert "Cited by 1 article in this archive" in cited.read_text(encoding="utf-8")
+    citing = site / ARTICLE
+    text = citing.read_text(encoding="utf-8")
+    body_at = text.index("\n---\n", 4) + 5
+    paragraph = "The river tolls were counted in the same way [@doi:10.99999/ll.2021.014, p. 3].\n\n"
+    citing.write_text(text[:body_at] + "\n" + paragraph + text[body_at:], encoding="utf-8")
+    build(site, capsys)
+    page = cited.read_text(encoding="utf-8")
+    assert "Cited by 2 articles in this archive" in page
+    assert 'articles/age-at-marriage-from-listings/#p1"' in page
+    assert_same_as_full_build(site, capsys)
