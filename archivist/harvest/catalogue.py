@@ -13,7 +13,7 @@ def catalogue_files(entries: Iterable[Entry]) -> dict[str, bytes]:
     ordered = sorted((e for e in entries if e.exports), key=lambda e: e.slug)
     bib = "\n".join(e.exports["cite.bib"].rstrip("\n") + "\n" for e in ordered)
     ris = "\n".join(e.exports["cite.ris"].rstrip("\n") + "\n" for e in ordered)
-    items = [e.csl for e in sorted(entries, key=lambda e: e.slug) if e.csl]
+    items = [item for e in ordered for item in json.loads(e.exports["cite.json"])]
     csl = json.dumps(items, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
     return {"archive.bib": bib.encode("utf-8"), "archive.ris": ris.encode("utf-8"),
             "archive.json": csl.encode("utf-8")}

@@ -284,6 +284,11 @@ def test_a_build_never_asks_the_resolver(site: Path, resolver: Resolver, capsys)
     environment, as a user who has run `refs add` would, and the resolver hears nothing."""
     refs_add(site, "barges", LEDGER, "--resolver", resolver.url, capsys=capsys)
     asked = len(resolver.asked)
+    article = site / "content/articles/barges/index.md"  # the line `refs add` asked the author to add
+    article.write_text(article.read_text(encoding="utf-8").replace("date:", "bibliography: references.json\ndate:", 1),
+                       encoding="utf-8")
+    for slug in ("tolls", "ledger", "bibtex"):  # these name files no `refs add` wrote: a build reports them
+        (site / f"content/articles/{slug}.md").unlink()
     script = ("import json, sys; from archivist.cli import main; status = main(sys.argv[1:]); "
               "print(json.dumps([status, sorted(m for m in sys.modules if m.startswith('archivist.citations'))]))")
     done = subprocess.run([sys.executable, "-c", script, "--site", str(site), "build", "--no-search", "-q"],
