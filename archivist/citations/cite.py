@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from archivist.citations.bibliography import BibliographyReader
 from archivist.citations.cite_references import cite_references
 from archivist.citations.csl import csl_item
 from archivist.citations.engine import PINPOINT_SENTINEL, CitationEngine, FormattedCitation, ItemCitations
@@ -45,8 +44,8 @@ class Cited:
 
 
 def cite_all(config: SiteConfig, articles: Iterable[Article], workers: int | None = None,
-             engine: CitationEngine | None = None, reader: BibliographyReader | None = None,
-             catalogue: Sequence[ArticleMeta] | None = None) -> tuple[list[Cited], list[Diagnostic]]:
+             engine: CitationEngine | None = None, catalogue: Sequence[ArticleMeta] | None = None
+             ) -> tuple[list[Cited], list[Diagnostic]]:
     """What the cite step makes of each article, in order; a style that cannot be used is reported
     once, against the settings.
 
@@ -58,21 +57,21 @@ def cite_all(config: SiteConfig, articles: Iterable[Article], workers: int | Non
     """
     articles = list(articles)
     if engine is not None:  # an engine kept by `serve` between runs
-        return _cite_everything(config, articles, engine, reader, catalogue)
+        return _cite_everything(config, articles, engine, catalogue)
     if not config.citation_styles and not any(a.body.citations or a.meta.nocite for a in articles):
         return _cite_with(config, articles, None)
     try:
         with citation_engine(config, workers) as made:
-            return _cite_everything(config, articles, made, reader, catalogue)
+            return _cite_everything(config, articles, made, catalogue)
     except CitationError as exc:
         return [Cited() for _ in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]
 
 
 def _cite_everything(config: SiteConfig, articles: list[Article], engine: CitationEngine,
-                     reader: BibliographyReader | None, catalogue: Sequence[ArticleMeta] | None
+                     catalogue: Sequence[ArticleMeta] | None
                      ) -> tuple[list[Cited], list[Diagnostic]]:
     """Each article's own citations and references first (its body changes), then its citation blocks."""
-    placed, references, problems = cite_references(config, articles, engine, reader, catalogue=catalogue)
+    placed, references, problems = cite_references(config, articles, engine, catalogue=catalogue)
     cited, more = _cite_with(config, placed, engine if config.citation_styles else None, references)
     return [replace(c, article=a if a is not b else None, references=r)
             for c, a, b, r in zip(cited, placed, articles, references)], problems + more

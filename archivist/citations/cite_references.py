@@ -4,7 +4,7 @@ articles of one style and language in one batch."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from archivist.citations.bibliography import BibliographyReader
 from archivist.citations.engine import CitationEngine
@@ -16,9 +16,8 @@ from archivist.i18n import labels_for
 from archivist.model import Article, ArticleMeta, Reference
 
 
-def cite_references(config: SiteConfig, articles: Sequence[Article], engine: CitationEngine | None,
-                    reader: BibliographyReader | None = None, make_engine: Callable[[], CitationEngine] | None = None,
-                    catalogue: Sequence[ArticleMeta] | None = None,
+def cite_references(config: SiteConfig, articles: Sequence[Article], engine: CitationEngine,
+                    reader: BibliographyReader | None = None, catalogue: Sequence[ArticleMeta] | None = None,
                     ) -> tuple[list[Article], list[tuple[Reference, ...]], list[Diagnostic]]:
     """Each article with its citations in place, its references, and every problem found (unknown
     keys, unreadable bibliographies, unknown styles). An article that cites nothing is returned as it is.
@@ -38,27 +37,21 @@ def cite_references(config: SiteConfig, articles: Sequence[Article], engine: Cit
             reader.close()
     planned: dict[int, Planned] = {}
     for n, bibliography in zip(citing, bibliographies):
-        job, found = job_for(articles[n], bibliography, _labels(config, articles[n]))
+        job, found = job_for(articles[n], bibliography)
         problems.extend(found)
         if job is not None:
             planned[n] = job
     if planned:
         paths = archive_paths(catalogue if catalogue is not None else [a.meta for a in articles])
-        problems.extend(_format(config, articles, planned, references, engine, make_engine, paths))
+        problems.extend(_format(config, articles, planned, references, engine, paths))
     return articles, references, problems
 
 
 def _format(config: SiteConfig, articles: list[Article], planned: dict[int, Planned],
-            references: list[tuple[Reference, ...]], engine: CitationEngine | None,
-            make_engine: Callable[[], CitationEngine] | None, paths: dict[str, str]) -> list[Diagnostic]:
+            references: list[tuple[Reference, ...]], engine: CitationEngine, paths: dict[str, str]) -> list[Diagnostic]:
     """Format the planned articles, one batch per style and language, and put the results in place."""
-    made = engine is None
-    if engine is None:
-        if make_engine is None:
-            return []
-        engine = make_engine()
+    problems = []
     try:
-        problems = []
         for (style_id, lang), numbers in _groups(config, articles, planned).items():
             problem = _check_style(config, engine, style_id, articles[numbers[0]])
             if problem:
@@ -68,12 +61,9 @@ def _format(config: SiteConfig, articles: list[Article], planned: dict[int, Plan
             for n, reply in zip(numbers, replies):
                 articles[n], references[n] = apply(articles[n], planned[n], reply, _labels(config, articles[n]),
                                                    paths, config.url_for)
-        return problems
     except CitationError as exc:
-        return [error("pyproject.toml", 1, "cite.engine", str(exc))]
-    finally:
-        if made:
-            engine.close()
+        problems.append(error("pyproject.toml", 1, "cite.engine", str(exc)))
+    return problems
 
 
 def _groups(config: SiteConfig, articles: list[Article], planned: dict[int, Planned]) -> dict[tuple[str, str], list[int]]:

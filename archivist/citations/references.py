@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
 
+from archivist.citations.csl_fields import issued_year
 from archivist.citations.sanitize import clean_html, html_to_text
 from archivist.diagnostics import Diagnostic, did_you_mean, error
 from archivist.markdown.citations import PLACEHOLDER_PATTERN
@@ -33,7 +34,7 @@ class Planned:
     cited_as: Mapping[str, str]  # a key as the body writes it (doi:…) -> the entry key
 
 
-def job_for(article: Article, bibliography: Any, labels: Mapping[str, str]) -> tuple[Planned | None, list[Diagnostic]]:
+def job_for(article: Article, bibliography: Any) -> tuple[Planned | None, list[Diagnostic]]:
     """The article's formatting job, or None when it cites nothing; its unknown keys as errors."""
     uses = article.body.citations
     nocite = article.meta.nocite
@@ -67,8 +68,10 @@ def _entry_key(bibliography: Any, key: str) -> str | None:
 
 def _unknown(article: Article, bibliography: Any, key: str, line: int, column: int) -> Diagnostic:
     known = list(bibliography.entries) if bibliography is not None else []
-    if not known:
+    if not known and not article.meta.bibliography:
         hint = " (the article has no bibliography: add 'bibliography:' to its front-matter)"
+    elif not known:
+        hint = " (its bibliography files hold no works)"
     elif key.lower().startswith("doi:"):
         hint = f" (no work in its bibliography has this DOI; add it with: archivist refs add {article.source.relpath} {key})"
     else:
@@ -198,16 +201,11 @@ def title_year_key(title: str, year: str) -> str:
 
 
 def _year(csl: Mapping[str, Any]) -> str:
+    """The issued year, read from a 'raw' or 'literal' date when the work has no date parts."""
     issued = csl.get("issued")
-    if isinstance(issued, Mapping):
-        parts = issued.get("date-parts")
-        if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-            return str(parts[0][0])
-        raw = issued.get("raw") or issued.get("literal")
-        if raw:
-            found = re.search(r"\d{4}", str(raw))
-            return found.group(0) if found else ""
-    return ""
+    raw = str(issued.get("raw") or issued.get("literal") or "") if isinstance(issued, Mapping) else ""
+    found = re.search(r"\d{4}", raw)
+    return issued_year(csl) or (found.group(0) if found else "")
 
 
 def references_section(references: Sequence[Reference], labels: Mapping[str, str],

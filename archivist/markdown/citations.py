@@ -128,8 +128,7 @@ def _affix(text: str) -> str:
 
 def _append(state: Any, m: Match[str], items: tuple[CiteItem, ...], narrative: bool) -> None:
     number = state.env[USES] = state.env.get(USES, 0) + 1
-    start = m.start()
-    column = start - state.src.rfind("\n", 0, start)
+    column = state.column_at(m.start())
     citation = {"type": "citation", "attrs": {"id": f"cite-{number}", "items": items, "narrative": narrative,
                                               "column": column, "raw": m.group(0)}}
     if not state.env.get(NOTE_STYLE) or state.env.get(IN_NOTES):

@@ -63,7 +63,7 @@ def direct(config, article) -> tuple[list[str], list[str]]:
     finally:
         reader.close()
     assert [p for p in problems if p.severity == "error"] == []
-    planned, problems = job_for(article, bibliography, {})
+    planned, problems = job_for(article, bibliography)
     assert problems == [] and planned is not None
     style = StyleLibrary([config.root / d for d in config.csl_dirs]).find(
         article.meta.reference_style or config.reference_style)

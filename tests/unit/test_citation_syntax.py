@@ -54,7 +54,7 @@ def test_narrative_citation_with_locator_and_trailing_punctuation() -> None:
 @pytest.mark.parametrize("text", [
     "Mail me@example.org today.\n", "Code `[@not]` here.\n", "```\n[@not]\n```\n",
     "A [link @here](https://example.org/).\n", "Escaped \\@not.\n",
-    "See @fig-map and [@tbl-x].\n",
+    "## One {#sec-one}\n\nSee @sec-one and [@Sec-one].\n",
 ])
 def test_what_is_not_a_citation(text: str) -> None:
     assert render(text).citations == ()
