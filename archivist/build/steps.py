@@ -11,6 +11,7 @@ from archivist.build.changes import SiteState, plan_rebuild
 from archivist.build.facts import ArticleFacts
 from archivist.build.options import BuildOptions
 from archivist.build.state import state_from_facts, with_pages
+from archivist.citations.bibliography import site_bibliography_files
 from archivist.citations.cite import cite_all
 from archivist.citations.engine import CitationEngine
 from archivist.citations.styles import citation_mode
@@ -52,7 +53,8 @@ def render_articles(config: SiteConfig, published: list[Parsed], cache: RenderCa
     """Each published article rendered (only those `among` the sources given, when given), from the
     cache or on every core, with its problems; the articles keep no source text (their Markdown is
     rendered by then), which on a large archive saves hundreds of megabytes."""
-    published = [replace(item, citations=citation_mode(config, item.meta)) for item in published]
+    site_wide = bool(site_bibliography_files(config.root))  # looked for once, not once per article
+    published = [replace(item, citations=citation_mode(config, item.meta, site_wide)) for item in published]
     rendered = render_each(published, config, cache, among=among)
     return [(replace(a, source=replace(a.source, text="")), found) for a, found in rendered]
 

@@ -111,11 +111,7 @@ class BibliographyReader:
         self._memory.clear()
 
     def _site_files(self) -> list[str]:
-        folder = self.config.root / SITE_FOLDER
-        if not folder.is_dir():
-            return []
-        found = (p for p in folder.rglob("*") if p.is_file() and bibformats.format_of(p.name))
-        return sorted(self._relpath(p) for p in found)
+        return sorted(self._relpath(p) for p in site_bibliography_files(self.config.root))
 
     def _article_files(self, source: SourceFile, meta: ArticleMeta, diagnostics: list[Diagnostic]) -> list[str]:
         folder = source.bundle_dir or source.path.parent
@@ -195,6 +191,14 @@ class BibliographyReader:
             temp.write_text(json.dumps(reading.to_json(), ensure_ascii=False), "utf-8")
             temp.replace(self.cache_dir / f"{key}.json")
         return reading
+
+
+def site_bibliography_files(root: Path) -> list[Path]:
+    """The site-wide bibliography files: every file under content/references/ in a format read here."""
+    folder = root / SITE_FOLDER
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.rglob("*") if p.is_file() and bibformats.format_of(p.name)]
 
 
 def _read_csl(fmt: str, data: bytes) -> FileReading:

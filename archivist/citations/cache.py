@@ -80,7 +80,6 @@ class CitationCache:
         data = json.dumps({"format": CACHE_FORMAT, "entries": entries}, ensure_ascii=False, sort_keys=True)
         write_atomically(path, data.encode("utf-8"), suffix=".tmp")
 
-
     def read_reply(self, key: str) -> dict[str, Any] | None:
         """An article's formatted citations (engine.format_articles), or None when absent or damaged."""
         try:
@@ -92,8 +91,9 @@ class CitationCache:
 
     def write_reply(self, key: str, reply: dict[str, Any]) -> None:
         data = json.dumps({"format": CACHE_FORMAT, "key": key, "reply": reply}, ensure_ascii=False, sort_keys=True)
-        self.path_for("article-" + key).parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path_for("article-" + key), data.encode("utf-8"), suffix=".tmp")
+        path = self.path_for("article-" + key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data.encode("utf-8"), suffix=".tmp")
 
 
 def _is_result(value: Any) -> bool:

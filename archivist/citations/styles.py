@@ -177,26 +177,13 @@ def locales_for(lang: str) -> list[Locale]:
     return [load_locale(code) for code in langs]
 
 
-REFERENCES_FOLDER = "references"  # content/references/: the site's own bibliography files
-
-
-def citation_mode(config: Any, meta: Any) -> str:
-    """How an article's body reads citations: '' when it has no bibliography (its own, the site's, or
-    `nocite`), so '@name' stays text; else its style's class, 'note' or 'in-text'."""
-    if not (meta.bibliography or meta.nocite or site_bibliographies(config.content_dir)):
+def citation_mode(config: Any, meta: Any, site_wide: bool) -> str:
+    """How an article's body reads citations: '' when it has no bibliography (its own, the site's
+    (`site_wide`: content/references/ holds one), or `nocite`), so '@name' stays text; else its
+    style's class, 'note' or 'in-text'."""
+    if not (meta.bibliography or meta.nocite or site_wide):
         return ""
     return style_class(tuple(config.root / d for d in config.csl_dirs), meta.reference_style or config.reference_style)
-
-
-def site_bibliographies(content_dir: Path) -> tuple[Path, ...]:
-    """The site-wide bibliography files, in name order."""
-    folder = content_dir / REFERENCES_FOLDER
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in BIBLIOGRAPHY_SUFFIXES))
-
-
-BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".biblatex", ".json", ".yaml", ".yml", ".ris")
 
 
 @lru_cache(maxsize=64)

@@ -16,20 +16,14 @@ class CitedBy:
     source: str  # its source file, which the cited page depends on
     passages: tuple[str, ...]  # ids of its paragraphs that cite the work ('p12'), in reading order
 
-    @property
-    def url_path(self) -> str:
-        return self.entry.article.url_path
-
 
 def cited_by(entries: Iterable[Entry]) -> Mapping[str, tuple[CitedBy, ...]]:
     """Slug of a cited article -> the articles citing it, newest first as the library orders them.
 
     A reference is an archive article when its DOI, or its title and year, match one (see
     citations.references.archive_path_of); an article citing itself is not counted."""
-    slug_of = {}
     entries = tuple(entries)
-    for entry in entries:
-        slug_of[entry.article.url_path] = entry.slug
+    slug_of = {entry.article.url_path: entry.slug for entry in entries}
     found: dict[str, list[CitedBy]] = {}
     for entry in entries:
         passages_of = {use.id: use.passage for use in entry.article.body.citations}
