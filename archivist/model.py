@@ -235,6 +235,7 @@ class RenderedBody:
     paragraph_ids: tuple[str, ...] = ()
     footnote_count: int = 0
     notes_title: str = ""  # the author's own heading over the notes ('Endnotes'), else the interface word
+    references_title: str = ""  # the author's own heading over the works cited ('Works Cited'), else the word
     assets: tuple[str, ...] = ()  # bundle-relative paths of the images and files the body publishes
     word_count: int = 0
     ids: tuple[str, ...] = ()  # every id in the body but the passages', for links from other articles

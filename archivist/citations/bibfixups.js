@@ -99,8 +99,33 @@ function fixCommon(item) {
   return fixed;
 }
 
+// The BibTeX fields each title-like CSL variable is made from.
+const TITLE_SOURCES = {
+  title: ["title"], "container-title": ["journaltitle", "journal", "booktitle", "maintitle"],
+  "collection-title": ["series"], "original-title": ["origtitle"],
+};
+
+// A capital letter standing alone as a word in a title (the S language, vitamin E, Model T) is a
+// name, not a headline capital: citation-js's sentence case lowercases it, and CSL's title case
+// never capitalises a one-letter word, so it would print "Statistical models in s" in every
+// style. Letters the raw field also writes in lower case on their own ("a") are left as converted.
+function keepLoneCapitals(fixed, props) {
+  const alone = (letter) => new RegExp(`(?<![\\p{L}\\p{N}\\\\'\u2019-])${letter}(?![\\p{L}\\p{N}'\u2019-])`, "gu");
+  for (const [variable, sources] of Object.entries(TITLE_SOURCES)) {
+    const raw = sources.map((name) => props[name]).find((value) => typeof value === "string");
+    if (typeof fixed[variable] !== "string" || !raw) continue;
+    const capitals = new Set((raw.match(alone("\\p{Lu}")) || []));
+    for (const capital of capitals) {
+      const lower = capital.toLowerCase();
+      if (lower === capital || alone(lower).test(raw)) continue;
+      fixed[variable] = fixed[variable].replace(alone(lower), capital);
+    }
+  }
+}
+
 function fixBibtex(item, entry) {
   const fixed = fixCommon(item);
+  keepLoneCapitals(fixed, entry.properties);
   fixed.id = entry.label;
   fixed["citation-key"] = entry.label;
   const genre = GENRES[(fixed.genre || "").toLowerCase()];

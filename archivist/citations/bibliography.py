@@ -9,6 +9,8 @@ a conversion that loses or garbles what the file means:
 - English titles are stored in sentence case with {Protected} words kept (citation-js's
   `sentenceCase: "english"`, Pandoc's behaviour); an entry's `langid` (not only `language`)
   decides what is English, so `langid = {ngerman}` keeps "Die Hanse und der Ostseehandel";
+- a capital letter standing alone in a title ("Models in S", "vitamin D") keeps its capital: it is
+  a name, and CSL's title case would never restore a one-letter word;
 - `langid`/`language` names such as `ngerman` become BCP 47 tags (`de-DE`), as CSL expects;
 - `{\\'\\i}` (a dotless i under an accent) becomes "í", and all text is NFC-normalised;
 - a name that is only a family name with a space in it comes from a braced whole name,

@@ -17,7 +17,8 @@ from archivist.citations.csl_fields import issued_year
 from archivist.citations.sanitize import clean_html, html_to_text
 from archivist.diagnostics import Diagnostic, did_you_mean, error
 from archivist.markdown.citations import PLACEHOLDER_PATTERN
-from archivist.model import Article, CitationUse, Reference
+from archivist.markdown.references_place import MARKER_PATTERN
+from archivist.model import Article, CitationUse, Heading, Reference
 
 _MARKED = re.compile("\ue030([^\ue031]*)\ue031(.*?)\ue032", re.S)
 _MARKED_KEY = re.compile("\ue030([^\ue031]*)\ue031")
@@ -140,9 +141,11 @@ def apply(article: Article, planned: Planned, reply: Mapping[str, Any], labels: 
     references = tuple(_reference(key, planned.works[key], entry_html, anchors[key], cited_at, archive_paths)
                        for key, entry_html in zip(entries["keys"], entries["entries"]))
     body_html = PLACEHOLDER_PATTERN.sub(lambda m: shown.get(m.group(1), ""), article.body.html)
-    body_html = _with_section(body_html, references_section(references, labels, url_for))
+    title = article.body.references_title or labels.get("references") or "References"
+    body_html = _with_section(body_html, references_section(references, title, labels, url_for))
     toc = tuple(replace(h, html=PLACEHOLDER_PATTERN.sub(lambda m: _unlinked(shown.get(m.group(1), "")), h.html))
                 for h in article.body.toc)
+    toc = _with_contents_entry(toc, body_html, title) if references else toc
     body = replace(article.body, html=body_html, toc=toc, ids=article.body.ids + tuple(anchors.values()))
     return replace(article, body=body), references
 
@@ -208,12 +211,12 @@ def _year(csl: Mapping[str, Any]) -> str:
     return issued_year(csl) or (found.group(0) if found else "")
 
 
-def references_section(references: Sequence[Reference], labels: Mapping[str, str],
+def references_section(references: Sequence[Reference], title: str, labels: Mapping[str, str],
                        url_for: Callable[[str], str]) -> str:
-    """The References section: each entry with its way back to every place that cites it."""
+    """The References section under `title`: each entry with its way back to every place that cites it."""
     if not references:
         return ""
-    title = html.escape(labels.get("references") or "References")
+    title = html.escape(title)
     items = "".join(_entry_item(ref, labels, url_for) for ref in references)
     return (f'<section class="references" id="references" role="doc-bibliography" aria-labelledby="references-title">\n'
             f'<h2 id="references-title">{title}</h2>\n<ul class="references__list">\n{items}</ul>\n</section>\n')
@@ -234,8 +237,25 @@ def _entry_item(ref: Reference, labels: Mapping[str, str], url_for: Callable[[st
             f'{archive}{back_links}</li>\n')
 
 
+def _with_contents_entry(toc: tuple[Heading, ...], body_html: str, title: str) -> tuple[Heading, ...]:
+    """The contents with the References section among the headings when it stands between them (at
+    an author's `::: {#refs}`); at the end, the page's template lists it after the headings itself."""
+    at = body_html.find('id="references"')
+    after = [h for h in toc if body_html.find(f'id="{h.id}"') > at]
+    if not toc or not after:
+        return toc
+    top = min(h.level for h in toc)
+    entry = Heading(top, "references", title, html.escape(title))
+    index = toc.index(after[0])
+    return toc[:index] + (entry,) + toc[index:]
+
+
 def _with_section(body_html: str, section: str) -> str:
-    """The References section before the notes, as Pandoc places it; else at the end."""
+    """The References section where the author's `::: {#refs}` stood, else before the notes, as
+    Pandoc places it, else at the end."""
+    marked = MARKER_PATTERN.search(body_html)
+    if marked:
+        return body_html[:marked.start()] + section + MARKER_PATTERN.sub("", body_html[marked.end():])
     if not section:
         return body_html
     at = body_html.find(NOTES_SECTION)

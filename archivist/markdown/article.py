@@ -63,6 +63,7 @@ def render_parts(item: Parsed, config: SiteConfig, resolve_article: Callable[[st
         site_root=config.path_prefix,
         resolve_path=resolve_path,
         citations=item.citations,
+        lists_works=bool(meta.nocite),
     )
     body, problems = render_body(item.body, context)
     abstract_html = ""

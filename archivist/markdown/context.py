@@ -64,6 +64,7 @@ class BodyContext:
     # A root path ('/old/path#s') that is an article's old address -> the article's URL; else None.
     resolve_path: Callable[[str], str | None] = lambda _url: None
     citations: str = ""  # '' (the article has no bibliography: '@name' is text), 'in-text' or 'note'
+    lists_works: bool = False  # the front-matter's `nocite` lists works, so there is a reference list
 
     def label(self, key: str) -> str:
         """An interface word, falling back to English so a partial mapping still renders."""

@@ -14,6 +14,7 @@ from typing import Any, Callable, Match
 from mistune.util import escape, unikey
 
 from .context import Session, Token, add_hook, set_render
+from .ids import heading_words
 from .positions import LineState
 from .text import plain_text
 from .typography import smarten
@@ -131,20 +132,20 @@ def adopt_heading(tokens: list[Token], state: LineState, notes: Token | None, la
     """An author's own last heading ('# Endnotes', '## Notas') under which stand only note
     definitions titles the notes section instead of staying, empty, above it: the words are
     the author's, and the page has one notes heading, not two."""
-    last = next((i for i in range(len(tokens) - 1, -1, -1) if not _shows_nothing(tokens[i])), None)
+    last = next((i for i in range(len(tokens) - 1, -1, -1) if not shows_nothing(tokens[i])), None)
     if notes is None or last is None or tokens[last]["type"] != "heading":
         return
     heading = tokens[last]
     if not any(line > heading.get("_line", 0) for _, _, line in state.env.get(DEFINITIONS) or ()):
         return
     smarten(heading["children"], lang)
-    title = " ".join(plain_text(heading["children"]).split())
+    title = heading_words(heading["children"])
     if title:
         notes["_title"] = title
         del tokens[last]
 
 
-def _shows_nothing(tok: Token) -> bool:
+def shows_nothing(tok: Token) -> bool:
     """A blank line, or an HTML comment (an editor's note to itself), which the page never shows."""
     return tok["type"] == "blank_line" or (tok["type"] == "block_html" and _COMMENTS.fullmatch(tok["raw"]) is not None)
 

@@ -93,6 +93,12 @@ def _check_level(written: int, level: int, session: Session, line: int) -> None:
     previous[0] = level
 
 
+def heading_words(children: list[Token]) -> str:
+    """A heading's text as a title, without its closing attribute list ('References {-}' -> 'References')."""
+    text = " ".join(plain_text(children).split())
+    return _ATTRIBUTES.sub("", text).strip()
+
+
 def _take_attributes(children: list[Token]) -> str:
     """Remove a closing '{#id .class key=value}' from a heading's text; return the id it gives, if any.
 

@@ -13,7 +13,7 @@ from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
 from . import (anchors, attributes, callouts, citations, code, crossrefs, figures, footnotes, htmlblocks, ids, images,
-               links, math, mathjax, rawhtml, rawlinks, renderer, scripts, tables)
+               links, math, mathjax, rawhtml, rawlinks, references_place, renderer, scripts, tables)
 from .context import BodyContext, Hook, Session, Token, hooks_of
 from .positions import SOURCE_LINES, LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
@@ -29,7 +29,7 @@ PLUGINS = (
     figures.register, code.register, ids.register, images.register, links.register,
     rawlinks.register_before, rawhtml.register, htmlblocks.register, rawlinks.register,
     scripts.register, citations.register, def_list, abbr,
-    callouts.register, attributes.register, crossrefs.register,
+    callouts.register, references_place.register, attributes.register, crossrefs.register,
 )
 
 _local = threading.local()
@@ -118,6 +118,7 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
     state.env[citations.IN_NOTES] = True
     notes = footnotes.build_notes(md, state, lambda toks: parse_inlines(md, toks, state.env, ctx.first_line))
     footnotes.adopt_heading(tokens, state, notes, ctx.lang)
+    references_title = references_place.adopt_place(tokens, state.env, ctx.lists_works, ctx.lang)
     session.heading_shift = ids.heading_shift(tokens)
     hooks = hooks_of(md)
     _run_list_hooks(tokens, session, hooks)
@@ -137,6 +138,7 @@ def render_body(source: str, ctx: BodyContext) -> tuple[RenderedBody, list[Diagn
         paragraph_ids=tuple(session.paragraph_ids),
         footnote_count=len(notes["children"]) if notes else 0,
         notes_title=notes.get("_title", "") if notes else "",
+        references_title=references_title,
         assets=tuple(session.assets),
         word_count=count_words(block_text(tokens)),
         ids=found.ids,
