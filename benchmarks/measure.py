@@ -28,12 +28,16 @@ class Sample:
     cpu counts the command and every descendant it waited for (wait4's rusage), so
     Node and Pagefind workers are included; max_rss is the largest single process;
     tree_rss is the largest sum over the live process tree, sampled every 50 ms.
+    tree_pss is the largest sum of the tree's proportional set sizes (Linux's PSS, from
+    /proc/PID/smaps_rollup), sampled with it: a page that forked workers share counts once
+    in all, where summed RSS counts it in every process, so it is the tree's real footprint.
     """
 
     wall: float
     cpu: float
     max_rss: int
     tree_rss: int
+    tree_pss: int = 0
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -46,6 +50,7 @@ def median_sample(samples: Sequence[Sample]) -> Sample:
         cpu=statistics.median(s.cpu for s in samples),
         max_rss=int(statistics.median(s.max_rss for s in samples)),
         tree_rss=int(statistics.median(s.tree_rss for s in samples)),
+        tree_pss=int(statistics.median(s.tree_pss for s in samples)),
     )
 
 
@@ -73,7 +78,7 @@ def measure(command: Sequence[str], cwd: Path | None = None, timeout: float = 90
             reason = "timed out" if wall >= timeout else f"exit {process.returncode}"
             raise RunFailed(f"{' '.join(command[:3])} ...: {reason}: " + " | ".join(tail))
     return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime, max_rss=usage.ru_maxrss * 1024,
-                  tree_rss=max(sampler.peak, usage.ru_maxrss * 1024))
+                  tree_rss=max(sampler.peak, usage.ru_maxrss * 1024), tree_pss=sampler.peak_pss)
 
 
 def _kill_group(pid: int) -> None:
@@ -85,16 +90,18 @@ def _kill_group(pid: int) -> None:
 
 
 class _TreeSampler(threading.Thread):
-    """Polls /proc for the summed RSS of a process and its descendants."""
+    """Polls /proc for the summed RSS and PSS of a process and its descendants."""
 
     def __init__(self, root_pid: int):
         super().__init__(daemon=True)
-        self.root_pid, self.peak = root_pid, 0
+        self.root_pid, self.peak, self.peak_pss = root_pid, 0, 0
         self._stopped = threading.Event()
 
     def run(self) -> None:
         while not self._stopped.wait(SAMPLE_INTERVAL):
-            self.peak = max(self.peak, sum(_rss(pid) for pid in _tree(self.root_pid)))
+            tree = _tree(self.root_pid)
+            self.peak = max(self.peak, sum(_rss(pid) for pid in tree))
+            self.peak_pss = max(self.peak_pss, sum(_pss(pid) for pid in tree))
 
     def stop(self) -> None:
         self._stopped.set()
@@ -127,6 +134,18 @@ def _rss(pid: int) -> int:
             return int(handle.read().split()[1]) * PAGE_SIZE
     except (OSError, IndexError, ValueError):
         return 0
+
+
+def _pss(pid: int) -> int:
+    """The process's proportional set size in bytes (0 when it has ended or the kernel hides it)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
 
 
 def folder_size(folder: Path) -> tuple[int, int]:

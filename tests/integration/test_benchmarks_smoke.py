@@ -24,6 +24,8 @@ def test_suite_runs_and_reports_every_requested_scenario(tmp_path: Path) -> None
     for name, entry in result["scenarios"].items():
         assert entry["median"]["wall"] > 0 and entry["median"]["cpu"] > 0, name
         assert entry["median"]["max_rss"] > 0, name
+    cold = result["scenarios"]["cold"]["median"]
+    assert 0 < cold["tree_pss"] <= cold["tree_rss"], "the cold build's tree is measured by PSS too, shared pages once"
     assert result["output_files"] > 5 and result["bytes_per_article"] > 0
     serve = result["edit_to_serve"]
     assert isinstance(serve, dict), serve
