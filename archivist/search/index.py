@@ -156,6 +156,18 @@ def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, sh
     once (default: one per CPU). The bytes depend only on the pages, not on their order.
     """
     shards = plan_shards(pages, shard_size)
+    joined = index_bundles(shards, config, shard_size, workers, prune=True)
+    try:
+        order = order_file(joined) if len(joined) > 1 else None
+    except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
+        raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
+    return join_bundles(joined, order)
+
+
+def index_bundles(shards: list[Shard], config: SiteConfig, shard_size: int, workers: int | None = None,
+                  prune: bool = False) -> list[tuple[Shard, dict[str, bytes]]]:
+    """Each shard with its bundle (paths relative to pagefind/), from the cache or indexed; with `prune`,
+    the cache keeps only these shards (a build of some of the shards, one part of a site, keeps the others')."""
     options = index_options(config)
     cache = ShardCache(config.cache_dir / CACHE_FOLDER / f"size-{shard_size}")  # build and preview use their own sizes
     keys = {shard.number: _shard_key(shard, options, config) for shard in shards}
@@ -164,13 +176,9 @@ def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, sh
     for shard, files in _index_shards(missing, config, workers or default_workers(missing)):
         bundles[shard.number] = files
         cache.store(keys[shard.number], files)
-    cache.prune(set(keys.values()))
-    joined = [(shard, bundles[shard.number]) for shard in shards]
-    try:
-        order = order_file(joined) if len(joined) > 1 else None
-    except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
-        raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
-    return join_bundles(joined, order)
+    if prune:
+        cache.prune(set(keys.values()))
+    return [(shard, bundles[shard.number]) for shard in shards]
 
 
 def default_workers(shards: list[Shard]) -> int:

@@ -102,9 +102,15 @@ def join_bundles(bundles: list[tuple[Shard, dict[str, bytes]]],
     others = [shard.folder for shard, _ in bundles if not shard.primary]
     if others:
         entry_path = f"{BUNDLE_DIR}/{ENTRY_FILE}"
-        entry = json.loads(files[entry_path])
-        entry[SHARDS_KEY] = {"bundles": others, "order": order[0] if order else None}
-        files[entry_path] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        files[entry_path] = with_shard_table(files[entry_path], others, order[0] if order else None)
         if order:
             files[f"{BUNDLE_DIR}/{order[0]}"] = order[1]
     return files
+
+
+def with_shard_table(entry: bytes, others: list[str], order_name: str | None) -> bytes:
+    """The primary's entry file naming the other shards' folders and the file of the global order,
+    which the browser reads to search every shard as one index."""
+    data = json.loads(entry)
+    data[SHARDS_KEY] = {"bundles": others, "order": order_name}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
