@@ -1,4 +1,4 @@
-"""The command line: `archivist build|check|serve|new|init|theme|refs`, with exit codes 0 ok, 1 content errors, 2 usage."""
+"""The command line: `archivist build|merge|check|serve|new|init|theme|refs`, with exit codes 0 ok, 1 content errors, 2 usage."""
 
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="build the site into output/")
-    build.add_argument("--output", default="output", help="folder to write (default: output)")
+    build.add_argument("--output", help="folder to write (default: output; with --part K/N, output-part-K-of-N)")
+    build.add_argument("--part", metavar="K/N", help="build part K of N only, for `merge` to join (see README)")
     build.add_argument("--base-url", help="override base_url, e.g. https://owner.github.io/repo/")
     build.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -97,6 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     theme = commands.add_parser("theme", help="compare the site's templates/ with the default theme")
     theme.add_argument("action", choices=("diff",), help="diff: print the site's changes as a patch")
     theme.set_defaults(run=run_theme)
+
+    merge = commands.add_parser("merge", help="join the parts of a site built with build --part K/N")
+    merge.add_argument("parts", nargs="+", metavar="PART_FOLDER", help="the folders of every part, 1 to N")
+    merge.add_argument("--output", default="output", help="folder to write (default: output)")
+    merge.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    merge.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    merge.set_defaults(run=run_merge, format="text")
 
     refs = commands.add_parser("refs", help="add works to an article's bibliography file, by DOI")
     refs_actions = refs.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -197,11 +205,11 @@ def _load_config(args: argparse.Namespace) -> config_step.SiteConfig:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    if args.part is not None:
+        return run_build_part(args)
     started = time.perf_counter()
     config = _load_config(args)
-    output = Path(args.output)
-    if not output.is_absolute():
-        output = Path(args.site) / output
+    output = _output(args, args.output or "output")
     options = BuildOptions(drafts=args.drafts, search=not args.no_search)
     try:
         outcome = build_into(config, options, output, strict=args.strict, full=args.full)
@@ -220,6 +228,60 @@ def run_build(args: argparse.Namespace) -> int:
         done = "nothing changed since the last build" if outcome.skipped else f"{outcome.rendered} pages rendered"
         print(f"built {outcome.article_count} articles into {output}: {done}; {report.written} files written, "
               f"{report.unchanged} unchanged, {report.removed} removed in {seconds:.2f} s")
+    return EXIT_OK
+
+
+def _output(args: argparse.Namespace, name: str) -> Path:
+    """An output folder, relative to the site's folder unless absolute."""
+    output = Path(name)
+    return output if output.is_absolute() else Path(args.site) / output
+
+
+def run_build_part(args: argparse.Namespace) -> int:
+    from archivist.build.parts import PartSpec, PartSpecError, build_part_into  # only a build in parts needs them
+
+    started = time.perf_counter()
+    try:
+        spec = PartSpec.parse(args.part)
+    except PartSpecError as exc:
+        raise UsageError(str(exc)) from None
+    config = _load_config(args)
+    output = _output(args, args.output or spec.default_output)
+    options = BuildOptions(drafts=args.drafts, search=not args.no_search)
+    try:
+        outcome = build_part_into(config, options, spec, output, strict=args.strict)
+    except OutputRefused as exc:
+        raise UsageError(str(exc)) from None
+    _print(outcome.diagnostics, "text")
+    if outcome.report is None:
+        print(f"build of part {spec.name} failed: {_summary(outcome.diagnostics)}; output left as it was",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.quiet:
+        print(f"built part {spec.name}: {outcome.articles} of {outcome.total} articles and {outcome.shards} search "
+              f"shards into {output}; {outcome.report.written} files written, {outcome.report.unchanged} unchanged, "
+              f"{outcome.report.removed} removed in {time.perf_counter() - started:.2f} s")
+    return EXIT_OK
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from archivist.build.merge import PartsError, merge_into  # only a merge needs it
+
+    started = time.perf_counter()
+    config = _load_config(args)
+    output = _output(args, args.output)
+    try:
+        outcome = merge_into(config, [Path(folder) for folder in args.parts], output, strict=args.strict)
+    except (PartsError, OutputRefused) as exc:
+        raise UsageError(str(exc)) from None
+    _print(outcome.diagnostics, "text")
+    if outcome.report is None:
+        print(f"merge failed: {_summary(outcome.diagnostics)}; output left as it was", file=sys.stderr)
+        return EXIT_CONTENT
+    if not args.quiet:
+        print(f"merged {outcome.parts} parts ({outcome.articles} articles) into {output}: {outcome.report.written} "
+              f"files written, {outcome.report.unchanged} unchanged, {outcome.report.removed} removed in "
+              f"{time.perf_counter() - started:.2f} s")
     return EXIT_OK
 
 

@@ -23,7 +23,7 @@ from support import REPO_ROOT
 from support.actionlint import actionlint
 
 STARTER_FILES = [
-    ".github/workflows/pages.yml", ".github/workflows/pr.yml", ".gitignore", "README.md",
+    ".github/pages-matrix.yml", ".github/workflows/pages.yml", ".github/workflows/pr.yml", ".gitignore", "README.md",
     "content/articles/example-article.md", "package-lock.json", "package.json", "pyproject.toml",
     "requirements.txt",
 ]
@@ -175,7 +175,7 @@ def test_the_settings_file_shows_every_setting_at_its_default(site: Path, tmp_pa
 
 def test_the_workflows_lint_clean_and_install_the_pinned_engine(site: Path):
     workflows = site / ".github" / "workflows"
-    assert actionlint(workflows / "pages.yml", workflows / "pr.yml") == []
+    assert actionlint(workflows / "pages.yml", workflows / "pr.yml", site / ".github" / "pages-matrix.yml") == []
     for name in ("pages.yml", "pr.yml"):
         data = yaml.safe_load((workflows / name).read_text(encoding="utf-8"))
         steps = next(iter(data["jobs"].values()))["steps"]
@@ -185,6 +185,24 @@ def test_the_workflows_lint_clean_and_install_the_pinned_engine(site: Path):
     pages = (workflows / "pages.yml").read_text(encoding="utf-8")
     assert '.venv/bin/archivist build --output output --base-url "$BASE_URL/"' in pages
     assert ".venv/bin/archivist check --format github" in (workflows / "pr.yml").read_text(encoding="utf-8")
+
+
+def test_the_example_workflow_builds_in_parts_and_merges_them(site: Path):
+    """Kept beside the workflows, so it runs only once moved among them (in place of pages.yml)."""
+    data = yaml.safe_load((site / ".github" / "pages-matrix.yml").read_text(encoding="utf-8"))
+    part, merge, deploy = data["jobs"]["part"], data["jobs"]["merge"], data["jobs"]["deploy"]
+    assert part["strategy"]["matrix"]["part"] == [1, 2, 3, 4]
+    build = next(step for step in part["steps"] if step.get("name") == "Build the part")
+    assert build["env"]["PART"] == "${{ matrix.part }}/${{ strategy.job-total }}"
+    assert build["run"] == '.venv/bin/archivist build --part "$PART" --output part --base-url "$BASE_URL/"'
+    upload = next(step for step in part["steps"] if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["name"] == "part-${{ matrix.part }}" and upload["with"]["path"] == "part/"
+    assert merge["needs"] == "part" and deploy["needs"] == "merge"
+    download = next(step for step in merge["steps"] if step.get("uses", "").startswith("actions/download-artifact@"))
+    assert download["with"] == {"pattern": "part-*", "path": "parts"}
+    commands = "\n".join(step.get("run", "") for step in merge["steps"])
+    assert ".venv/bin/archivist merge parts/part-* --output output" in commands and "npm ci" in commands
+    assert [s["with"]["path"] for s in merge["steps"] if s.get("uses", "").startswith("actions/upload-pages")] == ["output"]
 
 
 def test_the_node_pins_are_the_repositorys(site: Path):

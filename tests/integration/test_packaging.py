@@ -49,6 +49,7 @@ def test_the_wheel_ships_the_repositorys_theme_unchanged(wheel: Path):
         names = set(archive.namelist())
     assert shipped == files(REPO_ROOT / "templates")
     assert {"archivist/citations/worker.js", "archivist/starter_site/github/workflows/pages.yml",
+            "archivist/starter_site/github/pages-matrix.yml",
             "archivist/starter_site/gitignore", "archivist/starter_site/content/articles/example-article.md"} <= names
     assert not any(name.startswith(("templates/", "archivist/templates/", "archivist/static/")) for name in names)
 

@@ -1,0 +1,100 @@
+"""Frozen model objects to JSON values and back, by their fields' types: what crosses between machines is
+data anyone can read, never pickles, which run code when loaded and break with any change of a class."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import abc
+import types
+import typing
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+
+class JsonDataError(ValueError):
+    """The JSON does not have the shape of the object asked for."""
+
+
+def to_json(value: Any) -> Any:
+    """A dataclass instance (fields in order), tuple, mapping or plain value as JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, Path):
+        return value.as_posix()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise JsonDataError(f"{type(value).__name__} has no JSON form")
+
+
+def from_json(kind: Any, data: Any) -> Any:
+    """The value of type `kind` (a dataclass, or a typing form such as tuple[X, ...]) that `to_json` made."""
+    if kind is Any:
+        return data
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        return _union(kind, data)
+    if origin is typing.Literal:
+        return _expect(data, str)
+    if dataclasses.is_dataclass(kind):
+        return _dataclass(kind, data)
+    if origin is tuple:
+        return _tuple(kind, data)
+    if origin in (dict, abc.Mapping) or kind in (dict, Mapping):
+        value_kind = typing.get_args(kind)[1] if typing.get_args(kind) else Any
+        return {str(key): from_json(value_kind, item) for key, item in _expect(data, dict).items()}
+    if kind is Path:
+        return Path(_expect(data, str))
+    if kind is float:
+        return float(_expect(data, (int, float)))
+    if kind in (str, int, bool):
+        return _expect(data, kind)
+    raise JsonDataError(f"no JSON form for {kind!r}")
+
+
+def _union(kind: Any, data: Any) -> Any:
+    choices = typing.get_args(kind)
+    if data is None and type(None) in choices:
+        return None
+    for choice in choices:
+        if choice is not type(None):
+            try:
+                return from_json(choice, data)
+            except JsonDataError:
+                continue
+    raise JsonDataError(f"{data!r} is none of {kind!r}")
+
+
+def _tuple(kind: Any, data: Any) -> tuple:
+    items = _expect(data, list)
+    args = typing.get_args(kind)
+    if len(args) == 2 and args[1] is Ellipsis:
+        return tuple(from_json(args[0], item) for item in items)
+    if len(args) != len(items):
+        raise JsonDataError(f"expected {len(args)} items, found {len(items)}")
+    return tuple(from_json(arg, item) for arg, item in zip(args, items))
+
+
+def _dataclass(kind: type, data: Any) -> Any:
+    values = _expect(data, dict)
+    hints = _hints(kind)
+    known = {f.name for f in dataclasses.fields(kind) if f.init}
+    unknown = set(values) - known
+    if unknown:
+        raise JsonDataError(f"{kind.__name__} has no field {sorted(unknown)[0]!r}")
+    return kind(**{name: from_json(hints[name], item) for name, item in values.items()})
+
+
+@lru_cache(maxsize=None)
+def _hints(kind: type) -> dict[str, Any]:
+    return typing.get_type_hints(kind)
+
+
+def _expect(data: Any, kind: type | tuple[type, ...]) -> Any:
+    if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
+        raise JsonDataError(f"expected {getattr(kind, '__name__', kind)}, found {type(data).__name__}")
+    return data
