@@ -13,7 +13,7 @@ from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
 from . import (anchors, attributes, callouts, citations, code, crossrefs, figures, footnotes, htmlblocks, ids, images,
-               links, math, mathjax, rawhtml, rawlinks, references_place, renderer, scripts, tables)
+               links, math, mathjax, rawhtml, rawlinks, references_place, renderer, scripts, spans, tables)
 from .context import BodyContext, Hook, Session, Token, hooks_of
 from .positions import SOURCE_LINES, LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
@@ -29,7 +29,7 @@ PLUGINS = (
     figures.register, code.register, ids.register, images.register, links.register,
     rawlinks.register_before, rawhtml.register, htmlblocks.register, rawlinks.register,
     scripts.register, citations.register, def_list, abbr,
-    callouts.register, references_place.register, attributes.register, crossrefs.register,
+    callouts.register, references_place.register, attributes.register, spans.register, crossrefs.register,
 )
 
 _local = threading.local()
@@ -156,7 +156,8 @@ def _toc_entry(md: Markdown, tok: Token, state: LineState) -> Heading:
 
 
 def _without_links(tokens: list[Token]) -> list[Token]:
-    """Heading content for the contents list: no note numbers, no links inside its link."""
+    """Heading content for the contents list: no note numbers, no links inside its link, and no id
+    a span or inline code has (the heading holds it already)."""
     out: list[Token] = []
     for tok in tokens:
         if tok["type"] == "footnote_ref":
@@ -164,6 +165,8 @@ def _without_links(tokens: list[Token]) -> list[Token]:
         if tok["type"] == "crossref":
             out.append({**tok, "attrs": {**tok["attrs"], "in_link": True}})
             continue
+        if tok["type"] in ("bracketed_span", "codespan") and "id" in (tok.get("attrs") or {}):
+            tok = {**tok, "attrs": {key: value for key, value in tok["attrs"].items() if key != "id"}}
         if tok["type"] == "link":
             out.extend(_without_links(tok["children"]))
         elif "children" in tok:

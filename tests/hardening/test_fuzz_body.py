@@ -38,6 +38,9 @@ FRAGMENTS = [
     "> [!NOTE]", "> [!warning]", "::: {.callout-note title=\"T\"}", "::: warning", ":::", "::::",
     "\\\\(x^2\\\\)", "\\\\[", "\\\\]", "\\(\\frac{1}{2}\\)", "\\[", "\\]", "|:-------|:---:|", "| a | b | c |",
     "# Endnotes", "## Notas",
+    # Pandoc's bracketed spans and inline code attributes
+    "[", "]", "]{.mark}", "[x]{.smallcaps #s lang=fr}", "[]{#here}", "[]{.x}", "{", "}", "{#id", "]]{.u}",
+    "[a [b](/c)]{.underline}", '{style="x"}', "`x`{.r}", "`x`{=html}", "`<b>`{=html}", "`\\newpage`{=latex}",
 ]
 
 body_lines = st.lists(st.sampled_from(FRAGMENTS) | st.sampled_from(payloads()) | st.text(max_size=30), max_size=25)
