@@ -206,6 +206,10 @@ EVERY_CODE = [
     ("body.toc-marker", "* TOC\n{:toc}", 1, "", (0, 1)),
     ("body.table-cells", "| a | b |\n| --- |\n| 1 | 2 |", 0, "", (0, 1)),  # no table: rows differ
     ("body.table-cells", "| a |\n| --- |\n| 1 | 2 |", 2, "", (0, 1)),  # a cell beyond the header
+    ("body.float-caption", "::: {#fig-alone}\n![Map](map.svg)\n:::", 0, "", (0, 1)),
+    ("body.missing-alt", "::: {#fig-bare}\n\n![](map.svg)\n\n:::", 2, "", (0, 1)),  # no caption describes it
+    ("body.crossref", "::: {#tbl-twice}\n| a |\n|---|\n| 1 |\n\nCaption.\n:::", 0, "", (1,)),
+    ("body.figure-number", "::: {#fig-own}\n![](map.svg)\n\nFigure 3: The coast.\n:::", 3, "", (0, 1)),
 ]
 
 
