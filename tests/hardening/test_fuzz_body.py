@@ -36,6 +36,7 @@ FRAGMENTS = [
     '<p markdown="1">*x*</p>', '<details markdown="block">', "</details>", '<span class="fa site-header">',
     "{:toc}", "* TOC", "{:.no_toc}", "{: #id .note}", "{: .alert .alert-info}", "{:ref: .x}", "{::comment}",
     "> [!NOTE]", "> [!warning]", "::: {.callout-note title=\"T\"}", "::: warning", ":::", "::::",
+    "::: {#fig-x}", ":::: {#fig-y layout-ncol=2}", "::: {#tbl-x .column-margin}", "![](figure.png){#fig-z}",
     "\\\\(x^2\\\\)", "\\\\[", "\\\\]", "\\(\\frac{1}{2}\\)", "\\[", "\\]", "|:-------|:---:|", "| a | b | c |",
     "# Endnotes", "## Notas",
     # Pandoc's bracketed spans and inline code attributes
