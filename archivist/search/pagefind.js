@@ -28,6 +28,8 @@ const DIRECTORY_PAGE = /_dir-(\d+)$/;
 const PUNCTUATION = /^\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps}$/u; // as Pagefind strips a query
 const SEGMENTED_LANGUAGES = ["zh", "ja", "th"]; // queried word by word, as Pagefind does
 const SIGNIFICANT_DIGITS = 6; // Pagefind scores in 32-bit floats: agree to about seven digits
+const AFTER_EVERY_WORD = "\u{10FFFF}"; // sorts after every word that begins with what precedes it
+const STEM_CUT = 3; // a stem drops at most about this many letters of the word
 
 /* BM25's rarity of a term that `having` of `pages` pages match, as Pagefind computes it. */
 function rarity(pages, having) {
@@ -65,6 +67,22 @@ function queryTerms(query, keep) {
 
 function hasKeys(value) {
   return Boolean(value) && Object.keys(value).length > 0;
+}
+
+/* Points just past the words that begin with the term or with its likely stems. Pagefind loads
+   the index chunk that holds a term's own place in the word list, and matches the words there
+   that begin with the term; words further on, in the next chunk, would count in one split of
+   the archive and not in another. Loading the chunks that hold these points too makes the
+   words matched the same in any split (unless a term begins more words than two chunks hold). */
+function chunkEnds(terms) {
+  const ends = new Set();
+  for (const term of terms) {
+    const letters = [...term];
+    for (let cut = 0; cut <= Math.min(STEM_CUT, letters.length - 1); cut++) {
+      ends.add(letters.slice(0, letters.length - cut).join("") + AFTER_EVERY_WORD);
+    }
+  }
+  return [...ends].join(" ");
 }
 
 /* What one term's own search tells: the shards whose matches count (all, without a directory),
@@ -152,8 +170,9 @@ class ArchiveSearch {
 
   async search(term, options = {}) {
     await this.init();
-    const outcome = await this.engine.search(term, options);
     const terms = typeof term === "string" ? queryTerms(term, this.keep) : [];
+    if (terms.length) await this.engine.preload(chunkEnds(terms));
+    const outcome = await this.engine.search(term, options);
     if (!outcome || !terms.length || !this.table?.pages) return outcome && this.withoutDirectory(outcome);
     const alone = !hasKeys(options.filters) && !hasKeys(options.sort) && terms.length === 1;
     const statistics = [];
