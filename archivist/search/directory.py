@@ -15,10 +15,12 @@ it in the cache (WORDS_FILE), so an unchanged shard costs nothing here.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 
-from archivist.search.bundle import content_name, pack, unpack
+
+from archivist.search.bundle import SIGNATURE, BundleFormatError, content_name, pack
 
 WORDS_FILE = "archivist-words.txt"  # in a shard's cached bundle; never published
 FOLDER = "directory/"
@@ -32,9 +34,62 @@ def vocabulary(files: dict[str, bytes]) -> bytes:
     """The words a shard's bundle indexes (paths relative to its folder), one a line, sorted."""
     words: set[str] = set()
     for path in sorted(p for p in files if INDEX_CHUNK.match(p)):
-        for entry in unpack(files[path])[0]:
-            words.add(str(entry[0]))
+        words.update(chunk_words(files[path]))
     return "".join(f"{word}\n" for word in sorted(words)).encode("utf-8")
+
+
+def chunk_words(data: bytes) -> list[str]:
+    """The words of one index chunk ([[word, pages, variants], ...]), skipping their pages
+    without building them: a chunk of a thousand long articles holds millions of positions."""
+    raw = gzip.decompress(data) if not data.startswith(SIGNATURE) else data
+    if not raw.startswith(SIGNATURE):
+        raise BundleFormatError("missing Pagefind signature")
+    try:
+        return _words(raw, len(SIGNATURE))
+    except IndexError as exc:
+        raise BundleFormatError("an index chunk ends early") from exc
+
+
+def _head(data: bytes, at: int) -> tuple[int, int, int]:
+    """(major type, length or value, where the item's content starts) of the CBOR item at `at`."""
+    info = data[at] & 0x1F
+    if info < 24:
+        return data[at] >> 5, info, at + 1
+    if info > 27:
+        raise BundleFormatError(f"unsupported CBOR length form {info}")
+    size = 1 << (info - 24)
+    return data[at] >> 5, int.from_bytes(data[at + 1:at + 1 + size], "big"), at + 1 + size
+
+
+def _skip(data: bytes, at: int) -> int:
+    """Where the CBOR item at `at` ends (arrays and maps counted down, not recursed into)."""
+    pending = 1
+    while pending:
+        pending -= 1
+        major, length, at = _head(data, at)
+        if major in (2, 3):
+            at += length
+        elif major == 4:
+            pending += length
+        elif major == 5:
+            pending += 2 * length
+    return at
+
+
+def _words(data: bytes, at: int) -> list[str]:
+    _, _, at = _head(data, at)  # the chunk: a one-item array
+    _, count, at = _head(data, at)
+    words = []
+    for _ in range(count):
+        _, fields, at = _head(data, at)
+        major, length, at = _head(data, at)
+        if major != 3:
+            raise BundleFormatError("an index entry does not start with its word")
+        words.append(data[at:at + length].decode("utf-8"))
+        at += length
+        for _ in range(fields - 1):
+            at = _skip(data, at)
+    return words
 
 
 def with_vocabulary(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -89,3 +89,13 @@ def test_the_bundle_publishes_the_archives_pagefind_js_over_pagefinds_own(files)
     assert b"pagefind-engine.js" in files["pagefind/pagefind.js"]
     assert b"export" in files["pagefind/pagefind-engine.js"] and files["pagefind/pagefind-engine.js"] != files["pagefind/pagefind.js"]
     assert not any(path.endswith(WORDS_FILE) for path in files)
+
+
+def test_the_word_reader_reads_every_chunk_as_the_full_decoder_does(files):
+    from archivist.search.bundle import unpack
+    from archivist.search.directory import chunk_words
+
+    chunks = [data for path, data in files.items() if path.startswith("pagefind/index/")]
+    assert chunks
+    for data in chunks:
+        assert chunk_words(data) == [str(entry[0]) for entry in unpack(data)[0]]
