@@ -62,10 +62,16 @@ def _head(data: bytes, at: int) -> tuple[int, int, int]:
 
 
 def _skip(data: bytes, at: int) -> int:
-    """Where the CBOR item at `at` ends (arrays and maps counted down, not recursed into)."""
+    """Where the CBOR item at `at` ends (arrays and maps counted down, not recursed into; an
+    integer's value is never read, only its size: most items are positions)."""
     pending = 1
     while pending:
         pending -= 1
+        first = data[at]
+        major, info = first >> 5, first & 0x1F
+        if major < 2:
+            at += 1 if info < 24 else 1 + (1 << (info - 24))
+            continue
         major, length, at = _head(data, at)
         if major in (2, 3):
             at += length
