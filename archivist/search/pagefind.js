@@ -119,10 +119,13 @@ class ArchiveSearch {
     this.searchNumber = 0;
   }
 
+  /* Later options reach the primary index, as in Pagefind; field weights also reach the shards
+     merged after them, and the scores computed here. */
   async options(options) {
-    if (options.ranking?.metaWeights) Object.assign(this.weights, options.ranking.metaWeights);
-    const ranking = options.ranking ? { ...this.ranking, ...options.ranking, metaWeights: this.weights } : undefined;
-    await this.engine.options(ranking ? { ...options, ranking } : options);
+    if (!options.ranking) return this.engine.options(options);
+    Object.assign(this.weights, options.ranking.metaWeights || {});
+    this.ranking = { ...this.ranking, ...options.ranking, metaWeights: this.weights };
+    return this.engine.options({ ...options, ranking: this.ranking });
   }
 
   init() {
