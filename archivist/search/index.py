@@ -18,6 +18,7 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.search.bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
 from archivist.search.cache import ShardCache, cache_key
+from archivist.search.directory import with_vocabulary
 from archivist.search.feed import feed_html
 from archivist.search.order import order_file
 from archivist.search.shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
@@ -168,9 +169,9 @@ def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, sh
     joined = [(shard, bundles[shard.number]) for shard in shards]
     try:
         order = order_file(joined) if len(joined) > 1 else None
+        return join_bundles(joined, order)
     except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
         raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
-    return join_bundles(joined, order)
 
 
 def default_workers(shards: list[Shard]) -> int:
@@ -297,7 +298,7 @@ async def _close(service: PagefindService) -> None:
 
 def _keep_bundle(files: dict[str, bytes], tag: str = "") -> dict[str, bytes]:
     """The files a shard publishes (paths relative to its folder), in a reproducible form, its
-    page ids carrying `tag` when there is one."""
+    page ids carrying `tag` when there is one, and the words it indexes (for the directory)."""
     kept = {f"{BUNDLE_DIR}/{path.lstrip('/')}": data for path, data in sorted(files.items())
             if path.lstrip("/") not in UNUSED_BUNDLE_FILES}
     if f"{BUNDLE_DIR}/pagefind-entry.json" not in kept:
@@ -305,9 +306,9 @@ def _keep_bundle(files: dict[str, bytes], tag: str = "") -> dict[str, bytes]:
     try:
         trimmed = trim_fragments(kept)
         bundle = canonicalise(tag_pages(trimmed, tag) if tag else trimmed)
+        return with_vocabulary({path[len(BUNDLE_DIR) + 1:]: data for path, data in bundle.items()})
     except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
         raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
-    return {path[len(BUNDLE_DIR) + 1:]: data for path, data in bundle.items()}
 
 
 def search_diagnostic(exc: SearchIndexError) -> Diagnostic:
