@@ -25,6 +25,7 @@ from archivist.search.shards import BUNDLE_DIR, Shard, join_bundles, page_bytes,
 from archivist.util.workers import worker_count
 
 T = TypeVar("T")
+Done = Callable[[int], None]  # told how many more pages are indexed
 SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
 CACHE_FOLDER = "search"
 PAGEFIND_BYTES_PER_PAGE = 2_300_000  # peak of a Pagefind process per 6,000-word article, measured
@@ -147,14 +148,15 @@ def served_path(site_path: str) -> str:
 
 
 def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, shard_size: int = SHARD_SIZE,
-                workers: int | None = None) -> dict[str, bytes]:
+                workers: int | None = None, done: Done | None = None) -> dict[str, bytes]:
     """The search bundle for these pages, as {'pagefind/…': bytes}.
 
     Result URLs are the pages' served URLs (with the site's sub-path), so the search page must
     tell Pagefind `baseUrl: "/"`. The pages are split into shards of about `shard_size` (see
     search_shards); a shard whose pages, options and Pagefind are unchanged comes from the
     cache under config.cache_dir, the others are indexed, up to `workers` Pagefind processes at
-    once (default: one per CPU). The bytes depend only on the pages, not on their order.
+    once (default: one per CPU). The bytes depend only on the pages, not on their order. `done(n)`
+    as `n` more pages are indexed (a cached shard's all at once), from whichever thread runs Pagefind.
     """
     shards = plan_shards(pages, shard_size)
     options = index_options(config)
@@ -162,7 +164,9 @@ def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, sh
     keys = {shard.number: _shard_key(shard, options, config) for shard in shards}
     bundles = {shard.number: cache.load(keys[shard.number]) for shard in shards}
     missing = [shard for shard in shards if bundles[shard.number] is None]
-    for shard, files in _index_shards(missing, config, workers or default_workers(missing)):
+    if done is not None and len(missing) < len(shards):
+        done(sum(len(shard.pages) for shard in shards if bundles[shard.number] is not None))
+    for shard, files in _index_shards(missing, config, workers or default_workers(missing), done):
         bundles[shard.number] = files
         cache.store(keys[shard.number], files)
     cache.prune(set(keys.values()))
@@ -202,12 +206,13 @@ def _shard_key(shard: Shard, options: IndexConfig, config: SiteConfig) -> str:
         raise SearchIndexError(f"a rendered page cannot be read ({exc})") from exc
 
 
-def _index_shards(shards: list[Shard], config: SiteConfig, workers: int) -> list[tuple[Shard, dict[str, bytes]]]:
+def _index_shards(shards: list[Shard], config: SiteConfig, workers: int, done: Done | None = None
+                  ) -> list[tuple[Shard, dict[str, bytes]]]:
     """Each shard's bundle (paths relative to pagefind/), indexed `workers` at a time."""
     if not shards:
         return []
     try:
-        return _run_apart(lambda: _index_all(shards, config, workers))
+        return _run_apart(lambda: _index_all(shards, config, workers, done))
     except SearchIndexError:
         raise
     except (ConnectionError, BrokenPipeError) as exc:
@@ -227,13 +232,14 @@ def _run_apart(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
-async def _index_all(shards: list[Shard], config: SiteConfig, workers: int) -> list[tuple[Shard, dict[str, bytes]]]:
+async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, done: Done | None = None
+                     ) -> list[tuple[Shard, dict[str, bytes]]]:
     """One Pagefind process per shard (each holds only its shard's index), `workers` at once."""
     slots = asyncio.Semaphore(max(1, workers))
 
     async def one(shard: Shard) -> tuple[Shard, dict[str, bytes]]:
         async with slots:
-            files = await _index_in_memory(list(shard.pages), config)
+            files = await _index_in_memory(list(shard.pages), config, done)
         return shard, _keep_bundle(files, shard.tag)
 
     tasks = [asyncio.ensure_future(one(shard)) for shard in shards]
@@ -244,7 +250,8 @@ async def _index_all(shards: list[Shard], config: SiteConfig, workers: int) -> l
             task.cancel()  # after a failure, stop the shards still waiting for a slot
 
 
-async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteConfig) -> dict[str, bytes]:
+async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteConfig, done: Done | None = None
+                           ) -> dict[str, bytes]:
     """The bundle as Pagefind hands it over in memory.
 
     Not write_files(): Pagefind 1.5.2 answers before its last disk writes have finished, so
@@ -258,9 +265,9 @@ async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteCo
             pending.append((site_path, service.submit(_add_request(index, site_path, html, config))))
             await service.drained()
             if len(pending) >= PAGES_IN_FLIGHT:
-                await _added(*pending.popleft())
+                await _added(*pending.popleft(), done)
         while pending:
-            await _added(*pending.popleft())
+            await _added(*pending.popleft(), done)
         return {str(item["path"]): bytes(item["content"]) for item in await index.get_files()}
     finally:
         await _close(service)
@@ -278,14 +285,16 @@ def _add_request(index: PagefindIndex, site_path: str, html: bytes | Path, confi
             "file_contents": text, "file_path": None}
 
 
-async def _added(site_path: str, answer: "asyncio.Future[dict[str, Any]]") -> None:
-    """Wait for Pagefind's answer to one page; a refusal names the page."""
+async def _added(site_path: str, answer: "asyncio.Future[dict[str, Any]]", done: Done | None = None) -> None:
+    """Wait for Pagefind's answer to one page; a refusal names the page; `done(1)` once it is indexed."""
     try:
         result = await answer
     except SearchIndexError as exc:
         raise SearchIndexError(exc.message, site_path) from exc
     if result.get("type") != "IndexedFile":
         raise SearchIndexError(f"Pagefind gave an unexpected answer ({result.get('type')})", site_path)
+    if done is not None:
+        done(1)
 
 
 async def _close(service: PagefindService) -> None:

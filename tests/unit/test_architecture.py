@@ -36,6 +36,8 @@ LAZY_ALLOWED = {
     ("archivist.cli", "archivist.render.theme_diff"),
     # `refs add` goes online (urllib); no other command, and no build, loads it.
     ("archivist.cli", "archivist.citations.refs_add"),
+    # rich loads only when a build's progress is shown on a terminal.
+    ("archivist.cli", "archivist.util.terminal"),
 }
 
 

@@ -43,9 +43,9 @@ def indexed(monkeypatch) -> list[list[str]]:
     runs: list[list[str]] = []
     real = search._index_in_memory
 
-    async def counting(pages, config):
+    async def counting(pages, config, done=None):
         runs.append([path for path, _ in pages])
-        return await real(pages, config)
+        return await real(pages, config, done)
 
     monkeypatch.setattr(search, "_index_in_memory", counting)
     return runs
