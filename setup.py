@@ -6,5 +6,5 @@ from setuptools import find_packages, setup
 setup(
     packages=[*find_packages(include=["archivist", "archivist.*"]), "archivist.default_theme"],
     package_dir={"archivist.default_theme": "templates"},
-    package_data={"archivist": ["citations/*.js", "starter_site/**/*"], "archivist.default_theme": ["**/*"]},
+    package_data={"archivist": ["citations/*.js", "search/*.js", "starter_site/**/*"], "archivist.default_theme": ["**/*"]},
 )

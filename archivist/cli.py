@@ -13,6 +13,7 @@ from archivist import __version__, config as config_step
 from archivist.diagnostics import ContentError, Diagnostic, has_errors, normalise
 from archivist.build.output import build_into
 from archivist.build.options import BuildOptions
+from archivist.util.progress import SILENT, Progress, StageLines
 from archivist.write.commit import OutputRefused
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -212,7 +213,8 @@ def run_build(args: argparse.Namespace) -> int:
     output = _output(args, args.output or "output")
     options = BuildOptions(drafts=args.drafts, search=not args.no_search)
     try:
-        outcome = build_into(config, options, output, strict=args.strict, full=args.full)
+        with _progress(args.quiet) as progress:
+            outcome = build_into(config, options, output, strict=args.strict, full=args.full, progress=progress)
     except OutputRefused as exc:
         raise UsageError(str(exc)) from None
     _print(outcome.diagnostics, "text")
@@ -283,6 +285,18 @@ def run_merge(args: argparse.Namespace) -> int:
               f"files written, {outcome.report.unchanged} unchanged, {outcome.report.removed} removed in "
               f"{time.perf_counter() - started:.2f} s")
     return EXIT_OK
+
+
+def _progress(quiet: bool) -> Progress:
+    """Where a build tells how far it has got, on stderr: nowhere with -q; on a terminal, a line
+    redrawn in place; elsewhere (CI, a pipe, a file), one plain line per stage as it ends."""
+    if quiet:
+        return SILENT
+    if not sys.stderr.isatty():
+        return StageLines(sys.stderr)
+    from archivist.util.terminal import progress_for  # rich loads only when a terminal shows the progress
+
+    return progress_for(sys.stderr)
 
 
 def run_check(args: argparse.Namespace) -> int:

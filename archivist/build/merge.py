@@ -3,7 +3,7 @@ whole build makes, byte for byte.
 
 The parts hold every article page (with its exports, bundle files and old addresses) and every search
 shard; the merge makes what only the whole archive shows: listings, the home, search and 404 pages,
-feeds, the sitemap, harvest files, theme files, the search shards' table and their global order. It
+feeds, the sitemap, harvest files, theme files, and the search index joined from the parts' shards. It
 reads the front-matter of the site it runs in, and of each article what its part recorded (see
 partdata); it checks first that the parts are the whole of that very site (see partcheck). The
 diagnostics are the whole build's: each part's, and those only the whole site shows (links between
@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 
 from archivist.build.options import BuildOptions
 from archivist.build.partcheck import Part, PartsError, check_complete, check_site, read_parts
-from archivist.build.partdata import recorded_entry
+from archivist.build.partdata import recorded_entry, shard_of_file
 from archivist.build.partplan import ownership, site_digests
 from archivist.build.steps import (assemble_library, plan_site, redirect_pages, render_pages, site_problems,
                                    site_wide_files)
@@ -31,9 +31,7 @@ from archivist.model import Parsed
 from archivist.pages.jobs import OutputJob
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
-from archivist.search.bundle import BundleFormatError
-from archivist.search.order import META_FILE, order_file
-from archivist.search.shards import BUNDLE_DIR, ENTRY_FILE, Shard, plan_shards, with_shard_table
+from archivist.search.shards import plan_shards
 from archivist.write.commit import WriteReport, commit
 from archivist.write.spool import Spool
 
@@ -78,13 +76,12 @@ def _site(config: SiteConfig, options: BuildOptions, parts: Sequence[Part], publ
     statics = static_files(config)
     pages, found = render_pages(Renderer(config, statics), _site_jobs(jobs), spool)
     site_wide, harvest_problems = site_wide_files(config, library, statics, listings)
-    files: dict[str, bytes | Path] = {**pages, **_part_files(parts, search=False), **site_wide}
+    files: dict[str, bytes | Path] = {**pages, **_part_files(parts), **site_wide}
     problems += check_site_tables(config.templates_dir / "i18n", config.root) + found + harvest_problems
     problems += site_problems(library, files, jobs, site_wide)
     if options.search and config.search:
-        files.update(_part_files(parts, search=True))
-        table, search_problems = _shard_table(config, parts, library.entries, jobs)
-        files.update(table)
+        index, search_problems = _search(config, parts, library.entries, jobs)
+        files.update(index)
         problems += search_problems
     return files, problems
 
@@ -100,37 +97,36 @@ def _site_jobs(jobs: Mapping[str, OutputJob]) -> list[OutputJob]:
     return [job for job in jobs.values() if "entry" not in job.context]
 
 
-def _part_files(parts: Sequence[Part], search: bool) -> dict[str, Path]:
-    return {path: part.site / path for part in parts
-            for path in (part.summary.search_files if search else part.summary.files)}
+def _part_files(parts: Sequence[Part]) -> dict[str, Path]:
+    """The parts' own site files, by site path."""
+    return {path: part.site / path for part in parts for path in part.summary.files}
 
 
-def _shard_table(config: SiteConfig, parts: Sequence[Part], entries: Sequence[Entry],
-                 jobs: Mapping[str, OutputJob]) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """The primary shard's entry file naming the others, and the file that orders sorted results across
-    them, as a whole build's search step makes them (nothing when there is one shard)."""
+def _search(config: SiteConfig, parts: Sequence[Part], entries: Sequence[Entry],
+            jobs: Mapping[str, OutputJob]) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """The search bundle a whole build's search step makes: the shards the parts indexed, joined as one
+    archive (its page statistics, the directory of words, the shard table, the global order)."""
+    from archivist.search.index import SearchIndexError, joined_index, search_diagnostic  # only a merge that searches
+
     redirects = redirect_pages(jobs)
-    pages = _part_files(parts, search=False)
+    pages = _part_files(parts)
     found = [(path, pages[path]) for path in (f"{entry.article.url_path}index.html" for entry in entries)
              if path not in redirects]
     shards = plan_shards(found, config.search_shard_size)
-    if len(shards) < 2:
-        return {}, []
-    search = _part_files(parts, search=True)
     try:
-        order = order_file([(shard, _metadata(shard, search)) for shard in shards])
-        entry_path = f"{BUNDLE_DIR}/{ENTRY_FILE}"
-        others = [shard.folder for shard in shards if not shard.primary]
-        table = {entry_path: with_shard_table(search[entry_path].read_bytes(), others, order[0] if order else None)}
-    except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
+        bundles = _bundles(parts)
+        return joined_index([(shard, bundles[shard.number]) for shard in shards]), []
+    except SearchIndexError as exc:
+        return {}, [search_diagnostic(exc)]
+    except (KeyError, ValueError, OSError) as exc:
         return {}, [error("pyproject.toml", 1, "search.index", f"the parts' search shards cannot be joined ({exc})")]
-    if order:
-        table[f"{BUNDLE_DIR}/{order[0]}"] = order[1]
-    return table, []
 
 
-def _metadata(shard: Shard, search: Mapping[str, Path]) -> dict[str, bytes]:
-    """A shard's metadata file (what the global order is read from), by its name in the shard's folder."""
-    folder = f"{BUNDLE_DIR}/{shard.folder}"
-    names = (path[len(folder):] for path in search if path.startswith(folder))
-    return {name: search[folder + name].read_bytes() for name in names if META_FILE.match(name)}
+def _bundles(parts: Sequence[Part]) -> dict[int, dict[str, bytes]]:
+    """Every shard's bundle the parts indexed, by shard number."""
+    bundles: dict[int, dict[str, bytes]] = {}
+    for part in parts:
+        for name in part.summary.search_files:
+            number, path = shard_of_file(name)
+            bundles.setdefault(number, {})[path] = (part.search / name).read_bytes()
+    return bundles

@@ -10,6 +10,7 @@ from archivist.diagnostics import Diagnostic, has_errors, normalise
 from archivist.build.record import (BuildRecord, build_fingerprint, forget_record, input_stats, output_stats, read_record,
                           record_path, write_record)
 from archivist.util.digests import settings_digest
+from archivist.util.progress import SILENT, Progress
 from archivist.build.options import BuildOptions
 from archivist.write.spool import Spool
 from archivist.write.commit import WriteReport, commit
@@ -27,11 +28,12 @@ class BuildOutcome:
 
 
 def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: bool = False,
-               full: bool = False) -> BuildOutcome:
+               full: bool = False, progress: Progress = SILENT) -> BuildOutcome:
     """Build and commit, reusing the previous build into `output` where that is safe.
 
     The input files' sizes and times are taken before anything is read, so an edit made while
-    the build runs is seen by the next one. `full` ignores the previous build entirely.
+    the build runs is seen by the next one. `full` ignores the previous build entirely. `progress`
+    is told how far each step has got (a build with nothing to do has no steps).
     """
     fingerprint = build_fingerprint(settings_digest(config, options, config.base_url), output)
     where = record_path(config, output)
@@ -46,12 +48,12 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     if record is not None and record.outputs == present:
         previous = Previous(record.state, {path: output / path for path in present})
     with Spool(config.cache_dir) as spool:
-        result = build_site(config, options, previous=previous, keep_state=True, spool=spool)
+        result = build_site(config, options, previous=previous, keep_state=True, spool=spool, progress=progress)
         diagnostics = normalise(result.diagnostics)
         if has_errors(diagnostics, strict=strict):
             return BuildOutcome(diagnostics, result.article_count, None, result.rendered)
         forget_record(where)  # from here until the new record is written, the old one is wrong
-        report = commit(output, result.files)
+        report = commit(output, result.files, progress=progress)
     assert result.state is not None
     warnings = tuple(d for d in diagnostics if d.severity != "error")
     write_record(where, BuildRecord(fingerprint, inputs, result.state, output_stats(output),

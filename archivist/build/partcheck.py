@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Sequence
 
-from archivist.build.partdata import PART_FILE, SITE_FOLDER, PartSummary, SummaryError, decode
+from archivist.build.partdata import PART_FILE, SEARCH_FOLDER, SITE_FOLDER, PartSummary, SummaryError, decode
 from archivist.build.partplan import DIGEST_NAMES, Ownership
 from archivist.model import Parsed
 
@@ -32,6 +32,11 @@ class Part:
     def site(self) -> Path:
         """Where its files are, by site path."""
         return self.folder / SITE_FOLDER
+
+    @property
+    def search(self) -> Path:
+        """Where its search shards' bundles are (see partdata.shard_file)."""
+        return self.folder / SEARCH_FOLDER
 
     @property
     def name(self) -> str:
@@ -118,10 +123,11 @@ def _missing_files(part: Part) -> list[str]:
     unsafe = [name for name in names if not _inside(name)]
     if unsafe:
         return [f"{part.name} lists a file outside the site: {unsafe[0]!r}"]
-    missing = [path for path in (*part.summary.files, *part.summary.search_files) if not (part.site / path).is_file()]
+    missing = [f"{SITE_FOLDER}/{path}" for path in part.summary.files if not (part.site / path).is_file()]
+    missing += [f"{SEARCH_FOLDER}/{path}" for path in part.summary.search_files if not (part.search / path).is_file()]
     if not missing:
         return []
-    return [f"{part.name} lacks {len(missing)} of the files it wrote (the first: {SITE_FOLDER}/{missing[0]}); "
+    return [f"{part.name} lacks {len(missing)} of the files it wrote (the first: {missing[0]}); "
             "was the folder copied whole?"]
 
 

@@ -25,7 +25,8 @@ from archivist.util.jsondata import JsonDataError, from_json, to_json
 
 PART_FILE = "archivist-part.json"
 SITE_FOLDER = "site"  # a part's own files, by site path, under its folder
-FORMAT = "archivist-part 1"  # change when PartSummary changes: the merge refuses other forms
+SEARCH_FOLDER = "search"  # its search shards' bundles as Pagefind made them, NNN/<path> for shard NNN
+FORMAT = "archivist-part 2"  # change when PartSummary changes: the merge refuses other forms
 BODY_STAND_IN = "<!-- this article's text is on its own page -->"
 
 
@@ -58,7 +59,7 @@ class PartSummary:
     shards: int  # the whole archive's search shards
     articles: tuple[ArticleRecord, ...]  # by source
     files: tuple[str, ...]  # site paths of its pages, exports, assets and redirect pages
-    search_files: tuple[str, ...]  # site paths of its search shards' files, under pagefind/
+    search_files: tuple[str, ...]  # its search shards' bundle files (see shard_file), under search/
     diagnostics: tuple[Diagnostic, ...]
 
 
@@ -83,6 +84,20 @@ def decode(data: bytes) -> PartSummary:
         return from_json(PartSummary, found)
     except (JsonDataError, TypeError) as exc:
         raise SummaryError(f"not a part summary ({exc})") from None
+
+
+def shard_file(number: int, path: str) -> str:
+    """Where a part keeps a file of shard `number`'s bundle, under its search folder: the bundle as
+    indexed, not as published, since the merge joins every shard's with the whole archive's statistics."""
+    return f"{number:03d}/{path}"
+
+
+def shard_of_file(name: str) -> tuple[int, str]:
+    """(shard number, path in its bundle) of a name shard_file made; ValueError for any other name."""
+    number, _slash, path = name.partition("/")
+    if not (number.isdigit() and len(number) == 3 and path):
+        raise ValueError(f"{name!r} is not a shard's file")
+    return int(number), path
 
 
 def record_of(entry: Entry) -> ArticleRecord:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from archivist.build.options import BuildOptions
-from archivist.build.partdata import (FORMAT, PART_FILE, SITE_FOLDER, PartSummary, encode, front_matter_entry,
-                                      record_of)
+from archivist.build.partdata import (FORMAT, PART_FILE, SEARCH_FOLDER, SITE_FOLDER, PartSummary, encode,
+                                      front_matter_entry, record_of, shard_file)
 from archivist.build.partneeds import possible_citers, presumed_text, presumption_problems
 from archivist.build.partplan import Ownership, PartSpec, PartSpecError, ownership, site_digests
 from archivist.build.steps import (article_files, assemble_library, cite, plan_site, redirect_pages, render_articles,
@@ -30,7 +30,7 @@ from archivist.model import Parsed
 from archivist.pages.jobs import OutputJob
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
-from archivist.search.shards import BUNDLE_DIR, Shard, plan_shards, publishable
+from archivist.search.shards import Shard, plan_shards
 from archivist.write.commit import WriteReport, commit
 from archivist.write.spool import Spool
 
@@ -71,8 +71,8 @@ def build_part_into(config: SiteConfig, options: BuildOptions, spec: PartSpec, o
         if has_errors(diagnostics, strict=strict):
             return outcome
         summary = _summary(config, options, spec, plan, made, diagnostics)
-        files = {PART_FILE: encode(summary), **{f"{SITE_FOLDER}/{path}": data
-                                                for path, data in {**made.files, **made.search}.items()}}
+        files = {PART_FILE: encode(summary), **{f"{SITE_FOLDER}/{path}": data for path, data in made.files.items()},
+                 **{f"{SEARCH_FOLDER}/{path}": data for path, data in made.search.items()}}
         report = commit(output, files)
     return PartOutcome(diagnostics, len(made.entries), len(published), made.shards, report)
 
@@ -123,8 +123,8 @@ def _own_jobs(jobs: Mapping[str, OutputJob], owned: set[str]) -> list[OutputJob]
 
 def _search(config: SiteConfig, options: BuildOptions, spec: PartSpec, plan: Ownership, entries: Sequence[Entry],
             files: Mapping[str, bytes | Path], jobs: Mapping[str, OutputJob]) -> tuple[dict[str, bytes], int, list[Diagnostic]]:
-    """This part's search shards, each published where a whole build publishes it; the merge adds the
-    table of shards to the primary's entry file, and the global order."""
+    """This part's search shards, each bundle as Pagefind made it (with its words): the merge joins them
+    with the other parts' as a whole build joins its shards."""
     if not (options.search and config.search):
         return {}, 0, []
     from archivist.search.index import SearchIndexError, index_bundles, search_diagnostic  # only a build that indexes needs Pagefind
@@ -138,8 +138,7 @@ def _search(config: SiteConfig, options: BuildOptions, spec: PartSpec, plan: Own
         bundles = index_bundles(shards, config, config.search_shard_size, prune=True)  # the cache keeps this part's
     except SearchIndexError as exc:
         return {}, len(shards), [search_diagnostic(exc)]
-    found = {f"{BUNDLE_DIR}/{shard.folder}{path}": data
-             for shard, bundle in bundles for path, data in publishable(shard, bundle).items()}
+    found = {shard_file(shard.number, path): data for shard, bundle in bundles for path, data in bundle.items()}
     return found, len(shards), []
 
 

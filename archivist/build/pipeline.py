@@ -30,6 +30,7 @@ from archivist.library.related import RelatedMemo
 from archivist.markdown.batch import RenderCache
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
+from archivist.util.progress import SILENT, Progress
 from archivist.write.spool import Spool
 
 __all__ = ["BuildOptions", "Pipeline", "Previous", "SiteBuild", "build_site"]
@@ -70,14 +71,15 @@ class Planned:
 
 
 def build_site(config: SiteConfig, options: BuildOptions, previous: Previous | None = None,
-               keep_state: bool = False, spool: Spool | None = None) -> SiteBuild:
+               keep_state: bool = False, spool: Spool | None = None, progress: Progress = SILENT) -> SiteBuild:
     """Run every step up to rendering (and the search index); the caller decides whether to write.
 
     With `previous`, only the pages the rebuild planner names are rendered and every other page is
     the previous build's file; `keep_state` records this build's state for the next one; with a
-    `spool`, rendered pages are written there instead of being held in memory.
+    `spool`, rendered pages are written there instead of being held in memory; `progress` is told
+    how far each step has got.
     """
-    result = Pipeline(options, previous=previous).run(config, keep_state=keep_state, spool=spool)
+    result = Pipeline(options, previous=previous).run(config, keep_state=keep_state, spool=spool, progress=progress)
     assert result is not None
     return result
 
@@ -94,6 +96,7 @@ class Pipeline:
         self.facts = FactsMemo() if remember else None  # each file's links and listing digest, while it is the same
         self.related = RelatedMemo() if remember else None  # related articles, while no authors or keywords change
         self.engine: CitationEngine | None = None  # kept when remembering: Node started once, styles built once
+        self.progress: Progress = SILENT  # the current run's, told how far each step has got
         self.forget()
         if previous is not None:
             self.state, self.pages = previous.state, dict(previous.pages)
@@ -118,8 +121,11 @@ class Pipeline:
         self.renderer: Renderer | None = None
         self.statics: dict[str, Path] = {}
 
-    def run(self, config: SiteConfig, keep_state: bool = False, spool: Spool | None = None) -> SiteBuild | None:
-        """The complete site as the files are now; None when remembering and nothing that matters changed."""
+    def run(self, config: SiteConfig, keep_state: bool = False, spool: Spool | None = None,
+            progress: Progress = SILENT) -> SiteBuild | None:
+        """The complete site as the files are now; None when remembering and nothing that matters changed.
+        `progress` is told how far each step of this run has got."""
+        self.progress = progress
         try:
             result = self._run(config, keep_state, spool)
         except BaseException:
@@ -133,7 +139,7 @@ class Pipeline:
         return result
 
     def _run(self, config: SiteConfig, keep_state: bool, spool: Spool | None) -> SiteBuild | None:
-        files, problems = load_step.load(config, self.options.drafts, self.memo)
+        files, problems = load_step.load(config, self.options.drafts, self.memo, self.progress)
         facts = article_facts(files.parsed, files.texts, self.facts)
         tracked = self.remember or keep_state or self.state is not None
         state = disk_state(config, self.options, facts, self.hashes) if tracked else None
@@ -183,7 +189,7 @@ class Pipeline:
             self.travelling.pop(source, None)
         among = None if fresh else plan.articles
         cache = RenderCache(config.cache_dir, config.base_url)
-        rendered = render_articles(config, published, cache, among)
+        rendered = render_articles(config, published, cache, among, self.progress)
         if fresh:
             cache.prune(item.source.relpath for item in published)
             _settle()
@@ -191,7 +197,8 @@ class Pipeline:
             self.problems[article.source.relpath] = found
         articles = [article for article, _found in rendered]
         if fresh or articles:
-            entries, found = cite(config, articles, self._engine(config), [item.meta for item in published])
+            entries, found = cite(config, articles, self._engine(config), [item.meta for item in published],
+                                  self.progress)
             cited = {article.source.relpath for article in articles}
             for problem in found:  # an article's own (an unknown key) stays with it until it changes
                 if problem.path in cited:
@@ -225,7 +232,7 @@ class Pipeline:
         chosen, kept = choose_pages(jobs, self.state, self.pages, new_state)
         if not fresh:
             self.renderer.forget()
-        pages, found = render_pages(self.renderer, chosen, spool)
+        pages, found = render_pages(self.renderer, chosen, spool, self.progress)
         result.diagnostics.extend(found)
         self.pages = {**pages, **kept} if self.remember else {}
         self.state = new_state if (self.remember or keep_state) else None
@@ -240,7 +247,7 @@ class Pipeline:
         if self.remember and new_state is not None:
             self.planned = replace(planned, contexts=new_state.contexts)
         if self.options.search and config.search and not self.options.check_only:
-            found_files, found = search_files(config, result.files, skip=result.redirects)
+            found_files, found = search_files(config, result.files, skip=result.redirects, progress=self.progress)
             result.files.update(found_files)
             result.diagnostics.extend(found)
         return result

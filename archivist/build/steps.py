@@ -34,6 +34,7 @@ from archivist.pages.redirects import REDIRECT_TEMPLATE, alias_conflicts
 from archivist.render.pool import render_all_pages
 from archivist.render.renderer import Renderer
 from archivist.util.digests import settings_digest
+from archivist.util.progress import SILENT, Progress
 from archivist.write.spool import Spool
 
 ARTICLE_PAGE = re.compile(r"articles/[^/]+/index\.html")
@@ -49,22 +50,25 @@ def load_articles(config: SiteConfig, drafts: bool = False) -> tuple[list[Articl
 
 
 def render_articles(config: SiteConfig, published: list[Parsed], cache: RenderCache,
-                    among: Collection[str] | None = None) -> list[tuple[Article, list[Diagnostic]]]:
+                    among: Collection[str] | None = None, progress: Progress = SILENT
+                    ) -> list[tuple[Article, list[Diagnostic]]]:
     """Each published article rendered (only those `among` the sources given, when given), from the
     cache or on every core, with its problems; the articles keep no source text (their Markdown is
     rendered by then), which on a large archive saves hundreds of megabytes."""
     site_wide = bool(site_bibliography_files(config.root))  # looked for once, not once per article
     published = [replace(item, citations=citation_mode(config, item.meta, site_wide)) for item in published]
-    rendered = render_each(published, config, cache, among=among)
+    with progress.stage("markdown", "article") as stage:
+        rendered = render_each(published, config, cache, among=among, stage=stage)
     return [(replace(a, source=replace(a.source, text="")), found) for a, found in rendered]
 
 
 def cite(config: SiteConfig, articles: list[Article], engine: CitationEngine | None = None,
-         catalogue: Sequence[ArticleMeta] | None = None) -> tuple[list[Entry], list[Diagnostic]]:
+         catalogue: Sequence[ArticleMeta] | None = None, progress: Progress = SILENT
+         ) -> tuple[list[Entry], list[Diagnostic]]:
     """Each article with its citations, exports and page metadata (formatted by `engine` when given),
     its own citations in place and its references; `catalogue` is every article of the archive, which
     references link to when `articles` are only the changed ones."""
-    cited, problems = cite_all(config, articles, engine=engine, catalogue=catalogue)
+    cited, problems = cite_all(config, articles, engine=engine, catalogue=catalogue, progress=progress)
     return cited_entries(articles, cited), problems
 
 
@@ -114,14 +118,16 @@ def choose_pages(jobs: dict[str, OutputJob], old: SiteState | None, pages: Mappi
     return [job for path, job in jobs.items() if path not in kept], kept
 
 
-def render_pages(renderer: Renderer, jobs: Iterable[OutputJob], spool: Spool | None = None
-                 ) -> tuple[dict[str, bytes | Path], list[Diagnostic]]:
+def render_pages(renderer: Renderer, jobs: Iterable[OutputJob], spool: Spool | None = None,
+                 progress: Progress = SILENT) -> tuple[dict[str, bytes | Path], list[Diagnostic]]:
     """Render each planned page (on every core when there are many; into the spool when there is
     one); a template failure is a diagnostic, and the page is left out."""
     jobs = list(jobs)
     pages: dict[str, bytes | Path] = {}
     problems: list[Diagnostic] = []
-    for job, (data, problem) in zip(jobs, render_all_pages(renderer, jobs, spool=spool)):
+    with progress.stage("pages", "page", len(jobs)) as stage:
+        rendered = render_all_pages(renderer, jobs, spool=spool, done=stage.advance)
+    for job, (data, problem) in zip(jobs, rendered):
         if problem:
             problems.append(problem)
         elif data is not None:
@@ -154,7 +160,8 @@ def site_problems(library: Library, files: Mapping[str, bytes | Path], jobs: Map
 
 
 def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size: int | None = None,
-                 skip: Collection[str] = frozenset()) -> tuple[dict[str, bytes], list[Diagnostic]]:
+                 skip: Collection[str] = frozenset(), progress: Progress = SILENT
+                 ) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """The Pagefind bundle, indexed from the article pages already rendered
     (`articles/<slug>/index.html`, in memory or as the files a large build spooled them to, which
     are read one at a time); `build` and `serve` both index through here. `skip` holds redirect
@@ -163,6 +170,7 @@ def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size:
 
     pages = sorted((path, data) for path, data in files.items() if ARTICLE_PAGE.fullmatch(path) and path not in skip)
     try:
-        return build_index(pages, config, shard_size=shard_size or config.search_shard_size), []
+        with progress.stage("search", "page", len(pages)) as stage:
+            return build_index(pages, config, shard_size=shard_size or config.search_shard_size, done=stage.advance), []
     except SearchIndexError as exc:
         return {}, [search_diagnostic(exc)]

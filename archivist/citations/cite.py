@@ -18,6 +18,7 @@ from archivist.diagnostics import Diagnostic, error
 from archivist.markdown import MarkdownOptions, inline_text
 from archivist.citations.metadata import PageMetadata, build_page_metadata
 from archivist.model import Article, ArticleMeta, Reference
+from archivist.util.progress import SILENT, Progress, Stage
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ class Cited:
 
 
 def cite_all(config: SiteConfig, articles: Iterable[Article], workers: int | None = None,
-             engine: CitationEngine | None = None, catalogue: Sequence[ArticleMeta] | None = None
-             ) -> tuple[list[Cited], list[Diagnostic]]:
+             engine: CitationEngine | None = None, catalogue: Sequence[ArticleMeta] | None = None,
+             progress: Progress = SILENT) -> tuple[list[Cited], list[Diagnostic]]:
     """What the cite step makes of each article, in order; a style that cannot be used is reported
     once, against the settings.
 
@@ -54,25 +55,29 @@ def cite_all(config: SiteConfig, articles: Iterable[Article], workers: int | Non
     one per core, see default_workers): a cold build costs a few round trips per hundred
     articles, not a few per article, and its memory does not grow with the archive. `serve` passes
     the `engine` it keeps between runs, so that an edit does not wait for Node to start again.
+    `progress` counts two stages: the reference lists of the articles that cite, then every article.
     """
     articles = list(articles)
     if engine is not None:  # an engine kept by `serve` between runs
-        return _cite_everything(config, articles, engine, catalogue)
+        return _cite_everything(config, articles, engine, catalogue, progress)
     if not config.citation_styles and not any(a.body.citations or a.meta.nocite for a in articles):
-        return _cite_with(config, articles, None)
+        with progress.stage("citations", "article", len(articles)) as stage:
+            return _cite_with(config, articles, None, stage=stage)
     try:
         with citation_engine(config, workers) as made:
-            return _cite_everything(config, articles, made, catalogue)
+            return _cite_everything(config, articles, made, catalogue, progress)
     except CitationError as exc:
         return [Cited() for _ in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]
 
 
 def _cite_everything(config: SiteConfig, articles: list[Article], engine: CitationEngine,
-                     catalogue: Sequence[ArticleMeta] | None
+                     catalogue: Sequence[ArticleMeta] | None, progress: Progress = SILENT
                      ) -> tuple[list[Cited], list[Diagnostic]]:
     """Each article's own citations and references first (its body changes), then its citation blocks."""
-    placed, references, problems = cite_references(config, articles, engine, catalogue=catalogue)
-    cited, more = _cite_with(config, placed, engine if config.citation_styles else None, references)
+    with progress.stage("reference lists", "article") as stage:
+        placed, references, problems = cite_references(config, articles, engine, catalogue=catalogue, stage=stage)
+    with progress.stage("citations", "article", len(articles)) as stage:
+        cited, more = _cite_with(config, placed, engine if config.citation_styles else None, references, stage)
     return [replace(c, article=a if a is not b else None, references=r)
             for c, a, b, r in zip(cited, placed, articles, references)], problems + more
 
@@ -85,17 +90,22 @@ def citation_engine(config: SiteConfig, workers: int | None = None) -> CitationE
 
 
 def _cite_with(config: SiteConfig, articles: list[Article], engine: CitationEngine | None,
-               references: Sequence[tuple[Reference, ...]] | None = None
+               references: Sequence[tuple[Reference, ...]] | None = None, stage: Stage | None = None
                ) -> tuple[list[Cited], list[Diagnostic]]:
+    """Each article's citation blocks, exports and page metadata; `stage` counts the articles whose
+    blocks are formatted (all at once when no style is configured)."""
     items = [csl_item(a.meta, config.absolute_url(a.url_path), config.language, a.abstract_html) for a in articles]
     works = list(references) if references is not None else [() for _ in articles]
     if not config.citation_styles or engine is None:
+        if stage is not None:
+            stage.advance(len(articles))
         return [_cited(config, a, item, {}, refs) for a, item, refs in zip(articles, items, works)], []
     try:
         problems = _check_styles(engine, config)
         if problems:
             return [Cited() for _ in articles], problems
-        formatted = engine.cite_items(items, _languages(config, items), config.citation_styles)
+        formatted = engine.cite_items(items, _languages(config, items), config.citation_styles,
+                                      done=stage.advance if stage is not None else None)
         titles = {style_id: engine.style_title(style_id) for style_id in config.citation_styles}
     except CitationError as exc:
         return [Cited() for _ in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]

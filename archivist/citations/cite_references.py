@@ -14,18 +14,21 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.i18n import labels_for
 from archivist.model import Article, ArticleMeta, Reference
+from archivist.util.progress import Stage
 
 
 def cite_references(config: SiteConfig, articles: Sequence[Article], engine: CitationEngine,
                     reader: BibliographyReader | None = None, catalogue: Sequence[ArticleMeta] | None = None,
-                    ) -> tuple[list[Article], list[tuple[Reference, ...]], list[Diagnostic]]:
+                    stage: Stage | None = None) -> tuple[list[Article], list[tuple[Reference, ...]], list[Diagnostic]]:
     """Each article with its citations in place, its references, and every problem found (unknown
     keys, unreadable bibliographies, unknown styles). An article that cites nothing is returned as it is.
     `catalogue` holds every article of the archive (when `articles` are only some), so that a reference
-    to any of them links to it."""
+    to any of them links to it. `stage` counts the articles whose reference lists are formatted."""
     articles = list(articles)
     citing = [n for n, a in enumerate(articles) if a.body.citations or a.meta.nocite]
     references: list[tuple[Reference, ...]] = [() for _ in articles]
+    if stage is not None:
+        stage.total = len(citing)
     if not citing:
         return articles, references, []
     own_reader = reader is None
@@ -41,14 +44,17 @@ def cite_references(config: SiteConfig, articles: Sequence[Article], engine: Cit
         problems.extend(found)
         if job is not None:
             planned[n] = job
+    if stage is not None:
+        stage.total = len(planned)  # an article citing an unknown key is reported, not formatted
     if planned:
         paths = archive_paths(catalogue if catalogue is not None else [a.meta for a in articles])
-        problems.extend(_format(config, articles, planned, references, engine, paths))
+        problems.extend(_format(config, articles, planned, references, engine, paths, stage))
     return articles, references, problems
 
 
 def _format(config: SiteConfig, articles: list[Article], planned: dict[int, Planned],
-            references: list[tuple[Reference, ...]], engine: CitationEngine, paths: dict[str, str]) -> list[Diagnostic]:
+            references: list[tuple[Reference, ...]], engine: CitationEngine, paths: dict[str, str],
+            stage: Stage | None = None) -> list[Diagnostic]:
     """Format the planned articles, one batch per style and language, and put the results in place."""
     problems = []
     try:
@@ -57,7 +63,8 @@ def _format(config: SiteConfig, articles: list[Article], planned: dict[int, Plan
             if problem:
                 problems.append(problem)
                 continue
-            replies = engine.format_articles([planned[n].job for n in numbers], style_id, lang)
+            replies = engine.format_articles([planned[n].job for n in numbers], style_id, lang,
+                                             done=stage.advance if stage is not None else None)
             for n, reply in zip(numbers, replies):
                 articles[n], references[n] = apply(articles[n], planned[n], reply, _labels(config, articles[n]),
                                                    paths, config.url_for)

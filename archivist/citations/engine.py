@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from archivist.citations.cache import CitationCache, Entries, cache_key, canonical_json, item_file_name, setup_digest
 from archivist.citations.nodeproc import engine_version, find_citeproc
 from archivist.citations.pool import CHUNK_JOBS, Batch, StyleSpec, WorkerPool
+from archivist.citations.schedule import Chunk
 from archivist.citations.sanitize import SANITIZER_VERSION, clean_html, html_to_text
 from archivist.citations.styles import Style, StyleLibrary, choose_locale, locales_for
 
@@ -17,6 +20,7 @@ from archivist.citations.styles import Style, StyleLibrary, choose_locale, local
 PINPOINT_SENTINEL = "999999"
 BIBLIOGRAPHY = {"op": "bibliography"}
 PINPOINT = {"op": "citation", "locator": PINPOINT_SENTINEL, "label": "paragraph"}
+Done = Callable[[int], None]  # told how many more items are finished
 
 
 @dataclass(frozen=True)
@@ -95,13 +99,14 @@ class CitationEngine:
     def style_title(self, style_id: str) -> str:
         return self.style(style_id).title
 
-    def cite_items(self, items: Sequence[dict[str, Any]], langs: Sequence[str],
-                   style_ids: Sequence[str]) -> list[dict[str, ItemCitations]]:
+    def cite_items(self, items: Sequence[dict[str, Any]], langs: Sequence[str], style_ids: Sequence[str],
+                   done: Done | None = None) -> list[dict[str, ItemCitations]]:
         """Every item's entry and pinpoint template in every style, each item formatted alone;
-        what the cache lacks goes to Node in requests of at most `chunk_size` items."""
+        what the cache lacks goes to Node in requests of at most `chunk_size` items. `done(n)` as
+        `n` more items have every result (from the cache at once, from Node as chunks come back)."""
         asks = [_Ask(n, self._setup(style_id, lang), request)
                 for n, lang in enumerate(langs) for style_id in style_ids for request in (BIBLIOGRAPHY, PINPOINT)]
-        found = iter(self._resolve(items, asks, keep_others=False))
+        found = iter(self._resolve(items, asks, keep_others=False, done=done))
         return [{style_id: ItemCitations(next(found), next(found)) for style_id in style_ids} for _ in items]
 
     def bibliography(self, item: dict[str, Any], style_id: str, lang: str) -> FormattedCitation:
@@ -123,16 +128,21 @@ class CitationEngine:
         """A paragraph citation with PINPOINT_SENTINEL as the number, for pages to fill in."""
         return self._resolve([item], [_Ask(0, self._setup(style_id, lang), PINPOINT)])[0]
 
-    def format_articles(self, jobs: Sequence[dict[str, Any]], style_id: str, lang: str) -> list[dict[str, Any]]:
+    def format_articles(self, jobs: Sequence[dict[str, Any]], style_id: str, lang: str,
+                        done: Done | None = None) -> list[dict[str, Any]]:
         """Each article's citation clusters and reference list in one style (see worker.js,
-        formatArticle): from the disk cache, else from Node in one batch."""
+        formatArticle): from the disk cache, else from Node in one batch; `done(n)` as `n` more
+        articles are formatted."""
         setup = self._setup(style_id, lang)
         keys = [hashlib.sha256(setup.digest.encode() + b"\0" + canonical_json(job)).hexdigest() for job in jobs]
         replies: list[dict[str, Any] | None] = [self._cache.read_reply(key) if self._cache else None for key in keys]
         missing = [n for n, reply in enumerate(replies) if reply is None]
+        if done is not None and len(missing) < len(jobs):
+            done(len(jobs) - len(missing))
         if missing:
             batch = Batch(setup.spec, [{"article": jobs[n]} for n in missing])
-            for n, reply in zip(missing, self._pool.format([batch])[0]):
+            chunk_done = (lambda chunk: done(len(chunk.jobs))) if done is not None else None
+            for n, reply in zip(missing, self._pool.format([batch], chunk_done)[0]):
                 replies[n] = reply
                 if self._cache:
                     self._cache.write_reply(keys[n], reply)
@@ -151,18 +161,23 @@ class CitationEngine:
             self._setups[style_id, lang] = _Setup(spec, chosen, setup_digest(style.source_bytes, locale_bytes, self._version))
         return self._setups[style_id, lang]
 
-    def _resolve(self, items: Sequence[dict[str, Any]], asks: list[_Ask], keep_others: bool = True) -> list[FormattedCitation]:
+    def _resolve(self, items: Sequence[dict[str, Any]], asks: list[_Ask], keep_others: bool = True,
+                 done: Done | None = None) -> list[FormattedCitation]:
         """Results for the asks, from the cache or from Node; new results are stored, one file
-        per item. keep_others=False drops entries no ask used (an old style, an old version)."""
+        per item. keep_others=False drops entries no ask used (an old style, an old version).
+        `done(n)` as `n` more items have all their results."""
         item_json = [canonical_json(item) for item in items]
         names = [item_file_name(item) for item in items]
         stored = {name: self._cache.read(name) for name in set(names)} if self._cache else {}
         keys = [cache_key(item_json[a.item], a.setup.digest, dict(a.request, lang=a.setup.lang)) for a in asks]
         results = [_from_entry(stored.get(names[a.item], {}).get(key)) for a, key in zip(asks, keys)]
         missing = [n for n, result in enumerate(results) if result is None]
+        waiting = Counter(asks[n].item for n in missing)
+        if done is not None and len(waiting) < len(items):
+            done(len(items) - len(waiting))
         if not missing:
             return results  # type: ignore[return-value]
-        fresh = self._format(items, [asks[n] for n in missing])
+        fresh = self._format(items, [asks[n] for n in missing], done)
         for n, formatted in zip(missing, fresh):
             results[n] = formatted
         if self._cache:
@@ -179,7 +194,8 @@ class CitationEngine:
         for name, entries in files.items():
             self._cache.write(name, entries)  # type: ignore[union-attr]
 
-    def _format(self, items: Sequence[dict[str, Any]], asks: list[_Ask]) -> list[FormattedCitation]:
+    def _format(self, items: Sequence[dict[str, Any]], asks: list[_Ask], done: Done | None = None
+                ) -> list[FormattedCitation]:
         """One job per item and setup (its entry and citations share one registration), one
         batch per setup, which the pool sends in chunks."""
         batches: dict[str, Batch] = {}
@@ -193,8 +209,32 @@ class CitationEngine:
                 batch.jobs.append({"item": items[ask.item], "bibliography": False, "cites": []})
             index = job_index[ask.item, spec.key]
             slots.append((spec.key, index, _slot(batch.jobs[index], ask.request)))
-        replies = dict(zip(batches, self._pool.format(list(batches.values()))))
+        tally = _ItemTally(job_index, list(batches), done) if done is not None else None
+        replies = dict(zip(batches, self._pool.format(list(batches.values()), tally.chunk_back if tally else None)))
         return [_clean(_pick(replies[key][job], slot)) for key, job, slot in slots]
+
+
+class _ItemTally:
+    """Counts an item done when the last of its jobs comes back: its styles are separate batches,
+    which may come back from different workers in any order."""
+
+    def __init__(self, job_index: dict[tuple[int, str], int], batch_keys: list[str], done: Done):
+        self._done = done
+        self._items: list[list[int]] = [[] for _ in batch_keys]  # per batch: each job's item
+        position = {key: n for n, key in enumerate(batch_keys)}
+        for (item, key), index in sorted(job_index.items(), key=lambda pair: pair[1]):
+            self._items[position[key]].append(item)
+        self._waiting = Counter(item for item, _key in job_index)
+        self._lock = threading.Lock()
+
+    def chunk_back(self, chunk: Chunk) -> None:
+        finished = 0
+        with self._lock:
+            for item in self._items[chunk.batch][chunk.start:chunk.start + len(chunk.jobs)]:
+                self._waiting[item] -= 1
+                finished += self._waiting[item] == 0
+        if finished:
+            self._done(finished)
 
 
 def _slot(job: dict[str, Any], request: dict[str, str]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from archivist.citations.errors import CitationEngineError
 from archivist.citations.nodeproc import NodeWorker
@@ -60,8 +60,9 @@ class WorkerPool:
         self._loaded: list[set[str]] = [set() for _ in range(self._size)]
         self.started = 0  # Node processes started so far
 
-    def format(self, batches: Sequence[Batch]) -> list[list[Any]]:
-        """Each batch's results, in job order, whichever workers formatted which chunks."""
+    def format(self, batches: Sequence[Batch], done: Callable[[Chunk], None] | None = None) -> list[list[Any]]:
+        """Each batch's results, in job order, whichever workers formatted which chunks; `done(chunk)`
+        as each chunk's results arrive (on the thread of the worker that formatted it)."""
         chunks = [split(position, batch.jobs, self._chunk_size) for position, batch in enumerate(batches)]
         plan = ChunkPlan([batch.spec.key for batch in batches], chunks, self._loaded, self._share_from)
         firsts = {index: chunk for index in range(self._size) if (chunk := plan.next_for(index)) is not None}
@@ -79,6 +80,8 @@ class WorkerPool:
                     plan.failed(chunk)
                     return
                 results[chunk.batch][chunk.start:chunk.start + len(chunk.jobs)] = reply
+                if done is not None:
+                    done(chunk)
                 chunk = plan.next_for(index)
 
         self._run_all(run, firsts)

@@ -10,6 +10,7 @@ from .translations import translation_problems, withheld_slug
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.model import Parsed, SourceFile
+from archivist.util.progress import SILENT, Progress
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,22 @@ class LoadMemo:
         return item, list(found)
 
 
-def load(config: SiteConfig, drafts: bool = False, memo: LoadMemo | None = None
+def load(config: SiteConfig, drafts: bool = False, memo: LoadMemo | None = None, progress: Progress = SILENT
          ) -> tuple[ArticleFiles, list[Diagnostic]]:
     """Every article file read and validated, with every diagnostic of every file; the Markdown is
-    rendered later, once all slugs are known."""
-    sources, problems = discover.scan(config.root, memo.read if memo is not None else None)
-    parsed: dict[str, Parsed | None] = {}
-    withheld: list[str] = []
-    for source in sources:
-        item, found = memo.parse(source, config.language) if memo is not None else parse(source, config.language)
-        problems.extend(found)
-        parsed[source.relpath] = item if item is not None and (drafts or not item.meta.draft) else None
-        if parsed[source.relpath] is None:
-            withheld.append(withheld_slug(source, item))
+    rendered later, once all slugs are known. `progress` counts the files as they are validated."""
+    with progress.stage("loading", "file") as stage:
+        sources, problems = discover.scan(config.root, memo.read if memo is not None else None)
+        stage.total = len(sources)
+        parsed: dict[str, Parsed | None] = {}
+        withheld: list[str] = []
+        for source in sources:
+            item, found = memo.parse(source, config.language) if memo is not None else parse(source, config.language)
+            problems.extend(found)
+            parsed[source.relpath] = item if item is not None and (drafts or not item.meta.draft) else None
+            if parsed[source.relpath] is None:
+                withheld.append(withheld_slug(source, item))
+            stage.advance()
     published = [item for item in parsed.values() if item is not None]
     problems.extend(duplicates(published))
     problems.extend(missing_pdfs(published))

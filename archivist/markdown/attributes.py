@@ -22,12 +22,11 @@ from typing import Any, Match
 
 from .callouts import kind_of
 from .context import Session, Token, add_hook, set_render
-from .ids import is_reserved
+from .ids import SAFE_ID, is_reserved
 
 PATTERN = r"^ {0,3}\{:(?!:)(?P<ial_text>[^}\n]*)\}[ \t]*(?:\n|$)"
 _ITEM = re.compile(r"""#([\w-]+)|\.([\w-]+)|([\w-]+)=(?:"[^"]*"|'[^']*')|([\w-]+)|(\S)""")
 _DEFINITION = re.compile(r"\s*[\w-]+:")
-_ID = re.compile(r"[A-Za-z][\w-]*")
 BOXES = frozenset({"paragraph", "block_quote", "list", "table", "def_list"})
 
 
@@ -108,7 +107,7 @@ def _items(text: str) -> tuple[list[str], list[str], list[str], list[str]]:
 
 def _apply_heading(tok: Token, ids: list[str], classes: list[str]) -> list[str]:
     """An id and .no_toc are read (by the heading hook, after ids.py has named it); the rest is not."""
-    tok["_ial_id"] = next((i for i in ids if _ID.fullmatch(i) and not is_reserved(i)), None)
+    tok["_ial_id"] = next((i for i in ids if SAFE_ID.fullmatch(i) and not is_reserved(i)), None)
     tok["_no_toc"] = "no_toc" in classes
     return [f"#{i}" for i in ids if i != tok["_ial_id"]] + [f".{c}" for c in classes if c != "no_toc"]
 

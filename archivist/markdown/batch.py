@@ -20,6 +20,7 @@ from archivist.diagnostics import Diagnostic
 from archivist.i18n import labels_for
 from archivist.model import Article
 from archivist.util.files import write_atomically
+from archivist.util.progress import Stage
 from archivist.util.digests import code_fingerprint, parts_digest as digest
 from archivist.util.workers import forked_map, worker_count
 from .article import RenderedParts, article_of, article_resolver, path_resolver, render_parts
@@ -125,20 +126,23 @@ def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | No
 
 
 def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | None = None,
-                workers: int | None = None, among: Collection[str] | None = None
+                workers: int | None = None, among: Collection[str] | None = None, stage: Stage | None = None
                 ) -> list[tuple[Article, list[Diagnostic]]]:
     """Each article with its own problems, as `render_all` makes them; with `among`, only the
-    articles of those sources, rendered as they are among all the others (whose slugs links reach)."""
+    articles of those sources, rendered as they are among all the others (whose slugs links reach).
+    `stage` counts the articles as they are read from the cache or come back rendered."""
     slugs = [item.meta.slug for item in parsed]
     aliases = sorted(alias_targets((item.meta.slug, item.meta.aliases) for item in parsed).items())
     site = site_fingerprint(config.language, config.base_url, slugs, MarkdownOptions.of(config), aliases)
     if among is not None:
         parsed = [item for item in parsed if item.source.relpath in among]
+    if stage is not None:
+        stage.total = len(parsed)
     keys = [_cache_key(site, item, config) for item in parsed]
-    found: list[RenderedParts | None] = [cache.get(item.source.relpath, key) if cache else None
-                                         for item, key in zip(parsed, keys)]
+    found = _cached(parsed, keys, cache, stage)
     missing = [index for index, parts in enumerate(found) if parts is None]
-    fresh = render_many([parsed[index] for index in missing], config, slugs, workers, aliases)
+    fresh = render_many([parsed[index] for index in missing], config, slugs, workers, aliases,
+                        done=stage.advance if stage is not None else None)
     for index, parts in zip(missing, fresh):
         found[index] = parts
         if cache is not None:
@@ -148,6 +152,18 @@ def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | N
         assert parts is not None
         rendered.append((article_of(item, parts), list(parts.problems)))
     return rendered
+
+
+def _cached(parsed: list[Parsed], keys: list[str], cache: RenderCache | None,
+            stage: Stage | None) -> list[RenderedParts | None]:
+    """Each article's parts from the cache, None for a miss; `stage` counts the hits."""
+    found: list[RenderedParts | None] = []
+    for item, key in zip(parsed, keys):
+        parts = cache.get(item.source.relpath, key) if cache else None
+        found.append(parts)
+        if parts is not None and stage is not None:
+            stage.advance()
+    return found
 
 
 def _cache_key(site: str, item: Parsed, config: SiteConfig) -> str:
@@ -162,15 +178,22 @@ _worker_config: SiteConfig | None = None
 
 
 def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str],
-                workers: int | None = None, aliases: Iterable[tuple[str, str]] = ()) -> list[RenderedParts]:
-    """The rendered parts of each item, in the order given; `aliases` are (old address, slug) pairs."""
+                workers: int | None = None, aliases: Iterable[tuple[str, str]] = (),
+                done: Callable[[int], None] | None = None) -> list[RenderedParts]:
+    """The rendered parts of each item, in the order given; `aliases` are (old address, slug) pairs;
+    `done(1)` as each item's parts are ready."""
     slugs, aliases = tuple(slugs), tuple(aliases)
     count = worker_count(len(items), workers)
     if count < 2:
         resolver, paths = article_resolver(config, slugs), path_resolver(config, aliases)
-        return [render_parts(item, config, resolver, paths) for item in items]
+        rendered = []
+        for item in items:
+            rendered.append(render_parts(item, config, resolver, paths))
+            if done is not None:
+                done(1)
+        return rendered
     return forked_map(_render_one, items, count, max_chunk=16, setup=_set_up_worker,
-                      setup_args=(config, slugs, aliases))
+                      setup_args=(config, slugs, aliases), done=done)
 
 
 def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tuple[str, str], ...] = ()) -> None:

@@ -8,7 +8,7 @@ Three spellings reach one box, styled by the theme (`.callout`, `.callout--warni
 - GitHub's alerts, a block quote whose first line is `[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`,
   `[!WARNING]` or `[!CAUTION]`;
 - Pandoc and Quarto fenced divs, `::: {.callout-warning title="Mind the gap"}` … `:::`, or
-  `::: warning`.
+  `::: warning` (read by divs.py).
 
 The last two are titled with the interface word for their kind (or the div's `title`).
 Author classes never reach the page as written: those above become the theme's own callout
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from typing import Any, Match
+from typing import Any
 
 from mistune.util import escape
 
@@ -42,10 +42,7 @@ CLASS_KINDS = {
 BOX_TAGS = frozenset({"div", "p", "blockquote", "details", "aside", "section", "figure"})
 DROPPED = "dropped-classes"  # gathered: (class, line)
 _ALERT = re.compile(r"\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*", re.IGNORECASE)
-_DIV_OPEN = re.compile(r" {0,3}(:{3,})[ \t]*(\{[^}\n]*\}|[A-Za-z][\w-]*)[ \t]*:*[ \t]*$")
-_DIV_CLOSE = re.compile(r" {0,3}:{3,}[ \t]*$")
 _TITLE = re.compile(r"""\btitle\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-DIV_PATTERN = r"^ {0,3}:{3,}[ \t]*(?:\{[^}\n]*\}|[A-Za-z][\w-]*)[ \t]*:*[ \t]*(?:\n|$)"
 
 
 def kind_of(words: list[str]) -> str | None:
@@ -126,44 +123,11 @@ def github_alert(tok: Token, session: Session) -> None:
     tok["attrs"] = {"kind": marker.group(1).lower(), "title": ""}
 
 
-def parse_fenced_div(block: Any, m: Match[str], state: Any) -> int | None:
-    """Block rule: a Pandoc fenced div with a callout class; any other div stays text, as in CommonMark."""
-    opening = _DIV_OPEN.match(m.group(0).rstrip("\n"))
-    kind = kind_of([word.lower() for word in _div_classes(opening.group(2))]) if opening else None
-    end = _closing_fence(state, m.end()) if kind else None
-    if end is None or state.depth() >= block.max_nested_level:
-        return None
-    title = _TITLE.search(opening.group(2))
-    state.next_child_line = state.line_at(m.end())
-    child = state.child_state(state.src[m.end():end[0]])
-    block.parse(child)
-    state.append_token({"type": "callout", "children": child.tokens,
-                        "attrs": {"kind": kind, "title": next((t for t in title.groups() if t), "") if title else ""}})
-    return end[1]
-
-
-def _div_classes(attributes: str) -> list[str]:
-    """The classes of a fenced div: each '.name' in braces (values left out), or its one bare word."""
-    if not attributes.startswith("{"):
-        return [attributes]
-    names = re.sub(r"""=\s*(?:"[^"]*"|'[^']*'|[^\s}]*)""", "", attributes)
-    return re.findall(r"(?<![\w-])\.([A-Za-z][\w-]*)", names)
-
-
-def _closing_fence(state: Any, pos: int) -> tuple[int, int] | None:
-    """(start, end) of the line closing the div that opens before `pos`; nested divs count."""
-    depth = 1
-    while pos < state.cursor_max:
-        line = state.get_line(pos)
-        text = line.rstrip("\n")
-        if _DIV_CLOSE.fullmatch(text):
-            depth -= 1
-            if not depth:
-                return pos, pos + len(line)
-        elif _DIV_OPEN.fullmatch(text):
-            depth += 1
-        pos += len(line)
-    return None
+def callout_token(kind: str, attributes: str, children: list[Token]) -> Token:
+    """A fenced div's box (divs.py reads the div), titled by its `title` attribute or by its kind."""
+    title = _TITLE.search(attributes)
+    return {"type": "callout", "children": children,
+            "attrs": {"kind": kind, "title": next((t for t in title.groups() if t), "") if title else ""}}
 
 
 def label_callout(tok: Token, session: Session) -> None:
@@ -187,9 +151,6 @@ def render_callout(renderer: Any, text: str, kind: str, title: str | None) -> st
 
 
 def register(md: Any) -> None:
-    md.block.register("fenced_div", DIV_PATTERN, parse_fenced_div, before="list")
-    for rules in (md.block.block_quote_rules, md.block.list_rules):
-        md.block.insert_rule(rules, "fenced_div", before="list")
     add_hook(md, "block_quote", github_alert)
     add_hook(md, "callout", label_callout)
     add_end_hook(md, report_dropped)

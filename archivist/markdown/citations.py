@@ -28,6 +28,7 @@ _KEY = r"(?:\{[^{}\n]+\}|[\w](?:[\w:.#$%&\-+?<>~/]*[\w])?)"
 BRACKETED = r"\[(?P<cite_body>[^\[\]]*?@[^\[\]]*)\](?![\(\[:])"
 NARRATIVE = r"(?<![\w@\\])@(?P<cite_key>" + _KEY + r")(?:[ \t]?\[(?P<cite_locator>[^\[\]\n]*)\](?![\(\[:]))?"
 _ONE = re.compile(r"^(?P<prefix>.*?)(?:(?<=[\s\[;])|^)(?P<minus>-?)@(?P<key>" + _KEY + r")(?P<suffix>.*)$", re.S)
+_OPEN_BRACKET = re.compile(r"\[")
 ENABLED = "archivist_citations"  # env key: True when the article has a bibliography
 NOTE_STYLE = "archivist_note_style"  # env key: True when its style is a note style
 USES = "archivist_citation_uses"
@@ -59,15 +60,21 @@ _LOCATOR = re.compile(
 
 def parse_bracketed(inline: Any, m: Match[str], state: Any) -> int | None:
     """Inline rule: `[see @a, p. 3; @b]`. Anything that is not a list of citations is left to
-    the other rules (a link, a footnote, text)."""
+    the other rules (a link, a span, a footnote, text)."""
     if not state.env.get(ENABLED) or state.in_link:
-        return None
+        return _open_bracket(inline, m, state)
     parts = _split_cluster(m.group("cite_body"))
     items = [_item(part) for part in parts] if parts else []
     if not items or any(item is None for item in items):
-        return None
+        return _open_bracket(inline, m, state)
     _append(state, m, tuple(items), narrative=False)  # type: ignore[arg-type]
     return m.end()
+
+
+def _open_bracket(inline: Any, m: Match[str], state: Any) -> int | None:
+    """Not a citation: its '[' is read as the link rule reads one, so `[see @fig-a](url)` is a link and
+    `[see @fig-a]{.mark}` a span (declining would make the '[' plain text before that rule sees it)."""
+    return inline.parse_link(_OPEN_BRACKET.match(state.src, m.start()), state)
 
 
 def parse_narrative(inline: Any, m: Match[str], state: Any) -> int | None:

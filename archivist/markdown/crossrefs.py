@@ -1,6 +1,6 @@
 """Quarto-style cross-references: `@fig-map` becomes a link to the element labelled `fig-map`, by its number.
 
-Labels are given where the element is written (see figures.py, tables.py, math.py, ids.py) and
+Labels are given where the element is written (see figures.py, tables.py, floats.py, math.py, ids.py) and
 start with a reserved prefix: `fig-`, `tbl-`, `eq-` or `sec-`. Each element keeps its automatic
 number, and its label becomes its id. References are read here:
 

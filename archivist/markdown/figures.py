@@ -10,6 +10,8 @@ beside the author's own "Figure 1:" would only mislead.
 A figure may carry a cross-reference label (crossrefs.py), which becomes its id: Quarto's
 `![Caption](map.png){#fig-map}` (an image alone in its paragraph; the caption is its title if it
 has one, else its text) or the directive's `:name: fig-map` option (MyST's; `:label:` too).
+A Quarto figure div, `::: {#fig-map}` (floats.py), is numbered here like any other figure, and
+the labelled figures inside it are its parts, lettered (a), (b), … and numbered "1a", "1b".
 """
 
 from __future__ import annotations
@@ -121,12 +123,14 @@ def _caption_tokens(tokens: list[Token]) -> list[Token]:
 
 def promote_image(tok: Token, session: Session) -> None:
     """Hook: a paragraph that is only an image with a title, or with a `{#fig-…}` label after it,
-    is a figure captioned by the title (else, as in Quarto, by the image's text)."""
+    is a figure captioned by the title (else, as in Quarto, by the image's text). Inside a figure
+    div (floats.py) only a labelled image is a figure, one of the div's parts."""
     parts = [c for c in tok["children"] if not (c["type"] == "text" and not c["raw"].strip())]
     label = _image_label(parts)
     if label:
         parts = parts[:1]
-    if len(parts) != 1 or parts[0]["type"] != "image" or not (label or parts[0]["attrs"].get("title")):
+    titled = len(parts) == 1 and parts[0]["type"] == "image" and parts[0]["attrs"].get("title")
+    if len(parts) != 1 or parts[0]["type"] != "image" or not (label or (titled and "_parent" not in tok)):
         return
     image = parts[0]
     title = image["attrs"].get("title")
@@ -135,6 +139,7 @@ def promote_image(tok: Token, session: Session) -> None:
     tok["attrs"] = {"url": image["attrs"]["url"], "alt": plain_text(image["children"])}
     tok["_line"] = session.line_of(image)
     tok["_label"] = (label, tok["_line"]) if label else None
+    tok["_described"] = image.get("_described", False)
     tok["children"] = [{"type": "figure_caption", "children": caption, "_inline": True}]
 
 
@@ -147,10 +152,27 @@ def _image_label(parts: list[Token]) -> str:
 
 
 def number_figure(tok: Token, session: Session) -> None:
-    """Hook: fig-N in document order, the figure label (unless the caption has its own), and the image policy."""
+    """Hook: fig-N in document order (or a letter, for a part of a figure div), the figure label,
+    and the image policy."""
+    parent = tok.pop("_parent", None)
+    if parent is None:
+        _number_whole(tok, session)
+    else:
+        _number_part(tok, parent, session)
+    for name, at in tok.pop("_unknown", []):
+        session.warning("body.figure-option", f"unknown figure option ':{name}:'", at)
+    attrs = tok["attrs"]
+    if "url" in attrs:  # a figure div holds its images in its content
+        described = bool(tok.pop("_described", False))
+        attrs["src"] = check_image(attrs["url"], attrs["alt"], session, session.line_of(tok), described)
+        attrs["size"] = image_size(attrs["src"], session) if attrs["src"] else None
+
+
+def _number_whole(tok: Token, session: Session) -> None:
+    """The next figure number, and the label with it unless the caption has its own."""
     attrs, line = tok["attrs"], session.line_of(tok)
     number = session.next_number("figure")
-    attrs["id"], attrs["number"] = _figure_id(tok, number, session), number
+    attrs["id"], attrs["number"] = _figure_id(tok, f"fig-{number}", session), number
     attrs["label"] = f"{session.ctx.label('figure')} {number}"
     caption = _caption(tok)
     own = own_number(plain_text(caption.get("children", ())), session.ctx.label("figure"))
@@ -160,14 +182,30 @@ def number_figure(tok: Token, session: Session) -> None:
         session.gathered.setdefault("self-numbered", []).append(own)
         session.warning("body.figure-number", f"the caption numbers itself ('{own}'), so it is shown as written, "
                         f"and the article's figures are not numbered automatically", caption.get("_line") or line)
-    for name, at in tok.pop("_unknown", []):
-        session.warning("body.figure-option", f"unknown figure option ':{name}:'", at)
-    attrs["src"] = check_image(attrs["url"], attrs["alt"], session, line)
-    attrs["size"] = image_size(attrs["src"], session) if attrs["src"] else None
 
 
-def _figure_id(tok: Token, number: int, session: Session) -> str:
-    """The figure's label when it has one (and no other element has it), else fig-N."""
+def _number_part(tok: Token, parent: dict[str, Any], session: Session) -> None:
+    """A labelled figure inside a figure div is its part (a), (b), …; its number, '1a', is settled
+    once the div's own is (see settle_numbers)."""
+    attrs = tok["attrs"]
+    letter = _letters(session.next_number(f"parts of {parent['id']}"))
+    attrs["id"] = _figure_id(tok, f"{parent['id']}-{letter}", session)
+    attrs.update(number="", label=f"({letter})", sub=True, letter=letter)
+    parent["panels"] = True
+    session.gather("figure-parts", (attrs, parent))
+
+
+def _letters(count: int) -> str:
+    """a, b, … z, aa, ab, …: the letter of the count-th part."""
+    letters = ""
+    while count:
+        count, rest = divmod(count - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def _figure_id(tok: Token, fallback: str, session: Session) -> str:
+    """The figure's label when it has one (and no other element has it), else the fallback (fig-N)."""
     label, line = tok.pop("_label", None) or ("", 0)
     if label and label_kind(label) != "figure":
         session.warning("body.crossref", f"the figure label '{label}' does not start with 'fig-', so nothing can "
@@ -177,22 +215,24 @@ def _figure_id(tok: Token, number: int, session: Session) -> str:
                         "figures (fig-1, fig-2, …), which it could clash with; give it a name", line)
     elif label and claim_label(session, label, "figure", tok["attrs"], line):
         return label
-    return f"fig-{number}"
+    return fallback
 
 
-def leave_numbering_to_the_author(state: Any, session: Session) -> None:
-    """End hook: when any caption numbers itself, no figure of the article gets a number of ours;
-    a reference to a figure then takes the caption's own number."""
+def settle_numbers(state: Any, session: Session) -> None:
+    """End hook: when any caption numbers itself, no figure of the article gets a number of ours, and
+    a reference to a figure takes the caption's own number; a part's number follows its figure's."""
     if session.gathered.get("self-numbered"):
         for attrs in session.gathered.get("figures", ()):
             attrs["label"] = ""
             attrs["number"] = attrs.pop("own_number", "")
+    for attrs, parent in session.gathered.get("figure-parts", ()):
+        attrs["number"] = f"{parent['number']}{attrs['letter']}" if parent["number"] else ""
 
 
 def _caption(tok: Token) -> Token:
     """A figure's caption, or the first paragraph of a caption of several blocks ({} if none)."""
     for child in tok.get("children", ()):
-        if child["type"] == "figure_caption":
+        if child["type"] in ("figure_caption", "float_caption"):
             return child
         if child["type"] == "figure_caption_blocks":
             return next((b for b in child["children"] if b.get("_inline")), {})
@@ -210,11 +250,21 @@ def own_number(caption: str, label: str) -> str:
     return m.group(0).strip() if word in names or abbreviated else ""
 
 
-def render_figure(renderer: Any, text: str, url: str, alt: str, id: str, label: str, src: str | None = None,
-                  size: tuple[int, int] | None = None, **_: Any) -> str:
+def render_figure(renderer: Any, text: str, id: str, label: str, url: str | None = None, alt: str = "",
+                  src: str | None = None, size: tuple[int, int] | None = None, sub: bool = False,
+                  panels: bool = False, **_: Any) -> str:
+    if url is None:  # a figure div: its content and its caption (floats.py) are its children
+        layout = ' class="figure-panels"' if panels else ""
+        return f'<figure id="{id}"{layout}>\n{text}</figure>\n'
     image = img_tag(src, alt, size=size) + "\n" if src else ""
-    caption = (f'<span class="figure-label">{escape(label)}.</span> {text}' if label else text).rstrip()
-    return f'<figure id="{id}">\n{image}<figcaption>{caption}</figcaption>\n</figure>\n'
+    return f'<figure id="{id}">\n{image}<figcaption>{caption_html(label, text, sub=sub)}</figcaption>\n</figure>\n'
+
+
+def caption_html(label: str, text: str, css: str = "figure-label", sub: bool = False) -> str:
+    """A caption after its label: 'Figure 2.', or '(a)' for a part of a figure."""
+    if not label:
+        return text.rstrip()
+    return f'<span class="{css}">{escape(label)}{"" if sub else "."}</span> {text}'.rstrip()
 
 
 def render_caption(renderer: Any, text: str) -> str:
@@ -233,7 +283,7 @@ def register(md: Any) -> None:
     IndentedFencedDirective([FigureDirective()])(md)
     add_hook(md, "paragraph", promote_image)
     add_hook(md, "figure", number_figure)
-    add_end_hook(md, leave_numbering_to_the_author)
+    add_end_hook(md, settle_numbers)
     set_render(md, "figure", render_figure)
     set_render(md, "figure_caption", render_caption)
     set_render(md, "figure_caption_blocks", render_caption_blocks)

@@ -27,6 +27,8 @@ RESERVED_PATTERN = re.compile(
     r"|(?:cite|cite-style|cite-text|affiliation|pinpoint|pinpoint-title)-\d+|cite-\d+-author"
 )
 TOC_LEVELS = (2, 3)
+# An id an author may give in Markdown: a name, never markup or a selector's punctuation.
+SAFE_ID = re.compile(r"[A-Za-z][\w-]*")
 _HYPHENS = re.compile(r"-{2,}")
 # Pandoc's and kramdown's header attributes closing a heading: '## Results {#results .unnumbered}'.
 _ATTRIBUTES = re.compile(r"\s*\{((?:\s*(?:#[^\s{}#]+|\.[^\s{}.#]+|[A-Za-z_][\w.-]*=\S+|-))+)\s*\}\s*$")
@@ -121,10 +123,11 @@ def _claim(given: str, tok: Token, text: str, session: Session) -> bool:
     return claim_id(given, session, session.line_of(tok))
 
 
-def claim_id(given: str, session: Session, line: int) -> bool:
-    """Take an id the author gave, unless the page already has it or uses it itself."""
-    if given in session.used_ids or is_reserved(given):
-        session.warning("body.duplicate-id", f"id '{given}' is already used on this page; choose another", line)
+def claim_id(given: str, session: Session, line: int, column: int = 1) -> bool:
+    """Take an id the author gave, unless the page already has it (around this text too) or uses it itself."""
+    if given in session.used_ids or given in session.ctx.known_ids or is_reserved(given):
+        session.warning("body.duplicate-id", f"id '{given}' is already used on this page; choose another", line,
+                        column)
         return False
     session.used_ids.add(given)
     return True
@@ -145,8 +148,10 @@ def number_paragraph(tok: Token, session: Session) -> None:
 
 
 def _is_empty(children: list[Token]) -> bool:
+    """Nothing to show: removed HTML, raw content for another output format (spans.py), spaces."""
     return all(
-        (c["type"] == "inline_html" and not c["raw"]) or (c["type"] == "text" and not c["raw"].strip())
+        (c["type"] in ("inline_html", "omitted_raw") and not c["raw"])
+        or (c["type"] == "text" and not c["raw"].strip())
         for c in children
     )
 

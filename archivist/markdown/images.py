@@ -12,9 +12,12 @@ from .text import plain_text
 from .urls import HARMFUL_SCHEMES, bundle_path, scheme_of
 
 
-def check_image(url: str, alt: str, session: Session, line: int) -> str | None:
-    """Report what is wrong with an image; return the src to render, or None to drop it."""
-    if not alt.strip():
+def check_image(url: str, alt: str, session: Session, line: int, described: bool = False) -> str | None:
+    """Report what is wrong with an image; return the src to render, or None to drop it.
+
+    An image `described` by the caption of the figure div holding it (floats.py) may go
+    without alt text."""
+    if not alt.strip() and not described:
         session.error("body.missing-alt", f"image '{url}' has no alt text; describe it for readers who cannot see it", line)
     scheme = scheme_of(url)
     if scheme in HARMFUL_SCHEMES:
@@ -47,7 +50,7 @@ def check_image_token(tok: Token, session: Session) -> None:
     attrs = tok["attrs"]
     alt = plain_text(tok.get("children", []))
     attrs["alt"] = alt
-    src = check_image(attrs["url"], alt, session, session.line_of(tok))
+    src = check_image(attrs["url"], alt, session, session.line_of(tok), tok.get("_described", False))
     if src is None:
         tok["type"] = "dropped_image"
         tok["children"] = [{"type": "text", "raw": alt}]

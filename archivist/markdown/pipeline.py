@@ -12,8 +12,8 @@ from mistune.plugins.def_list import def_list
 from archivist.diagnostics import Diagnostic, normalise
 from archivist.model import Heading, RenderedBody
 
-from . import (anchors, attributes, callouts, citations, code, crossrefs, figures, footnotes, htmlblocks, ids, images,
-               links, math, mathjax, rawhtml, rawlinks, references_place, renderer, scripts, tables)
+from . import (anchors, attributes, callouts, citations, code, crossrefs, divs, figures, floats, footnotes, htmlblocks,
+               ids, images, links, math, mathjax, rawhtml, rawlinks, references_place, renderer, scripts, spans, tables)
 from .context import BodyContext, Hook, Session, Token, hooks_of
 from .positions import SOURCE_LINES, LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
@@ -21,15 +21,16 @@ from .text import block_text, count_words, plain_text
 from .typography import smarten
 
 # Order matters where two plugins hook the same token: figures must see a paragraph
-# before ids numbers it; code wraps the fence rule that figures' directive installs;
+# before ids numbers it, and number a figure div before floats adopts its content; code wraps the fence rule that figures' directive installs;
 # htmlblocks wraps the HTML rules; attributes names a heading after ids does; crossrefs puts its
 # inline rules ahead of every other rule, and resolves references after the others' end hooks.
 PLUGINS = (
     renderer.register, footnotes.register, tables.register, math.register, mathjax.register,
-    figures.register, code.register, ids.register, images.register, links.register,
+    figures.register, floats.register, code.register, ids.register, images.register, links.register,
     rawlinks.register_before, rawhtml.register, htmlblocks.register, rawlinks.register,
     scripts.register, citations.register, def_list, abbr,
-    callouts.register, references_place.register, attributes.register, crossrefs.register,
+    callouts.register, divs.register, references_place.register, attributes.register, spans.register,
+    crossrefs.register,
 )
 
 _local = threading.local()
@@ -156,7 +157,8 @@ def _toc_entry(md: Markdown, tok: Token, state: LineState) -> Heading:
 
 
 def _without_links(tokens: list[Token]) -> list[Token]:
-    """Heading content for the contents list: no note numbers, no links inside its link."""
+    """Heading content for the contents list: no note numbers, no links inside its link, and no id
+    a span or inline code has (the heading holds it already)."""
     out: list[Token] = []
     for tok in tokens:
         if tok["type"] == "footnote_ref":
@@ -164,6 +166,8 @@ def _without_links(tokens: list[Token]) -> list[Token]:
         if tok["type"] == "crossref":
             out.append({**tok, "attrs": {**tok["attrs"], "in_link": True}})
             continue
+        if tok["type"] in ("bracketed_span", "codespan") and "id" in (tok.get("attrs") or {}):
+            tok = {**tok, "attrs": {key: value for key, value in tok["attrs"].items() if key != "id"}}
         if tok["type"] == "link":
             out.extend(_without_links(tok["children"]))
         elif "children" in tok:

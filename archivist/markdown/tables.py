@@ -8,8 +8,9 @@ and a warning on the header line says why.
 
 A paragraph that starts with ':' (or 'Table:') directly after or before a pipe table, with at most
 blank lines between, is the table's caption, as in Pandoc; it may end in a cross-reference
-label, `: Prices in 1802 {#tbl-prices}` (crossrefs.py), which becomes the table's id. A captioned
-table shows its number in its caption ("Table 2. Prices in 1802").
+label, `: Prices in 1802 {#tbl-prices}` (crossrefs.py), which becomes the table's id; a table div,
+`::: {#tbl-prices}`, gives the same (floats.py). A captioned table shows its number in its caption
+("Table 2. Prices in 1802").
 """
 
 from __future__ import annotations
@@ -125,6 +126,12 @@ def _neighbour(tokens: list[Token], index: int, step: int) -> Token | None:
     return found if found is not None and found["type"] == "table" else None
 
 
+def strip_caption_start(text: str) -> str:
+    """A caption's text without Pandoc's leading ':' or 'Table:'."""
+    m = _CAPTION_START.match(text)
+    return text[m.end():] if m else text
+
+
 def _caption_of(tok: Token) -> Token:
     """The caption's inline tokens without the leading ':' and the closing '{#label}'."""
     children = tok["children"]
@@ -147,8 +154,9 @@ def number_table(tok: Token, session: Session) -> None:
     if caption is None:
         return
     caption["attrs"] = {"label": label}
-    tok["children"].insert(0, caption)
-    wanted, line = caption.pop("_label"), session.line_of(caption)
+    if not tok["children"] or tok["children"][0] is not caption:  # a table div's caption is in place already
+        tok["children"].insert(0, caption)
+    wanted, line = caption.pop("_label"), caption.pop("_label_line", None) or session.line_of(caption)
     if wanted and label_kind(wanted) != "table":
         session.warning("body.crossref", f"the table label '{wanted}' does not start with 'tbl-', so it is not "
                         "applied", line)
@@ -171,7 +179,8 @@ def render_table(renderer: Any, text: str, label: str = "", id: str = "", **_: A
 
 
 def render_table_caption(renderer: Any, text: str, label: str = "") -> str:
-    return f'<caption><span class="table-label">{escape(label)}.</span> {text}</caption>\n'
+    words = f" {text}" if text.strip() else ""  # a table div without a caption paragraph shows its number alone
+    return f'<caption><span class="table-label">{escape(label)}.</span>{words}</caption>\n'
 
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 from archivist.diagnostics import Diagnostic
 from archivist.pages.jobs import OutputJob
@@ -32,14 +32,25 @@ _spool: Spool | None = None
 
 
 def render_all_pages(renderer: Renderer, jobs: Sequence[OutputJob], workers: int | None = None,
-                     spool: Spool | None = None) -> list[Rendered]:
-    """Each job's bytes (or, with a spool, the file they were written to) or diagnostic, in order."""
+                     spool: Spool | None = None, done: Callable[[int], None] | None = None) -> list[Rendered]:
+    """Each job's bytes (or, with a spool, the file they were written to) or diagnostic, in order;
+    `done(1)` as each page is ready."""
     count = worker_count(len(jobs), workers)
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_render(renderer, job, spool) for job in jobs]
+        return _render_here(renderer, jobs, spool, done)
     for name in sorted({job.template for job in jobs}):
         _compile(renderer, name)
-    return _render_forked(renderer, jobs, count, spool)
+    return _render_forked(renderer, jobs, count, spool, done)
+
+
+def _render_here(renderer: Renderer, jobs: Sequence[OutputJob], spool: Spool | None,
+                 done: Callable[[int], None] | None) -> list[Rendered]:
+    rendered = []
+    for job in jobs:
+        rendered.append(_render(renderer, job, spool))
+        if done is not None:
+            done(1)
+    return rendered
 
 
 def _render(renderer: Renderer, job: OutputJob, spool: Spool | None) -> Rendered:
@@ -58,11 +69,12 @@ def _compile(renderer: Renderer, name: str) -> None:
         pass
 
 
-def _render_forked(renderer: Renderer, jobs: Sequence[OutputJob], count: int, spool: Spool | None) -> list[Rendered]:
+def _render_forked(renderer: Renderer, jobs: Sequence[OutputJob], count: int, spool: Spool | None,
+                   done: Callable[[int], None] | None) -> list[Rendered]:
     global _renderer, _jobs, _spool
     _renderer, _jobs, _spool = renderer, jobs, spool  # inherited by the forked workers
     try:
-        results = forked_map(_render_one, range(len(jobs)), count, max_chunk=32)
+        results = forked_map(_render_one, range(len(jobs)), count, max_chunk=32, done=done)
     finally:
         _renderer, _jobs, _spool = None, (), None
     for job, (_data, problem, reads) in zip(jobs, results):

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 from archivist.util.files import write_atomically
 from archivist.search.shards import page_bytes
 
-FORMAT = b"archivist-search-shard 2\n"  # change when what a cached bundle holds changes
+FORMAT = b"archivist-search-shard 3\n"  # change when what a cached bundle holds changes
 SUFFIX = ".shard"
 
 

@@ -11,6 +11,9 @@ that space, and an inline element's text stays a word of its own ('barge.<sup id
 'barge. 1', not 'barge.1'). An element marked data-pagefind-ignore keeps its id (Pagefind
 gives it no mark), as does anything the patterns below do not cover; what remains is still
 trimmed afterwards. Elements are found only in markup: text holds '<' escaped.
+
+The headings the archive gives the notes and references of every article ("Notes",
+"References") are not searched: at a heading's weight, a word on every page would only add noise.
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ ELEMENTS = (b"p li div section blockquote figure table ol ul dl dd dt aside "
 # An opening tag of one of those elements with attributes, and a double-quoted id among them.
 TAG = re.compile(rb"<(" + b"|".join(sorted(ELEMENTS)) + rb")(\s[^<>]*)>")
 ID = re.compile(rb'\s+id="[^"<>]*"')
+# The section headings of the notes and references, as the Markdown and citation steps write them.
+SECTION_LABEL = re.compile(rb'<h2 id="(notes-title|references-title)">')
 
 
 def feed_html(page: bytes) -> bytes:
     """The page as Pagefind reads it, with only the anchors a published fragment keeps."""
-    return TAG.sub(_without_id, page)
+    return TAG.sub(_without_id, SECTION_LABEL.sub(rb'<h2 id="\1" data-pagefind-ignore>', page))
 
 
 def _without_id(found: re.Match[bytes]) -> bytes:

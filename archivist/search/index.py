@@ -18,12 +18,14 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.search.bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
 from archivist.search.cache import ShardCache, cache_key
+from archivist.search.directory import with_vocabulary
 from archivist.search.feed import feed_html
 from archivist.search.order import order_file
 from archivist.search.shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
 from archivist.util.workers import worker_count
 
 T = TypeVar("T")
+Done = Callable[[int], None]  # told how many more pages are indexed
 SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
 CACHE_FOLDER = "search"
 PAGEFIND_BYTES_PER_PAGE = 2_300_000  # peak of a Pagefind process per 6,000-word article, measured
@@ -146,26 +148,22 @@ def served_path(site_path: str) -> str:
 
 
 def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, shard_size: int = SHARD_SIZE,
-                workers: int | None = None) -> dict[str, bytes]:
+                workers: int | None = None, done: Done | None = None) -> dict[str, bytes]:
     """The search bundle for these pages, as {'pagefind/…': bytes}.
 
     Result URLs are the pages' served URLs (with the site's sub-path), so the search page must
     tell Pagefind `baseUrl: "/"`. The pages are split into shards of about `shard_size` (see
     search_shards); a shard whose pages, options and Pagefind are unchanged comes from the
     cache under config.cache_dir, the others are indexed, up to `workers` Pagefind processes at
-    once (default: one per CPU). The bytes depend only on the pages, not on their order.
+    once (default: one per CPU). The bytes depend only on the pages, not on their order. `done(n)`
+    as `n` more pages are indexed (a cached shard's all at once), from whichever thread runs Pagefind.
     """
     shards = plan_shards(pages, shard_size)
-    joined = index_bundles(shards, config, shard_size, workers, prune=True)
-    try:
-        order = order_file(joined) if len(joined) > 1 else None
-    except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
-        raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
-    return join_bundles(joined, order)
+    return joined_index(index_bundles(shards, config, shard_size, workers, prune=True, done=done))
 
 
 def index_bundles(shards: list[Shard], config: SiteConfig, shard_size: int, workers: int | None = None,
-                  prune: bool = False) -> list[tuple[Shard, dict[str, bytes]]]:
+                  prune: bool = False, done: Done | None = None) -> list[tuple[Shard, dict[str, bytes]]]:
     """Each shard with its bundle (paths relative to pagefind/), from the cache or indexed; with `prune`,
     the cache keeps only these shards (a build of some of the shards, one part of a site, keeps the others')."""
     options = index_options(config)
@@ -173,12 +171,24 @@ def index_bundles(shards: list[Shard], config: SiteConfig, shard_size: int, work
     keys = {shard.number: _shard_key(shard, options, config) for shard in shards}
     bundles = {shard.number: cache.load(keys[shard.number]) for shard in shards}
     missing = [shard for shard in shards if bundles[shard.number] is None]
-    for shard, files in _index_shards(missing, config, workers or default_workers(missing)):
+    if done is not None and len(missing) < len(shards):
+        done(sum(len(shard.pages) for shard in shards if bundles[shard.number] is not None))
+    for shard, files in _index_shards(missing, config, workers or default_workers(missing), done):
         bundles[shard.number] = files
         cache.store(keys[shard.number], files)
     if prune:
         cache.prune(set(keys.values()))
     return [(shard, bundles[shard.number]) for shard in shards]
+
+
+def joined_index(joined: list[tuple[Shard, dict[str, bytes]]]) -> dict[str, bytes]:
+    """The search bundle of every shard of the archive, each with its bundle as index_bundles gives it:
+    a whole build's, or the bundles its parts indexed on other machines."""
+    try:
+        order = order_file(joined) if len(joined) > 1 else None
+        return join_bundles(joined, order)
+    except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
+        raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
 
 
 def default_workers(shards: list[Shard]) -> int:
@@ -209,12 +219,13 @@ def _shard_key(shard: Shard, options: IndexConfig, config: SiteConfig) -> str:
         raise SearchIndexError(f"a rendered page cannot be read ({exc})") from exc
 
 
-def _index_shards(shards: list[Shard], config: SiteConfig, workers: int) -> list[tuple[Shard, dict[str, bytes]]]:
+def _index_shards(shards: list[Shard], config: SiteConfig, workers: int, done: Done | None = None
+                  ) -> list[tuple[Shard, dict[str, bytes]]]:
     """Each shard's bundle (paths relative to pagefind/), indexed `workers` at a time."""
     if not shards:
         return []
     try:
-        return _run_apart(lambda: _index_all(shards, config, workers))
+        return _run_apart(lambda: _index_all(shards, config, workers, done))
     except SearchIndexError:
         raise
     except (ConnectionError, BrokenPipeError) as exc:
@@ -234,13 +245,14 @@ def _run_apart(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
-async def _index_all(shards: list[Shard], config: SiteConfig, workers: int) -> list[tuple[Shard, dict[str, bytes]]]:
+async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, done: Done | None = None
+                     ) -> list[tuple[Shard, dict[str, bytes]]]:
     """One Pagefind process per shard (each holds only its shard's index), `workers` at once."""
     slots = asyncio.Semaphore(max(1, workers))
 
     async def one(shard: Shard) -> tuple[Shard, dict[str, bytes]]:
         async with slots:
-            files = await _index_in_memory(list(shard.pages), config)
+            files = await _index_in_memory(list(shard.pages), config, done)
         return shard, _keep_bundle(files, shard.tag)
 
     tasks = [asyncio.ensure_future(one(shard)) for shard in shards]
@@ -251,7 +263,8 @@ async def _index_all(shards: list[Shard], config: SiteConfig, workers: int) -> l
             task.cancel()  # after a failure, stop the shards still waiting for a slot
 
 
-async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteConfig) -> dict[str, bytes]:
+async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteConfig, done: Done | None = None
+                           ) -> dict[str, bytes]:
     """The bundle as Pagefind hands it over in memory.
 
     Not write_files(): Pagefind 1.5.2 answers before its last disk writes have finished, so
@@ -265,9 +278,9 @@ async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteCo
             pending.append((site_path, service.submit(_add_request(index, site_path, html, config))))
             await service.drained()
             if len(pending) >= PAGES_IN_FLIGHT:
-                await _added(*pending.popleft())
+                await _added(*pending.popleft(), done)
         while pending:
-            await _added(*pending.popleft())
+            await _added(*pending.popleft(), done)
         return {str(item["path"]): bytes(item["content"]) for item in await index.get_files()}
     finally:
         await _close(service)
@@ -285,14 +298,16 @@ def _add_request(index: PagefindIndex, site_path: str, html: bytes | Path, confi
             "file_contents": text, "file_path": None}
 
 
-async def _added(site_path: str, answer: "asyncio.Future[dict[str, Any]]") -> None:
-    """Wait for Pagefind's answer to one page; a refusal names the page."""
+async def _added(site_path: str, answer: "asyncio.Future[dict[str, Any]]", done: Done | None = None) -> None:
+    """Wait for Pagefind's answer to one page; a refusal names the page; `done(1)` once it is indexed."""
     try:
         result = await answer
     except SearchIndexError as exc:
         raise SearchIndexError(exc.message, site_path) from exc
     if result.get("type") != "IndexedFile":
         raise SearchIndexError(f"Pagefind gave an unexpected answer ({result.get('type')})", site_path)
+    if done is not None:
+        done(1)
 
 
 async def _close(service: PagefindService) -> None:
@@ -305,7 +320,7 @@ async def _close(service: PagefindService) -> None:
 
 def _keep_bundle(files: dict[str, bytes], tag: str = "") -> dict[str, bytes]:
     """The files a shard publishes (paths relative to its folder), in a reproducible form, its
-    page ids carrying `tag` when there is one."""
+    page ids carrying `tag` when there is one, and the words it indexes (for the directory)."""
     kept = {f"{BUNDLE_DIR}/{path.lstrip('/')}": data for path, data in sorted(files.items())
             if path.lstrip("/") not in UNUSED_BUNDLE_FILES}
     if f"{BUNDLE_DIR}/pagefind-entry.json" not in kept:
@@ -313,9 +328,9 @@ def _keep_bundle(files: dict[str, bytes], tag: str = "") -> dict[str, bytes]:
     try:
         trimmed = trim_fragments(kept)
         bundle = canonicalise(tag_pages(trimmed, tag) if tag else trimmed)
+        return with_vocabulary({path[len(BUNDLE_DIR) + 1:]: data for path, data in bundle.items()})
     except (BundleFormatError, ValueError, KeyError, IndexError, EOFError, OSError) as exc:
         raise SearchIndexError(f"unexpected Pagefind bundle layout ({exc})") from exc
-    return {path[len(BUNDLE_DIR) + 1:]: data for path, data in bundle.items()}
 
 
 def search_diagnostic(exc: SearchIndexError) -> Diagnostic:

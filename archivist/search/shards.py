@@ -6,9 +6,14 @@ as they were. The number of shards is a power of two: when the archive outgrows 
 doubles and every shard splits in two (a page in shard i goes to i or i + count), instead of
 every page moving as it would with `hash % n` for any n.
 
-The first shard that has pages is the primary: it sits at pagefind/ exactly as a single
-index would, with Pagefind's script and wasm, and its entry file lists the other shards
-(pagefind/shard-NNN/, holding index data only) for the browser to merge.
+The first shard that has pages is the primary: it sits at pagefind/ as a single index would,
+with Pagefind's wasm, and its entry file lists the other shards (pagefind/shard-NNN/, holding
+index data only) for the browser to merge. A split must not change what a search finds or its
+order, so every shard carries the archive's page statistics (statistics.py), the directory
+(directory.py) says which shards' matches count for a term, and pagefind.js, the archive's
+entry to Pagefind (Pagefind's own script is pagefind-engine.js), ranks the merged results on
+the whole archive's term statistics. One shard is published the same way, so an archive ranks
+alike whatever its number of shards.
 """
 
 from __future__ import annotations
@@ -19,11 +24,17 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from archivist.search.directory import FOLDER as DIRECTORY_FOLDER, WORDS_FILE, directory_bundle, vocabulary
+from archivist.search.statistics import page_statistics, with_archive_statistics
+
 BUNDLE_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
 SHARDS_KEY = "archivist_shards"  # in the primary's entry file; Pagefind ignores keys it does not know
 # What a merged shard needs: Pagefind loads its script and wasm once, from the primary.
 SHARD_DATA_FOLDERS = ("fragment/", "index/", "filter/")
+ENGINE_SCRIPT = "pagefind-engine.js"  # Pagefind's own pagefind.js, which the archive's one wraps
+ENTRY_SCRIPT = "pagefind.js"
+ARCHIVE_SCRIPT = Path(__file__).with_name("pagefind.js")
 
 
 @dataclass(frozen=True)
@@ -86,31 +97,35 @@ def plan_shards(pages: list[tuple[str, bytes | Path]], shard_size: int) -> list[
 def publishable(shard: Shard, files: dict[str, bytes]) -> dict[str, bytes]:
     """The shard's bundle files (paths relative to its folder) that its folder publishes."""
     if shard.primary:
-        return dict(files)
+        return {path: data for path, data in files.items() if path != WORDS_FILE}
     return {path: data for path, data in files.items()
             if path.startswith(SHARD_DATA_FOLDERS) or path.endswith(".pf_meta") or path == ENTRY_FILE}
 
 
 def join_bundles(bundles: list[tuple[Shard, dict[str, bytes]]],
                  order: tuple[str, bytes] | None = None) -> dict[str, bytes]:
-    """All shards' files under pagefind/, the primary's entry naming the other shards and the
-    file (`order`: name under pagefind/, bytes) that puts sorted results in one global order."""
+    """All shards' files under pagefind/, each with the archive's page statistics; the directory;
+    the archive's pagefind.js; and the primary's entry naming the other shards, the directory,
+    the archive's page count and the file (`order`: name under pagefind/, bytes) that puts
+    sorted results in one global order. An archive without pages gets Pagefind's empty bundle."""
+    if not any(shard.pages for shard, _ in bundles):
+        return {f"{BUNDLE_DIR}/{path}": data for shard, bundle in bundles for path, data in publishable(shard, bundle).items()}
+    totals = [page_statistics(bundle) for _, bundle in bundles]
+    pages, words = sum(count for count, _ in totals), sum(total for _, total in totals)
     files: dict[str, bytes] = {}
     for shard, bundle in bundles:
-        for path, data in publishable(shard, bundle).items():
+        for path, data in publishable(shard, with_archive_statistics(bundle, pages, words)).items():
             files[f"{BUNDLE_DIR}/{shard.folder}{path}"] = data
-    others = [shard.folder for shard, _ in bundles if not shard.primary]
-    if others:
-        entry_path = f"{BUNDLE_DIR}/{ENTRY_FILE}"
-        files[entry_path] = with_shard_table(files[entry_path], others, order[0] if order else None)
-        if order:
-            files[f"{BUNDLE_DIR}/{order[0]}"] = order[1]
+    entry_path = f"{BUNDLE_DIR}/{ENTRY_FILE}"
+    entry = json.loads(files[entry_path])
+    vocabularies = [(shard.number, bundle.get(WORDS_FILE) or vocabulary(bundle)) for shard, bundle in bundles]
+    for path, data in directory_bundle(vocabularies, entry).items():
+        files[f"{BUNDLE_DIR}/{DIRECTORY_FOLDER}{path}"] = data
+    entry[SHARDS_KEY] = {"bundles": [shard.folder for shard, _ in bundles if not shard.primary],
+                         "order": order[0] if order else None, "directory": DIRECTORY_FOLDER, "pages": pages}
+    files[entry_path] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if order:
+        files[f"{BUNDLE_DIR}/{order[0]}"] = order[1]
+    files[f"{BUNDLE_DIR}/{ENGINE_SCRIPT}"] = files.pop(f"{BUNDLE_DIR}/{ENTRY_SCRIPT}")
+    files[f"{BUNDLE_DIR}/{ENTRY_SCRIPT}"] = ARCHIVE_SCRIPT.read_bytes()
     return files
-
-
-def with_shard_table(entry: bytes, others: list[str], order_name: str | None) -> bytes:
-    """The primary's entry file naming the other shards' folders and the file of the global order,
-    which the browser reads to search every shard as one index."""
-    data = json.loads(entry)
-    data[SHARDS_KEY] = {"bundles": others, "order": order_name}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -11,6 +11,7 @@ from archivist.build.changes import RebuildPlan
 from archivist.build.options import BuildOptions
 from archivist.build.pipeline import Pipeline, SiteBuild
 from archivist.config import SiteConfig
+from archivist.util.progress import SILENT, Progress
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,16 @@ class LiveBuilder:
         """Drop what was remembered, so the next rebuild starts from nothing (after a crash)."""
         self.pipeline.forget()
 
-    def rebuild(self, force_full: bool = False) -> Outcome | None:
-        """Bring the site up to date; None when nothing that matters changed. May raise ContentError."""
+    def rebuild(self, force_full: bool = False, progress: Progress = SILENT) -> Outcome | None:
+        """Bring the site up to date; None when nothing that matters changed. May raise ContentError.
+        `progress` is told how far each step has got."""
         started = time.perf_counter()
         config = config_step.load(self.root)
         if self.base_url:
             config = config.with_base_url(self.base_url)
         if force_full:
             self.pipeline.forget()
-        build = self.pipeline.run(config)
+        build = self.pipeline.run(config, progress=progress)
         if build is None:
             return None
         return Outcome(build, build.plan, build.rendered, time.perf_counter() - started)

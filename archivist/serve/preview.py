@@ -22,6 +22,8 @@ from archivist.serve.http import Hub, make_server
 from archivist.render.theme import theme_folders
 from archivist.build.options import BuildOptions
 from archivist.build.steps import search_files
+from archivist.util.progress import SILENT, Progress
+from archivist.util.terminal import progress_for
 from archivist.write.commit import CommitMemory
 from archivist.write.in_place import update_in_place
 
@@ -140,9 +142,10 @@ class Preview:
         self._generation = 0
         self._watched: set[Path] = set()
 
-    def start(self) -> None:
-        """Build once, then serve and watch; returns at once, the work goes on in threads."""
-        self.rebuild()
+    def start(self, progress: Progress = SILENT) -> None:
+        """Build once (telling `progress` how far it has got), then serve and watch; returns at once,
+        the work goes on in threads."""
+        self.rebuild(progress)
         serving = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
                                    name="archivist-http", daemon=True)
         serving.start()
@@ -156,12 +159,14 @@ class Preview:
             self._watch()
         self.debouncer.poke()
 
-    def rebuild(self) -> Outcome | None:
-        """Rebuild now; never raises: every failure becomes an overlay over the last good site."""
+    def rebuild(self, progress: Progress = SILENT) -> Outcome | None:
+        """Rebuild now; never raises: every failure becomes an overlay over the last good site.
+        `progress` is let go of before anything is printed."""
         with self._build_lock:
             started = time.perf_counter()
             try:
-                outcome = self.builder.rebuild()
+                with progress:
+                    outcome = self.builder.rebuild(progress=progress)
             except ContentError as exc:
                 self._failed(exc.diagnostics, time.perf_counter() - started)
                 return None
@@ -292,7 +297,7 @@ def serve(root: Path, host: str, port: int, drafts: bool, open_browser: bool, ou
     preview = Preview(root, host, port, drafts, out=out)
     _stop_on_terminate()
     try:
-        preview.start()
+        preview.start(_first_build_progress())
         print(f"Serving {preview.url} (Ctrl+C to stop)", file=out, flush=True)
         if open_browser:
             webbrowser.open(preview.url)
@@ -302,6 +307,14 @@ def serve(root: Path, host: str, port: int, drafts: bool, open_browser: bool, ou
         return 0
     finally:
         preview.stop()
+
+
+def _first_build_progress() -> Progress:
+    """The first build of a large archive takes minutes: on a terminal it shows the line a build
+    shows, which disappears when it is done, so the preview prints what it always printed. Rebuilds
+    after an edit take a second or two and show nothing; neither does a preview whose output is
+    logged."""
+    return progress_for(sys.stderr, keep=False) if sys.stderr.isatty() else SILENT
 
 
 def _stop_on_terminate() -> None:

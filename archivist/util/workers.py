@@ -33,12 +33,14 @@ def worker_count(items: int, requested: int | None = None, *, most: int = MAX_WO
 
 
 def forked_map(function: Callable[[Any], T], items: Sequence[Any], count: int, max_chunk: int = 16,
-               setup: Callable[..., None] | None = None, setup_args: tuple = ()) -> list[T]:
+               setup: Callable[..., None] | None = None, setup_args: tuple = (),
+               done: Callable[[int], None] | None = None) -> list[T]:
     """`function` over `items`, in order, on `count` worker processes.
 
     Workers are forked where possible, so they start with every module already imported and
     with whatever the parent prepared for them; they leave Ctrl-C to the parent and die with it.
-    `setup(*setup_args)` runs once in each worker before its first item.
+    `setup(*setup_args)` runs once in each worker before its first item. `done(1)` is called in
+    this process as each result comes back, in order (a build's progress counts them).
     """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -46,7 +48,11 @@ def forked_map(function: Callable[[Any], T], items: Sequence[Any], count: int, m
     pool = ProcessPoolExecutor(max_workers=count, mp_context=context,
                                initializer=_start_worker, initargs=(os.getpid(), setup, setup_args))
     try:
-        results = list(pool.map(function, items, chunksize=chunk))
+        results = []
+        for result in pool.map(function, items, chunksize=chunk):
+            results.append(result)
+            if done is not None:
+                done(1)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise

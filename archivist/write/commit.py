@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping
 
+from archivist.util.progress import SILENT, Progress, Stage
 from archivist.write.spool import SpooledFile
 
 MARKER = ".archivist-output"
@@ -60,22 +61,32 @@ class CommitMemory:
         self._last = {}
 
 
-def commit(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemory | None = None) -> WriteReport:
+def commit(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemory | None = None,
+           progress: Progress = SILENT) -> WriteReport:
     """Make `output` hold exactly `files` (site path -> bytes, or a source file to copy).
 
     Nothing is written when every byte is already in place. Otherwise a complete new tree is
     made beside the old one (unchanged files hard-linked, so they are not rewritten) and swapped
     in with one atomic rename: a build killed at any moment leaves the old site or the new one.
+    `progress` counts each file once: when it is found unchanged, or else when it is written.
     """
     files = {MARKER: MARKER_TEXT, **files}
     check_paths(files)
     output = output.absolute()
     _refuse_foreign(output)
     _remove_leftovers(output)
+    with progress.stage("writing", "file", len(files)) as stage:
+        return _commit(output, files, memory, stage)
+
+
+def _commit(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemory | None, stage: Stage) -> WriteReport:
     old = _existing_files(output)
     known = memory.same if memory is not None else (lambda _path, _data: False)
-    unchanged = {path for path, data in files.items()
-                 if path in old and (known(path, data) or _same(old[path], data))}
+    unchanged = set()
+    for path, data in files.items():
+        if path in old and (known(path, data) or _same(old[path], data)):
+            unchanged.add(path)
+            stage.advance()
     removed = set(old) - set(files)
     if memory is not None:
         memory.forget()  # until this commit is complete, nothing on disk is known
@@ -85,7 +96,7 @@ def commit(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemory
         return WriteReport(written=0, unchanged=len(unchanged), removed=0)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     try:
-        _fill(staging, files, output, unchanged)
+        _fill(staging, files, output, unchanged, stage)
     except BaseException:  # a half-made tree is never left beside the site (a kill is swept by the next build)
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -143,7 +154,7 @@ def _same(existing: Path, data: bytes | Path) -> bool:
         return False
 
 
-def _fill(staging: Path, files: Mapping[str, bytes | Path], output: Path, unchanged: set[str]) -> None:
+def _fill(staging: Path, files: Mapping[str, bytes | Path], output: Path, unchanged: set[str], stage: Stage) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     for path, data in sorted(files.items()):
@@ -151,12 +162,14 @@ def _fill(staging: Path, files: Mapping[str, bytes | Path], output: Path, unchan
         target.parent.mkdir(parents=True, exist_ok=True)
         if path in unchanged:
             _link_or_copy(output / path, target)
-        elif isinstance(data, SpooledFile):
+            continue  # counted when it was found unchanged
+        if isinstance(data, SpooledFile):
             _link_or_copy(data, target)  # the build's own file: nothing else will ever write to it
         elif isinstance(data, Path):
             shutil.copyfile(data, target)
         else:
             target.write_bytes(data)
+        stage.advance()
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

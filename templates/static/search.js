@@ -72,8 +72,9 @@ function remember(push) {
 /* Thrown when the bundle holds no index at all: an archive with no articles yet. */
 class EmptyArchive extends Error {}
 
-/* A large archive's index is split into shards (see archivist/search_shards.py): the bundle's
-   entry file lists them, and Pagefind merges them into one search. */
+/* A large archive's index is split into shards (see archivist/search/shards.py): the bundle's
+   entry file lists them, and the bundle's pagefind.js merges them into one search, ranked as one
+   index would rank it. */
 let shards = null;
 
 async function loadPagefind() {

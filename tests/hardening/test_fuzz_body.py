@@ -36,8 +36,12 @@ FRAGMENTS = [
     '<p markdown="1">*x*</p>', '<details markdown="block">', "</details>", '<span class="fa site-header">',
     "{:toc}", "* TOC", "{:.no_toc}", "{: #id .note}", "{: .alert .alert-info}", "{:ref: .x}", "{::comment}",
     "> [!NOTE]", "> [!warning]", "::: {.callout-note title=\"T\"}", "::: warning", ":::", "::::",
+    "::: {#fig-x}", ":::: {#fig-y layout-ncol=2}", "::: {#tbl-x .column-margin}", "![](figure.png){#fig-z}",
     "\\\\(x^2\\\\)", "\\\\[", "\\\\]", "\\(\\frac{1}{2}\\)", "\\[", "\\]", "|:-------|:---:|", "| a | b | c |",
     "# Endnotes", "## Notas",
+    # Pandoc's bracketed spans and inline code attributes
+    "[", "]", "]{.mark}", "[x]{.smallcaps #s lang=fr}", "[]{#here}", "[]{.x}", "{", "}", "{#id", "]]{.u}",
+    "[a [b](/c)]{.underline}", '{style="x"}', "`x`{.r}", "`x`{=html}", "`<b>`{=html}", "`\\newpage`{=latex}",
 ]
 
 body_lines = st.lists(st.sampled_from(FRAGMENTS) | st.sampled_from(payloads()) | st.text(max_size=30), max_size=25)

@@ -112,8 +112,9 @@ def test_each_part_holds_its_own_pages_and_shards_and_a_json_summary(corpus: Bui
         assert pages and all(path.startswith("articles/") for path in pages)
         for path in pages:
             owners[path] = number
-        shard_folders = {path.split("/")[1] for path in summary["search_files"] if path.startswith("pagefind/shard-")}
-        assert {int(name.split("-")[1]) % 4 + 1 for name in shard_folders} <= {number}
+        shard_numbers = {int(path.split("/")[0]) for path in summary["search_files"]}
+        assert {shard % 4 + 1 for shard in shard_numbers} <= {number}
+        assert not (folder / "site" / "pagefind").exists(), "the merge publishes the search index"
         assert not (folder / "site" / "index.html").exists() and not (folder / "site" / "feed.xml").exists()
     assert len(owners) == CORPUS_SIZE
 

@@ -34,12 +34,16 @@ LAZY_ALLOWED = {
     ("archivist.cli", "archivist.build.pipeline"),
     ("archivist.cli", "archivist.content.starter"),
     ("archivist.cli", "archivist.render.theme_diff"),
-    # A build in parts and the merge of parts load only for those commands; a part indexes like a build.
+    # A build in parts and the merge of parts load only for those commands; a part indexes like a build,
+    # and the merge joins the parts' shards as a build joins its own.
     ("archivist.cli", "archivist.build.parts"),
     ("archivist.cli", "archivist.build.merge"),
     ("archivist.build.parts", "archivist.search.index"),
+    ("archivist.build.merge", "archivist.search.index"),
     # `refs add` goes online (urllib); no other command, and no build, loads it.
     ("archivist.cli", "archivist.citations.refs_add"),
+    # rich loads only when a build's progress is shown on a terminal.
+    ("archivist.cli", "archivist.util.terminal"),
 }
 
 

@@ -202,3 +202,139 @@ def test_a_figure_label_that_could_clash_with_an_automatic_id_is_refused():
     assert '<figure id="fig-1">' in html and '<figure id="fig-2">' in html and html.count('id="fig-2"') == 1
     assert [(d.line, d.severity, d.code) for d in diagnostics] == [
         (10, "warning", "body.crossref"), (14, "error", "body.crossref")]
+
+
+# Quarto's figure and table divs (floats.py): the label is the div's id, its last paragraph the caption.
+QUINE = ("See @fig-quine.\n\n::: {#fig-quine}\n\n![](map.svg)\n\n"
+         "Frequency distribution for number of days absent from school.\n\n:::\n")
+
+
+def test_a_figure_div_is_a_figure_named_by_its_label_and_its_image_needs_no_alt_text():
+    assert html_of(QUINE) == (
+        '<p id="p1">See <a class="crossref" href="#fig-quine">Figure 1</a>.</p>\n'
+        '<figure id="fig-quine">\n<p><img src="map.svg" alt="" loading="lazy" decoding="async"></p>\n'
+        '<figcaption><span class="figure-label">Figure 1.</span> Frequency distribution for number of days '
+        "absent from school.</figcaption>\n</figure>")
+
+
+def test_figure_divs_count_with_the_other_figures_in_document_order():
+    source = ("![One](map.svg \"First\")\n\n::: {#fig-two}\n![](diagram.png)\n\nSecond.\n:::\n\n"
+              "```{figure} map.svg\n:alt: A map\n:name: fig-three\n\nThird.\n```\n\n"
+              "See @fig-two and @fig-three.\n")
+    html = html_of(source)
+    assert '<figure id="fig-1">' in html and '<figure id="fig-two">' in html and '<figure id="fig-three">' in html
+    assert '<span class="figure-label">Figure 2.</span> Second.' in html
+    assert html.endswith('<a class="crossref" href="#fig-two">Figure 2</a> and '
+                         '<a class="crossref" href="#fig-three">Figure 3</a>.</p>')
+
+
+def test_a_figure_div_is_named_in_the_articles_language():
+    html = html_of("Siehe @fig-karte.\n\n::: {#fig-karte}\n![](map.svg)\n\nDie Küste.\n:::\n", lang="de")
+    assert '<a class="crossref" href="#fig-karte">Abbildung 1</a>' in html
+    assert '<span class="figure-label">Abbildung 1.</span> Die Küste.' in html
+
+
+def test_a_table_div_captions_and_labels_its_table_like_a_caption_line():
+    div = "See @tbl-prices.\n\n::: {#tbl-prices}\n| Year | Price |\n|---|---|\n| 1802 | 4 |\n\nPrices in *1802*\n:::\n"
+    line = "See @tbl-prices.\n\n| Year | Price |\n|---|---|\n| 1802 | 4 |\n\n: Prices in *1802* {#tbl-prices}\n"
+    assert html_of(div) == html_of(line)
+    assert '<caption><span class="table-label">Table 1.</span> Prices in <em>1802</em></caption>' in html_of(div)
+
+
+def test_a_table_divs_caption_may_be_written_as_a_caption_line():
+    html = html_of("::: {#tbl-a}\n| a |\n|---|\n| 1 |\n\n: The caption\n:::\n\nSee @tbl-a.\n")
+    assert '<caption><span class="table-label">Table 1.</span> The caption</caption>' in html
+    assert html.endswith('<a class="crossref" href="#tbl-a">Table 1</a>.</p>')
+
+
+def test_a_table_div_of_other_content_counts_with_the_tables_and_shows_its_caption_first():
+    source = "| a |\n|---|\n| 1 |\n\n::: {#tbl-scan}\n![](map.svg)\n\nA table, photographed.\n:::\n\nSee @tbl-scan.\n"
+    html = html_of(source)
+    assert ('<figure id="tbl-scan">\n<figcaption><span class="table-label">Table 2.</span> A table, photographed.'
+            '</figcaption>\n<p><img src="map.svg" alt="" loading="lazy" decoding="async"></p>\n</figure>') in html
+    assert html.endswith('<a class="crossref" href="#tbl-scan">Table 2</a>.</p>')
+
+
+def test_labelled_figures_inside_a_figure_div_are_its_lettered_parts():
+    source = ("::: {#fig-elephants layout-ncol=2}\n\n![Surus](map.svg){#fig-surus}\n\n"
+              "![Abbas](diagram.png){#fig-abbas}\n\nFamous elephants\n:::\n\n"
+              "![Later](map.svg \"Later\")\n\nSee @fig-elephants, @fig-abbas and [-@fig-surus].\n")
+    html = html_of(source)
+    assert html.startswith(
+        '<figure id="fig-elephants" class="figure-panels">\n<figure id="fig-surus">\n'
+        '<img src="map.svg" alt="Surus" loading="lazy" decoding="async">\n'
+        '<figcaption><span class="figure-label">(a)</span> Surus</figcaption>\n</figure>\n<figure id="fig-abbas">\n')
+    assert '<figcaption><span class="figure-label">Figure 1.</span> Famous elephants</figcaption>' in html
+    assert '<figure id="fig-2">' in html  # the parts take no figure numbers of their own
+    assert html.endswith('<a class="crossref" href="#fig-elephants">Figure 1</a>, '
+                         '<a class="crossref" href="#fig-abbas">Figure 1b</a> and '
+                         '<a class="crossref" href="#fig-surus">1a</a>.</p>')
+
+
+def test_nested_figure_divs_are_parts_and_their_images_are_described_by_their_captions():
+    source = (":::: {#fig-subrefs}\n\n::: {#fig-first}\n![](map.svg)\n\nFirst caption\n:::\n\n"
+              "::: {#fig-second}\n![](diagram.png)\n\nSecond caption\n:::\n\nMain caption\n::::\n\n"
+              "See @fig-second.\n")
+    html = html_of(source)
+    assert '<figure id="fig-first">\n<p><img src="map.svg" alt=""' in html
+    assert '<figcaption><span class="figure-label">(b)</span> Second caption</figcaption>' in html
+    assert html.endswith('<a class="crossref" href="#fig-second">Figure 1b</a>.</p>')
+
+
+def test_a_titled_image_in_a_figure_div_stays_an_image_of_it():
+    html = html_of("::: {#fig-a}\n![A map](map.svg \"The coast\")\n\nCaption.\n:::\n")
+    assert html == ('<figure id="fig-a">\n<p><img src="map.svg" alt="A map" title="The coast" loading="lazy" '
+                    'decoding="async"></p>\n<figcaption><span class="figure-label">Figure 1.</span> Caption.'
+                    "</figcaption>\n</figure>")
+
+
+def test_self_numbered_div_captions_lend_their_numbers_to_figures_and_parts():
+    source = ("::: {#fig-views}\n![One](map.svg){#fig-one}\n\n![Two](map.svg){#fig-two}\n\n"
+              "Figure 8: Both views.\n:::\n\nSee @fig-views and @fig-two.\n")
+    html, diagnostics = render(source)
+    assert '<figcaption>Figure 8: Both views.</figcaption>' in html
+    assert html.endswith('<a class="crossref" href="#fig-views">Figure 8</a> and '
+                         '<a class="crossref" href="#fig-two">Figure 8b</a>.</p>')
+    assert [(d.line, d.code) for d in diagnostics] == [(15, "body.figure-number")]
+
+
+def test_a_div_without_a_caption_is_reported_and_its_image_needs_alt_text():
+    html, diagnostics = render("Intro.\n\n::: {#fig-bare}\n\n![](map.svg)\n\n:::\n\n![](diagram.png)\n")
+    assert '<figure id="fig-bare">' in html
+    assert '<figcaption><span class="figure-label">Figure 1.</span></figcaption>' in html
+    assert [d.format_text() for d in diagnostics] == [
+        "content/articles/a.md:12:1: warning[body.float-caption]: the figure div 'fig-bare' has no caption; write "
+        "the caption as the div's last paragraph, after the figure",
+        "content/articles/a.md:14:1: error[body.missing-alt]: image 'map.svg' has no alt text; describe it for "
+        "readers who cannot see it",
+        "content/articles/a.md:18:1: error[body.missing-alt]: image 'diagram.png' has no alt text; describe it for "
+        "readers who cannot see it",
+    ]
+
+
+def test_problems_inside_a_div_are_located_on_their_own_lines_and_columns():
+    source = ("> Quoted.\n>\n> ::: {#fig-q}\n> ![](gone.png)\n>\n> See *@fig-nowhere*.\n> :::\n\n"
+              "::: {#fig-q}\n![](map.svg)\n\nAgain.\n:::\n")
+    _, diagnostics = render(source)
+    assert [(d.line, d.column, d.code) for d in diagnostics] == [
+        (13, 1, "body.missing-asset"), (15, 8, "body.crossref"), (18, 1, "body.crossref")]
+    assert "unknown cross-reference '@fig-nowhere'" in diagnostics[1].message
+    assert "label 'fig-q' is already used on line 12" in diagnostics[2].message
+
+
+def test_a_div_whose_id_names_no_figure_or_table_stays_text_and_its_image_needs_alt_text():
+    html, diagnostics = render("::: {#quine}\n![](map.svg)\n\nCaption.\n:::\n\nSee @fig-quine.\n")
+    assert html.startswith('<p id="p1">::: {#quine}\n<img src="map.svg" alt=""')
+    assert [d.code for d in diagnostics] == ["body.missing-alt", "body.crossref"]
+
+
+def test_the_readme_div_example_renders_as_a_figure_and_a_table():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("#### Cross-references", 1)[1].split("````markdown\n")[2].split("````", 1)[0]
+    context = BodyContext(path="a.md", first_line=1, lang="en", labels=labels_for("en"),
+                          resolve_article=lambda _slug: None, asset_exists=lambda _path: True)
+    body, diagnostics = render_body(example + "\nSee @fig-absences and @tbl-letters.\n", context)
+    assert diagnostics == []
+    assert '<figure id="fig-absences">' in body.html and 'id="tbl-letters"' in body.html
+    assert body.html.strip().endswith('<a class="crossref" href="#fig-absences">Figure 1</a> and '
+                                      '<a class="crossref" href="#tbl-letters">Table 1</a>.</p>')

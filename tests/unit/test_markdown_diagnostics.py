@@ -206,6 +206,16 @@ EVERY_CODE = [
     ("body.toc-marker", "* TOC\n{:toc}", 1, "", (0, 1)),
     ("body.table-cells", "| a | b |\n| --- |\n| 1 | 2 |", 0, "", (0, 1)),  # no table: rows differ
     ("body.table-cells", "| a |\n| --- |\n| 1 | 2 |", 2, "", (0, 1)),  # a cell beyond the header
+    ("body.span-attribute", "In [R]{.proglang}, by\n[glm]{.fct}.", 0, "", (0,)),  # once per article
+    ("body.span-attribute", "Code `x`{.r .chunk}.", 0, "", (0,)),
+    ("body.span-attribute", "A [multi\nline]{.big} span.", 1, "", (0,)),  # where its attributes are
+    ("body.empty-span", "Here []{.mark} there.", 0, "", (0, 1)),
+    ("body.duplicate-id", "A [span]{#here} id.", 0, "", (1,)),  # the first copy takes it
+    ("body.raw-format", "Page `\\newpage`{=latex} break.", 0, "", (0,)),  # once per article
+    ("body.float-caption", "::: {#fig-alone}\n![Map](map.svg)\n:::", 0, "", (0, 1)),
+    ("body.missing-alt", "::: {#fig-bare}\n\n![](map.svg)\n\n:::", 2, "", (0, 1)),  # no caption describes it
+    ("body.crossref", "::: {#tbl-twice}\n| a |\n|---|\n| 1 |\n\nCaption.\n:::", 0, "", (1,)),
+    ("body.figure-number", "::: {#fig-own}\n![](map.svg)\n\nFigure 3: The coast.\n:::", 3, "", (0, 1)),
 ]
 
 

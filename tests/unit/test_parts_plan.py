@@ -78,7 +78,7 @@ def summary() -> PartSummary:
     record = ArticleRecord("content/articles/a.md", "A", "", True, RenderedBody(html=""), {"title": "A"},
                            (StyleBlock("apa", "APA", "<i>A</i>", "A"),), ("cite.bib",), ())
     return PartSummary(FORMAT, 1, 2, "https://example.org/", False, True, {"content": "abc"}, 4, (record,),
-                       ("articles/a/index.html",), ("pagefind/pagefind-entry.json",), (warning("a.md", 2, "c", "m"),))
+                       ("articles/a/index.html",), ("000/pagefind-entry.json",), (warning("a.md", 2, "c", "m"),))
 
 
 def test_a_summary_is_json_and_reads_back_as_it_was():

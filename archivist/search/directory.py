@@ -1,0 +1,150 @@
+"""The shard directory: a small Pagefind index that tells which shards hold a word a search term matches.
+
+Pagefind matches a term with every indexed word that begins with it; when no word does, it
+falls back to the longest indexed word that begins the term. Each shard decides that alone, so
+a name held by one shard sends every other shard to its own fallback ('jarvis' to the 'j' of a
+middle initial), and those pages would join the results. The directory is one index over the
+whole archive's vocabulary whose "pages" are the shards: searched with the same term, Pagefind
+makes the decision once, for the whole archive, and its results name the shards whose matches
+count. A lone letter or digit is left out of the directory, so it is never the word a term
+falls back to, in any shard or in none.
+
+Each shard's vocabulary is read from its bundle once, when the shard is indexed, and kept with
+it in the cache (WORDS_FILE), so an unchanged shard costs nothing here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+
+from archivist.search.bundle import SIGNATURE, BundleFormatError, content_name, pack
+
+WORDS_FILE = "archivist-words.txt"  # in a shard's cached bundle; never published
+FOLDER = "directory/"
+INDEX_CHUNK = re.compile(r"^index/[^/]+\.pf_index$")
+WORDS_PER_CHUNK = 2000  # about 20 KB of gzipped chunk: a term loads one or two
+PAGE_FIELD_DELTA, PAGE_FIELD_LOCATIONS, PAGE_FIELD_META = range(3)
+ONE_WORD_AT_START = [-25, 0]  # Pagefind's location list: weight 1 (24/24), then position 0
+
+
+def vocabulary(files: dict[str, bytes]) -> bytes:
+    """The words a shard's bundle indexes (paths relative to its folder), one a line, sorted."""
+    words: set[str] = set()
+    for path in sorted(p for p in files if INDEX_CHUNK.match(p)):
+        words.update(chunk_words(files[path]))
+    return "".join(f"{word}\n" for word in sorted(words)).encode("utf-8")
+
+
+def chunk_words(data: bytes) -> list[str]:
+    """The words of one index chunk ([[word, pages, variants], ...]), skipping their pages
+    without building them: a chunk of a thousand long articles holds millions of positions."""
+    raw = gzip.decompress(data) if not data.startswith(SIGNATURE) else data
+    if not raw.startswith(SIGNATURE):
+        raise BundleFormatError("missing Pagefind signature")
+    try:
+        return _words(raw, len(SIGNATURE))
+    except IndexError as exc:
+        raise BundleFormatError("an index chunk ends early") from exc
+
+
+def _head(data: bytes, at: int) -> tuple[int, int, int]:
+    """(major type, length or value, where the item's content starts) of the CBOR item at `at`."""
+    info = data[at] & 0x1F
+    if info < 24:
+        return data[at] >> 5, info, at + 1
+    if info > 27:
+        raise BundleFormatError(f"unsupported CBOR length form {info}")
+    size = 1 << (info - 24)
+    return data[at] >> 5, int.from_bytes(data[at + 1:at + 1 + size], "big"), at + 1 + size
+
+
+def _skip(data: bytes, at: int) -> int:
+    """Where the CBOR item at `at` ends (arrays and maps counted down, not recursed into; an
+    integer's value is never read, only its size: most items are positions)."""
+    pending = 1
+    while pending:
+        pending -= 1
+        first = data[at]
+        major, info = first >> 5, first & 0x1F
+        if major < 2:
+            at += 1 if info < 24 else 1 + (1 << (info - 24))
+            continue
+        major, length, at = _head(data, at)
+        if major in (2, 3):
+            at += length
+        elif major == 4:
+            pending += length
+        elif major == 5:
+            pending += 2 * length
+    return at
+
+
+def _words(data: bytes, at: int) -> list[str]:
+    _, _, at = _head(data, at)  # the chunk: a one-item array
+    _, count, at = _head(data, at)
+    words = []
+    for _ in range(count):
+        _, fields, at = _head(data, at)
+        major, length, at = _head(data, at)
+        if major != 3:
+            raise BundleFormatError("an index entry does not start with its word")
+        words.append(data[at:at + length].decode("utf-8"))
+        at += length
+        for _ in range(fields - 1):
+            at = _skip(data, at)
+    return words
+
+
+def with_vocabulary(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bundle with its vocabulary added, as the cache keeps it."""
+    return {**files, WORDS_FILE: vocabulary(files)}
+
+
+def directory_word(word: str) -> bool:
+    """Whether a word may be matched through the directory: anything but a lone cased letter or
+    digit (an initial, a note number). A lone CJK character or Hangul jamo is a real word."""
+    if len(word) != 1:
+        return bool(word)
+    return not (word.isdigit() or word.lower() != word.upper())
+
+
+def directory_bundle(shards: list[tuple[int, bytes]], entry: dict) -> dict[str, bytes]:
+    """The directory's files (paths relative to its folder) for (shard number, vocabulary) pairs;
+    `entry` is the primary shard's entry file, whose language and version it shares."""
+    language = sorted(entry.get("languages") or {"unknown": {}})[0]
+    holders: dict[str, list[int]] = {}
+    for position, (_, words) in enumerate(shards):
+        for word in words.decode("utf-8").splitlines():
+            if directory_word(word):
+                holders.setdefault(word, []).append(position)
+    files: dict[str, bytes] = {}
+    chunks = [_chunk(files, language, part) for part in _parts(sorted(holders.items()))]
+    pages = [[f"{language}_dir-{number}", 1] for number, _ in shards]
+    meta = pack([str(entry.get("version", "")), pages, chunks, [], [], []])
+    meta_name = content_name(language, meta, 10)
+    files[f"pagefind.{meta_name}.pf_meta"] = meta
+    own = {"hash": meta_name, "wasm": language, "page_count": len(shards)}
+    directory_entry = {**entry, "languages": {language: own}}
+    files["pagefind-entry.json"] = json.dumps(directory_entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return files
+
+
+def _parts(words: list[tuple[str, list[int]]]) -> list[list[tuple[str, list[int]]]]:
+    return [words[at:at + WORDS_PER_CHUNK] for at in range(0, len(words), WORDS_PER_CHUNK)] or [[]]
+
+
+def _chunk(files: dict[str, bytes], language: str, part: list[tuple[str, list[int]]]) -> list[str]:
+    """Write one index chunk; return its [first word, last word, name] for the metadata."""
+    entries = []
+    for word, positions in part:
+        pages = [[page - before, list(ONE_WORD_AT_START), []]
+                 for before, page in zip([0] + positions, positions)]
+        entries.append([word, pages, []])
+    data = pack([entries])
+    name = content_name(language, data, 7)
+    files[f"index/{name}.pf_index"] = data
+    first, last = (part[0][0], part[-1][0]) if part else ("", "")
+    return [first, last, name]
