@@ -39,7 +39,9 @@ def from_json(kind: Any, data: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         return _union(kind, data)
     if origin is typing.Literal:
-        return _expect(data, str)
+        if data not in typing.get_args(kind):
+            raise JsonDataError(f"{data!r} is none of {typing.get_args(kind)!r}")
+        return data
     if dataclasses.is_dataclass(kind):
         return _dataclass(kind, data)
     if origin is tuple:
@@ -86,6 +88,10 @@ def _dataclass(kind: type, data: Any) -> Any:
     unknown = set(values) - known
     if unknown:
         raise JsonDataError(f"{kind.__name__} has no field {sorted(unknown)[0]!r}")
+    absent = {f.name for f in dataclasses.fields(kind) if f.init and f.name not in values
+              and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    if absent:
+        raise JsonDataError(f"{kind.__name__} lacks the field {sorted(absent)[0]!r}")
     return kind(**{name: from_json(hints[name], item) for name, item in values.items()})
 
 
