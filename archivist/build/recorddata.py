@@ -3,7 +3,8 @@
 The record is kept in a cache folder that CI restores from earlier runs, so it is read as data of a
 known shape and nothing else. What a page read of the library (`SiteState.reads`) is a nest of
 tuples, frozen sets of paths and plain values; JSON has only lists, so a set is written as
-{"set": [...]} and a slice (`items[:3]` in a template) as {"slice": [start, stop, step]}."""
+{"set": [...]} and a slice (`items[:3]` in a template) as {"slice": [start, stop, step]}, and the
+roots and path sets that many pages share are written once, in tables."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def state_to_json(state: SiteState) -> dict[str, Any]:
     for name in SET_MAPS:
         data[name] = {key: sorted(value) for key, value in getattr(state, name).items()}
     data["outputs"] = {key: list(value) for key, value in state.outputs.items()}
-    data["reads"] = {page: [_plain(read) for read in reads] for page, reads in state.reads.items()}
+    data["reads"] = _reads_to_json(state.reads)
     return data
 
 
@@ -42,8 +43,31 @@ def state_from_json(data: Any) -> SiteState:
     for name in SET_MAPS:
         fields[name] = {key: frozenset(_strings(value)) for key, value in _mapping(data[name]).items()}
     fields["outputs"] = {key: tuple(_strings(value)) for key, value in _mapping(data["outputs"]).items()}
-    fields["reads"] = {page: tuple(_read(read) for read in _list(reads)) for page, reads in _mapping(data["reads"]).items()}
+    fields["reads"] = _reads_from_json(data["reads"])
     return SiteState(**fields)
+
+
+def _reads_to_json(reads: Mapping[str, tuple[tuple, ...]]) -> dict[str, Any]:
+    """Each page's reads as [root number, paths number, digest]: thousands of reads share a few hundred
+    roots and a handful of path sets, so each is written (and read back) once, in a table."""
+    roots: dict[Any, int] = {}
+    paths: dict[frozenset, int] = {}
+    pages = {}
+    for page, found in reads.items():
+        pages[page] = [[roots.setdefault(root, len(roots)), paths.setdefault(followed, len(paths)), digest]
+                       for root, followed, digest in found]
+    return {"roots": [_plain(root) for root in roots], "paths": [_plain(followed) for followed in paths],
+            "pages": pages}
+
+
+def _reads_from_json(data: Any) -> dict[str, tuple[tuple, ...]]:
+    tables = _mapping(data)
+    if set(tables) != {"roots", "paths", "pages"}:
+        raise JsonDataError("a state's reads are written as roots, paths and pages")
+    roots = [_value(root) for root in _list(tables["roots"])]
+    paths = [frozenset(_set(followed)) for followed in _list(tables["paths"])]
+    return {page: tuple(_read(read, roots, paths) for read in _list(found))
+            for page, found in _mapping(tables["pages"]).items()}
 
 
 def diagnostics_to_json(diagnostics: tuple[Diagnostic, ...]) -> list[Any]:
@@ -67,13 +91,16 @@ def _plain(value: Any) -> Any:
     raise JsonDataError(f"a page's read holds a {type(value).__name__}")
 
 
-def _read(data: Any) -> tuple:
-    """One read: (root, frozenset of paths, digest)."""
-    items = _list(data)
-    if len(items) != 3:
-        raise JsonDataError("a read has three parts: root, paths, digest")
-    root, paths, found = items
-    return (_value(root), frozenset(_set(paths)), _string(found))
+def _read(data: Any, roots: list[Any], paths: list[frozenset]) -> tuple:
+    """One read, (root, frozenset of paths, digest), from its numbers in the tables."""
+    root, followed, found = _exactly(data, 3)
+    return (_entry(roots, root), _entry(paths, followed), _string(found))
+
+
+def _entry(table: list[Any], number: Any) -> Any:
+    if not (isinstance(number, int) and not isinstance(number, bool) and 0 <= number < len(table)):
+        raise JsonDataError(f"{number!r} is not the number of a table entry")
+    return table[number]
 
 
 def _value(data: Any) -> Any:

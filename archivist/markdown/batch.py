@@ -27,7 +27,7 @@ from archivist.util.workers import forked_map, worker_count
 from .article import RenderedParts, article_of, article_resolver, path_resolver, render_parts
 from .context import MarkdownOptions
 
-ENTRY_KIND = EntryKind("render", 6)  # bump the version when RenderedParts changes; older entries then miss
+ENTRY_KIND = EntryKind("render", 7)  # bump the version when RenderedParts changes; older entries then miss
 FOLDER = "render"
 STALE_SUFFIXES = (SUFFIX, ".pickle")  # the files prune may remove: entries, and those of the pickled layout
 
@@ -89,14 +89,14 @@ class RenderCache:
         if content is None:
             return None
         try:
-            return from_json(RenderedParts, read_json(content))
+            return parts_from_bytes(content)
         except (DamagedEntry, JsonDataError, TypeError, ValueError, RecursionError) as exc:
             report_damage(path, f"its content is not an article's rendered parts ({exc})", problems)
             return None
 
     def put(self, relpath: str, key: str, parts: RenderedParts) -> None:
         """Store the parts; a cache that cannot be written only costs the next build time."""
-        write_entry(self.file_for(relpath), ENTRY_KIND, relpath, to_bytes(to_json(parts)), key)
+        write_entry(self.file_for(relpath), ENTRY_KIND, relpath, parts_to_bytes(parts), key)
 
     def prune(self, keep: Iterable[str]) -> None:
         """Remove the entries of articles that no longer exist (and files of older layouts), so the
@@ -112,6 +112,25 @@ class RenderCache:
                     os.unlink(self.folder / name)
                 except OSError:
                     pass
+
+
+def parts_to_bytes(parts: RenderedParts) -> bytes:
+    """The parts as one line of JSON without the body's HTML, then the HTML itself: most of an entry is
+    that HTML, and reading it as raw text rather than as an escaped JSON string makes a warm build's
+    reads several times faster."""
+    data = to_json(parts)
+    html = data["body"].pop("html")
+    return to_bytes(data) + b"\n" + html.encode("utf-8")
+
+
+def parts_from_bytes(content: bytes) -> RenderedParts:
+    """The parts `parts_to_bytes` wrote; DamagedEntry or JsonDataError for anything else."""
+    line, _newline, html = content.partition(b"\n")
+    data = read_json(line)
+    if not (isinstance(data, dict) and isinstance(data.get("body"), dict) and "html" not in data["body"]):
+        raise DamagedEntry("its content is not an article's rendered parts")
+    data["body"]["html"] = html.decode("utf-8")
+    return from_json(RenderedParts, data)
 
 
 def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | None = None,

@@ -121,7 +121,7 @@ def test_corrupt_or_foreign_cache_files_are_misses(site: Path, rendered: list[in
     files = sorted(render_folder(site).glob("*.entry"))
     files[0].write_bytes(b"not a pickle")
     files[1].write_bytes(b"")
-    files[2].write_bytes(b'{"cache": "render", "version": 6}\n' + b"\x80\x04pickle")
+    files[2].write_bytes(f'{{"cache": "render", "version": {render_cache.ENTRY_KIND.version}}}\n'.encode() + b"\x80\x04pickle")
     pages, diagnostics = build(site)
     assert pages == cold[0]
     assert rendered[-1] == 3
