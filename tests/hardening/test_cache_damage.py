@@ -33,9 +33,10 @@ CITING = """---
 title: Barges on the Lower River
 authors: ["Okafor, Nneka"]
 date: 2019-05-02
-bibliography: works.json
+bibliography: [works.json, more.json]
 ---
-The tolls were paid in kind [@tolls1788, p. 4]. See also [the ferry](article:ferry-crossings).
+The tolls were paid in kind [@tolls1788, p. 4], as the wardens saw [@wardens1790]. See also
+[the ferry](article:ferry-crossings).
 """
 WORKS = json.dumps([{"id": "tolls1788", "type": "book", "title": "Tolls of the Lower River",
                      "author": [{"family": "Marsh", "given": "Edith"}], "issued": {"date-parts": [[1788]]}}])
@@ -50,11 +51,13 @@ date: 2021-{month:02d}-10
 
 Words enough to index.
 """
-ARTICLES = {"barges/index.md": CITING, "barges/works.json": WORKS,
+MORE = json.dumps([{"id": "wardens1790", "type": "report", "title": "Wardens' Accounts",
+                    "author": [{"literal": "River Board"}], "issued": {"date-parts": [[1790]]}}])
+ARTICLES = {"barges/index.md": CITING, "barges/works.json": WORKS, "barges/more.json": MORE,
             "ferry-crossings.md": PLAIN.format(title="Ferry Crossings", month=3),
             "mill-leases.md": PLAIN.format(title="Mill Leases", month=7)}
 CACHES = {"render": "render/*/*.entry", "citations": "citations/*/*.entry", "search": "search/*/*.entry",
-          "record": "builds/*.entry"}
+          "bibliography": "bibliography/*.entry", "record": "builds/*.entry"}
 
 
 class Payload:
@@ -198,7 +201,7 @@ def test_an_entry_of_another_version_is_a_silent_miss(site: Site, cache: str) ->
     assert victim.read_bytes() != read_before  # it was a miss: the entry was written again
 
 
-@pytest.mark.parametrize("cache", ["render", "citations", "search"])
+@pytest.mark.parametrize("cache", ["render", "citations", "search", "bibliography"])
 def test_an_entry_removed_while_the_build_reads_the_cache_is_a_silent_miss(site: Site, cache: str,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     victim = target(site, cache)
@@ -244,7 +247,7 @@ def test_pickles_in_every_cache_never_run(site: Site) -> None:
     assert files == site.clean
     named = [d.path for d in damaged(diagnostics)]
     assert len(named) == len(set(named))  # one warning for each entry
-    assert {path.split("/")[2] for path in named} == {"render", "citations", "search", "builds"}
+    assert {path.split("/")[2] for path in named} == {"render", "citations", "search", "bibliography", "builds"}
 
 
 def test_a_crafted_entry_is_read_as_data_only(site: Site, tmp_path: Path) -> None:
