@@ -3,6 +3,7 @@ rendering in worker processes gives the same articles as rendering one by one.""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -121,7 +122,8 @@ def test_corrupt_or_foreign_cache_files_are_misses(site: Path, rendered: list[in
     files = sorted(render_folder(site).glob("*.entry"))
     files[0].write_bytes(b"not a pickle")
     files[1].write_bytes(b"")
-    files[2].write_bytes(f'{{"cache": "render", "version": {render_cache.ENTRY_KIND.version}}}\n'.encode() + b"\x80\x04pickle")
+    header = {"cache": "render", "version": render_cache.ENTRY_KIND.version}
+    files[2].write_bytes(json.dumps(header).encode() + b"\n\x80\x04pickle")  # no name, key or checksum
     pages, diagnostics = build(site)
     assert pages == cold[0]
     assert rendered[-1] == 3
