@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from archivist.build.changes import SiteState
 from archivist.diagnostics import Diagnostic
+from archivist.library.readables import UNKNOWN
 from archivist.util.jsondata import JsonDataError, from_json, to_json
 
 STRING_MAPS = ("templates", "sources", "listed", "slugs", "aliases", "pages", "contexts")
@@ -56,8 +57,17 @@ def _reads_to_json(reads: Mapping[str, tuple[tuple, ...]]) -> dict[str, Any]:
     for page, found in reads.items():
         pages[page] = [[roots.setdefault(root, len(roots)), paths.setdefault(followed, len(paths)), digest]
                        for root, followed, digest in found]
-    return {"roots": [_plain(root) for root in roots], "paths": [_plain(followed) for followed in paths],
-            "pages": pages}
+    return {"roots": [_plain_or(root, list(UNKNOWN)) for root in roots],
+            "paths": [_plain_or(followed, {"set": []}) for followed in paths], "pages": pages}
+
+
+def _plain_or(value: Any, instead: Any) -> Any:
+    """`value` as JSON values; what has no JSON form (a template indexing with an object) is written as
+    `instead`, an unknown root or no paths, which the next build reads as changed: its page is rendered."""
+    try:
+        return _plain(value)
+    except JsonDataError:
+        return instead
 
 
 def _reads_from_json(data: Any) -> dict[str, tuple[tuple, ...]]:
