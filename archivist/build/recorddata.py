@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from archivist.build.changes import SiteState
 from archivist.diagnostics import Diagnostic
-from archivist.library.readables import UNKNOWN
+from archivist.library import UNKNOWN
 from archivist.util.jsondata import JsonDataError, from_json, to_json
 
 STRING_MAPS = ("templates", "sources", "listed", "slugs", "aliases", "pages", "contexts")

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from archivist.model import Article, ArticleMeta, SourceFile
 from archivist.util.digests import digest
-from . import ENTRY
+from . import ENTRY, UNKNOWN
 from .collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
 from .entry import Entry
 from .translations import Translation
@@ -25,7 +25,6 @@ Read = tuple  # (root, frozenset of paths, digest of the values at those paths)
 
 COLLECTIONS, CALL = "collections", "call"
 LENGTH = "#len"  # a path step: how many items a sequence held
-UNKNOWN = ("unknown",)  # a root for what cannot be evaluated again: it always reads as changed
 MISSING = "<missing>"
 
 # An entry and what it is made of: their properties are read as values, so `has_body` is one value
