@@ -9,6 +9,7 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, has_errors, normalise
 from archivist.build.record import (BuildRecord, build_fingerprint, forget_record, input_stats, output_stats, read_record,
                           record_path, write_record)
+from archivist.util.cacheentry import CODE as DAMAGED
 from archivist.util.digests import settings_digest
 from archivist.util.progress import SILENT, Progress
 from archivist.build.options import BuildOptions
@@ -37,7 +38,8 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     """
     fingerprint = build_fingerprint(settings_digest(config, options, config.base_url), output)
     where = record_path(config, output)
-    record = None if full else read_record(where, fingerprint)
+    damage: list[Diagnostic] = []
+    record = None if full else read_record(where, fingerprint, damage)
     inputs = input_stats(config)
     present = output_stats(output)
     if record is not None and record.outputs == present and record.inputs == inputs:
@@ -49,13 +51,13 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
         previous = Previous(record.state, {path: output / path for path in present})
     with Spool(config.cache_dir) as spool:
         result = build_site(config, options, previous=previous, keep_state=True, spool=spool, progress=progress)
-        diagnostics = normalise(result.diagnostics)
+        diagnostics = normalise(result.diagnostics + damage)
         if has_errors(diagnostics, strict=strict):
             return BuildOutcome(diagnostics, result.article_count, None, result.rendered)
         forget_record(where)  # from here until the new record is written, the old one is wrong
         report = commit(output, result.files, progress=progress)
     assert result.state is not None
-    warnings = tuple(d for d in diagnostics if d.severity != "error")
+    warnings = tuple(d for d in diagnostics if d.severity != "error" and d.code != DAMAGED)  # damage is repaired now
     write_record(where, BuildRecord(fingerprint, inputs, result.state, output_stats(output),
                                     result.article_count, warnings))
     return BuildOutcome(diagnostics, result.article_count, report, result.rendered)

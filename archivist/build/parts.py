@@ -134,12 +134,14 @@ def _search(config: SiteConfig, options: BuildOptions, spec: PartSpec, plan: Own
              if path not in redirects]
     shards = [shard for shard in plan_shards(pages, config.search_shard_size) if _owns(spec, shard)]
     assert shards == [] or plan.shards == shards[0].count
+    damaged: list[Diagnostic] = []
     try:
-        bundles = index_bundles(shards, config, config.search_shard_size, prune=True)  # the cache keeps this part's
+        bundles = index_bundles(shards, config, config.search_shard_size, prune=True,  # the cache keeps this part's
+                                problems=damaged)
     except SearchIndexError as exc:
-        return {}, len(shards), [search_diagnostic(exc)]
+        return {}, len(shards), [search_diagnostic(exc), *damaged]
     found = {shard_file(shard.number, path): data for shard, bundle in bundles for path, data in bundle.items()}
-    return found, len(shards), []
+    return found, len(shards), damaged
 
 
 def _owns(spec: PartSpec, shard: Shard) -> bool:

@@ -30,6 +30,7 @@ from archivist.library.related import RelatedMemo
 from archivist.markdown.batch import RenderCache
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
+from archivist.util.cacheentry import CODE as DAMAGED
 from archivist.util.progress import SILENT, Progress
 from archivist.write.spool import Spool
 
@@ -118,6 +119,7 @@ class Pipeline:
         self.travelling: dict[str, dict[str, bytes | Path]] = {}  # per article source: its exports and assets
         self.planned: Planned | None = None  # the last run's library, pages and site-wide files
         self.cite_problems: list[Diagnostic] = []
+        self.damaged: list[Diagnostic] = []
         self.renderer: Renderer | None = None
         self.statics: dict[str, Path] = {}
 
@@ -193,8 +195,10 @@ class Pipeline:
         if fresh:
             cache.prune(item.source.relpath for item in published)
             _settle()
+        self.damaged = []  # cache entries found damaged: reported by this run only, as they are made again now
         for article, found in rendered:
-            self.problems[article.source.relpath] = found
+            self.problems[article.source.relpath] = [p for p in found if p.code != DAMAGED]
+            self.damaged += [p for p in found if p.code == DAMAGED]
         articles = [article for article, _found in rendered]
         if fresh or articles:
             entries, found = cite(config, articles, self._engine(config), [item.meta for item in published],
@@ -203,7 +207,8 @@ class Pipeline:
             for problem in found:  # an article's own (an unknown key) stays with it until it changes
                 if problem.path in cited:
                     self.problems[problem.path] = self.problems[problem.path] + [problem]
-            self.cite_problems = [problem for problem in found if problem.path not in cited]
+            self.damaged += [problem for problem in found if problem.code == DAMAGED]
+            self.cite_problems = [problem for problem in found if problem.path not in cited and problem.code != DAMAGED]
             if any(problem.code == "cite.engine" for problem in self.cite_problems):
                 self.close()  # a worker that failed is not trusted with the next run
             for entry in entries:
@@ -224,6 +229,7 @@ class Pipeline:
         for source in sources:
             result.diagnostics.extend(self.problems.get(source, ()))
         result.diagnostics.extend(self.cite_problems)
+        result.diagnostics.extend(self.damaged)
         planned = self.planned if steady and self.planned is not None else self._plan(config, entries)
         result.diagnostics.extend(planned.data_problems)
         library, jobs = planned.library, planned.jobs

@@ -18,7 +18,6 @@ and the build's warnings. The next build then:
 from __future__ import annotations
 
 import hashlib
-import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,11 +28,15 @@ from archivist.citations.nodeproc import find_citeproc
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.build.changes import SiteState
+from archivist.build.recorddata import diagnostics_from_json, diagnostics_to_json, state_from_json, state_to_json
 from archivist.render.theme import theme_folders
 from archivist.util.digests import code_fingerprint, package_digest
-from archivist.util.files import site_key, walk_files, write_atomically
+from archivist.util.cacheentry import (SUFFIX, DamagedEntry, EntryKind, read_entry, read_json, report_damage, to_bytes,
+                                       write_entry)
+from archivist.util.files import site_key, walk_files
+from archivist.util.jsondata import JsonDataError, from_json
 
-RECORD_FORMAT = b"build-record-3"  # bump when BuildRecord changes; older records are then ignored
+RECORD_KIND = EntryKind("build-record", 4)  # bump the version when BuildRecord changes; older records are then ignored
 # The package's files besides its code (code_fingerprint hashes that): templates, scripts, styles, words.
 PACKAGE_DATA_SUFFIXES = (".html", ".js", ".css", ".toml", ".json", ".csl", ".xml", ".svg", ".txt")
 
@@ -106,35 +109,49 @@ def output_stats(output: Path) -> Stats:
 def record_path(config: SiteConfig, output: Path) -> Path:
     """One record per output folder: building into two folders keeps two."""
     name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
-    return config.cache_dir / "builds" / f"{name}.pickle"
+    return config.cache_dir / "builds" / f"{name}{SUFFIX}"
 
 
-def read_record(path: Path, fingerprint: str) -> BuildRecord | None:
-    """The record of the last build into this output with these settings, or None."""
+def read_record(path: Path, fingerprint: str, problems: list[Diagnostic] | None = None) -> BuildRecord | None:
+    """The record of the last build into this output with these settings, or None; a damaged record
+    adds one warning to `problems`."""
+    content = read_entry(path, RECORD_KIND, path.stem, fingerprint, problems)
+    if content is None:
+        return None
     try:
-        data = path.read_bytes()
-        if not data.startswith(RECORD_FORMAT + b"\n"):
-            return None
-        record = pickle.loads(data[len(RECORD_FORMAT) + 1:])
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return record_from_json(read_json(content))
+    except (DamagedEntry, JsonDataError, TypeError, ValueError, RecursionError) as exc:
+        report_damage(path, f"its content is not a build record ({exc})", problems)
         return None
-    if not isinstance(record, BuildRecord) or record.fingerprint != fingerprint:
-        return None
-    return record
 
 
 def write_record(path: Path, record: BuildRecord) -> None:
     """Store the record atomically; a record that cannot be written costs the next build time only."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, RECORD_FORMAT + b"\n" + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        return
+    write_entry(path, RECORD_KIND, path.stem, to_bytes(record_to_json(record)), record.fingerprint)
+
+
+def record_to_json(record: BuildRecord) -> dict:
+    return {"fingerprint": record.fingerprint, "inputs": record.inputs, "state": state_to_json(record.state),
+            "outputs": record.outputs, "article_count": record.article_count,
+            "diagnostics": diagnostics_to_json(record.diagnostics)}
+
+
+def record_from_json(data: object) -> BuildRecord:
+    """The record `record_to_json` wrote; JsonDataError for anything of another shape."""
+    fields = ("fingerprint", "inputs", "state", "outputs", "article_count", "diagnostics")
+    if not isinstance(data, dict) or set(data) != set(fields):
+        raise JsonDataError(f"a build record has the fields {list(fields)}")
+    return BuildRecord(fingerprint=from_json(str, data["fingerprint"]), inputs=from_json(Stats, data["inputs"]),
+                       state=state_from_json(data["state"]), outputs=from_json(Stats, data["outputs"]),
+                       article_count=from_json(int, data["article_count"]),
+                       diagnostics=diagnostics_from_json(data["diagnostics"]))
 
 
 def forget_record(path: Path) -> None:
-    """Drop a record that no longer describes the output (a build that wrote and then failed)."""
-    try:
-        path.unlink()
-    except OSError:
-        pass
+    """Drop a record that no longer describes the output (a build that wrote and then failed), and
+    the pickled record an older Archivist kept beside it, which nothing reads any more."""
+    for stale in (path, path.with_suffix(".pickle")):
+        try:
+            stale.unlink()
+        except OSError:
+            pass

@@ -103,7 +103,7 @@ class PageReads(Mapping):
     """Page -> what it read: from the renderer when it rendered the page, else from the earlier build.
 
     A page's reads of its own article are left out: any change to that article renders the page.
-    Pickled (into the build record) it is a plain dict, so records never nest."""
+    Pickled or written to the build record, it is a plain mapping, so records never nest."""
 
     def __init__(self, fresh: Mapping[str, tuple[Read, ...]], earlier: Mapping[str, tuple[Read, ...]],
                  owners: Mapping[str, str], pages: set[str]):

@@ -169,8 +169,10 @@ def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size:
     from archivist.search.index import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
 
     pages = sorted((path, data) for path, data in files.items() if ARTICLE_PAGE.fullmatch(path) and path not in skip)
+    damaged: list[Diagnostic] = []  # the cache's damaged entries, indexed again
     try:
         with progress.stage("search", "page", len(pages)) as stage:
-            return build_index(pages, config, shard_size=shard_size or config.search_shard_size, done=stage.advance), []
+            return build_index(pages, config, shard_size=shard_size or config.search_shard_size, done=stage.advance,
+                               problems=damaged), damaged
     except SearchIndexError as exc:
-        return {}, [search_diagnostic(exc)]
+        return {}, [search_diagnostic(exc), *damaged]

@@ -35,7 +35,6 @@ lower-case ASCII and the year (`ograda1999`), with 'a', 'b', ... when the file r
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -46,8 +45,11 @@ from archivist.citations.errors import CitationEngineError
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.model import ArticleMeta, SourceFile
+from archivist.util.cacheentry import (SUFFIX, DamagedEntry, EntryKind, read_entry, read_json, report_damage, to_bytes,
+                                       write_entry)
 
 SITE_FOLDER = "content/references"
+READING_KIND = EntryKind("bibliography-reading", 2)  # bump the version when FileReading changes
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ class BibliographyReader:
             data = (self.config.root / relpath).read_bytes()
             fmt = bibformats.format_of(relpath)
             key = self._cache_key(fmt, data)
-            cached = self._cached(key)
+            cached = self._cached(key, diagnostics)
             if cached is not None:
                 readings[relpath] = cached
             elif fmt in ("csl-json", "csl-yaml"):
@@ -173,26 +175,47 @@ class BibliographyReader:
             version = bibnode.converter_version(None)
         return hashlib.sha256(f"{fmt}\0{version}\0".encode() + data).hexdigest()
 
-    def _cached(self, key: str) -> FileReading | None:
+    def _cached(self, key: str, diagnostics: list[Diagnostic]) -> FileReading | None:
+        """The reading kept in memory or on disk; a damaged entry on disk is a miss and one warning."""
         if key in self._memory:
             return self._memory[key]
-        if self.cache_dir is not None:
-            path = self.cache_dir / f"{key}.json"
-            try:
-                self._memory[key] = FileReading.from_json(json.loads(path.read_text("utf-8")))
-                return self._memory[key]
-            except (OSError, ValueError, KeyError, TypeError):
-                return None
-        return None
+        if self.cache_dir is None:
+            return None
+        path = self.cache_dir / f"{key}{SUFFIX}"
+        content = read_entry(path, READING_KIND, key, key, diagnostics)
+        if content is None:
+            return None
+        try:
+            self._memory[key] = reading_from_json(read_json(content))
+        except (DamagedEntry, ValueError, RecursionError) as exc:
+            report_damage(path, f"its content is not a bibliography file's reading ({exc})", diagnostics)
+            return None
+        return self._memory[key]
 
     def _store(self, key: str, reading: FileReading) -> FileReading:
         self._memory[key] = reading
         if self.cache_dir is not None:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            temp = self.cache_dir / f"{key}.json.tmp"
-            temp.write_text(json.dumps(reading.to_json(), ensure_ascii=False), "utf-8")
-            temp.replace(self.cache_dir / f"{key}.json")
+            write_entry(self.cache_dir / f"{key}{SUFFIX}", READING_KIND, key, to_bytes(reading.to_json()), key)
         return reading
+
+
+def reading_from_json(data: Any) -> FileReading:
+    """A file's reading as `FileReading.to_json` wrote it, checked item by item: it comes from the cache."""
+    if not (isinstance(data, dict) and set(data) == {"entries", "problems"}
+            and isinstance(data["entries"], list) and isinstance(data["problems"], list)):
+        raise DamagedEntry("expected {\"entries\": [...], \"problems\": [...]}")
+    entries = tuple(tuple(item) for item in data["entries"])
+    problems = tuple(tuple(item) for item in data["problems"] if isinstance(item, list))
+    if not all(len(e) == 3 and isinstance(e[0], str) and _whole(e[1]) and isinstance(e[2], dict) for e in entries):
+        raise DamagedEntry("an entry is not [key, line, item]")
+    if len(problems) != len(data["problems"]) or not all(
+            len(p) == 3 and _whole(p[0]) and _whole(p[1]) and isinstance(p[2], str) for p in problems):
+        raise DamagedEntry("a problem is not [line, column, message]")
+    return FileReading(entries, problems)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def site_bibliography_files(root: Path) -> list[Path]:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from archivist.util.files import write_atomically
+from archivist.diagnostics import Diagnostic
+from archivist.util.cacheentry import (SUFFIX, DamagedEntry, EntryKind, read_entry, read_json, report_damage, to_bytes,
+                                       write_entry)
 from archivist.util.digests import parts_digest as digest
 
 DEFAULT_CACHE_DIR = Path(".cache/archivist/citations")
-CACHE_FORMAT = 2  # bump when the file layout changes; older files are then ignored
+# Bump a version when its entries' layout changes; older entries are then ignored.
+ITEM_KIND = EntryKind("citations", 3)
+REPLY_KIND = EntryKind("citation-reply", 3)
 
 
 def canonical_json(value: Any) -> bytes:
@@ -50,50 +53,64 @@ Entries = dict[str, dict[str, str]]
 
 
 class CitationCache:
-    """JSON files under one folder, two hex digits deep, one per item, written atomically.
+    """Entries under one folder, two hex digits deep, one per item (and one per article's formatted
+    citations), each JSON in the common envelope (util.cacheentry) and written atomically.
 
-    A file maps result keys to {"html", "text"}; since every key hashes all its inputs, a
-    file that holds other keys (an older version of the article, another style) is harmless.
+    An item's entry maps result keys to {"html", "text"}; since every key hashes all its inputs, an
+    entry that holds other keys (an older version of the article, another style) is harmless.
+    `problems` collects one warning for each damaged entry read; `take_problems` hands them over.
     """
 
     def __init__(self, directory: Path = DEFAULT_CACHE_DIR):
         self.directory = Path(directory)
+        self.problems: list[Diagnostic] = []
 
     def path_for(self, name: str) -> Path:
-        return self.directory / name[:2] / f"{name}.json"
+        return self.directory / name[:2] / f"{name}{SUFFIX}"
+
+    def take_problems(self) -> list[Diagnostic]:
+        """The warnings collected since last asked, each reported once."""
+        found, self.problems = self.problems, []
+        return found
 
     def read(self, name: str) -> Entries:
-        """The file's entries, or {} when absent, unreadable or of another format."""
-        try:
-            value = json.loads(self.path_for(name).read_bytes())
-        except (OSError, ValueError):
+        """The item's entries, or {} when absent, out of date or damaged."""
+        value = self._load(ITEM_KIND, name, None)
+        if value is None:
             return {}
-        if not isinstance(value, dict) or value.get("format") != CACHE_FORMAT:
+        if not isinstance(value, dict) or not all(isinstance(k, str) and _is_result(v) for k, v in value.items()):
+            report_damage(self.path_for(name), "its content is not an item's formatted citations", self.problems)
             return {}
-        entries = value.get("entries")
-        return {k: v for k, v in entries.items() if _is_result(v)} if isinstance(entries, dict) else {}
+        return value
 
     def write(self, name: str, entries: Entries) -> None:
         """Write via a temporary file and os.replace, so readers never see half a file."""
-        path = self.path_for(name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"format": CACHE_FORMAT, "entries": entries}, ensure_ascii=False, sort_keys=True)
-        write_atomically(path, data.encode("utf-8"), suffix=".tmp")
+        write_entry(self.path_for(name), ITEM_KIND, name, to_bytes(entries))
 
     def read_reply(self, key: str) -> dict[str, Any] | None:
         """An article's formatted citations (engine.format_articles), or None when absent or damaged."""
-        try:
-            value = json.loads(self.path_for("article-" + key).read_bytes())
-        except (OSError, ValueError):
+        value = self._load(REPLY_KIND, "article-" + key, key)
+        if value is None:
             return None
-        ok = isinstance(value, dict) and value.get("format") == CACHE_FORMAT and value.get("key") == key
-        return value["reply"] if ok and isinstance(value.get("reply"), dict) else None
+        if not isinstance(value, dict):
+            report_damage(self.path_for("article-" + key), "its content is not an article's citations", self.problems)
+            return None
+        return value
 
     def write_reply(self, key: str, reply: dict[str, Any]) -> None:
-        data = json.dumps({"format": CACHE_FORMAT, "key": key, "reply": reply}, ensure_ascii=False, sort_keys=True)
-        path = self.path_for("article-" + key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, data.encode("utf-8"), suffix=".tmp")
+        name = "article-" + key
+        write_entry(self.path_for(name), REPLY_KIND, name, to_bytes(reply), key)
+
+    def _load(self, kind: EntryKind, name: str, key: str | None) -> Any:
+        path = self.path_for(name)
+        content = read_entry(path, kind, name, key, self.problems)
+        if content is None:
+            return None
+        try:
+            return read_json(content)
+        except DamagedEntry as exc:
+            report_damage(path, str(exc), self.problems)
+            return None
 
 
 def _is_result(value: Any) -> bool:

@@ -79,7 +79,7 @@ def _cite_everything(config: SiteConfig, articles: list[Article], engine: Citati
     with progress.stage("citations", "article", len(articles)) as stage:
         cited, more = _cite_with(config, placed, engine if config.citation_styles else None, references, stage)
     return [replace(c, article=a if a is not b else None, references=r)
-            for c, a, b, r in zip(cited, placed, articles, references)], problems + more
+            for c, a, b, r in zip(cited, placed, articles, references)], problems + more + engine.cache_problems()
 
 
 def citation_engine(config: SiteConfig, workers: int | None = None) -> CitationEngine:

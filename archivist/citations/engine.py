@@ -15,6 +15,7 @@ from archivist.citations.pool import CHUNK_JOBS, Batch, StyleSpec, WorkerPool
 from archivist.citations.schedule import Chunk
 from archivist.citations.sanitize import SANITIZER_VERSION, clean_html, html_to_text
 from archivist.citations.styles import Style, StyleLibrary, choose_locale, locales_for
+from archivist.diagnostics import Diagnostic
 
 # A locator no real paragraph number equals; pages swap it for the paragraph a reader cites.
 PINPOINT_SENTINEL = "999999"
@@ -84,6 +85,10 @@ class CitationEngine:
 
     def close(self) -> None:
         self._pool.close()
+
+    def cache_problems(self) -> list[Diagnostic]:
+        """A warning for each damaged cache entry read since last asked (each entry was then a miss)."""
+        return self._cache.take_problems() if self._cache else []
 
     @property
     def workers_started(self) -> int:

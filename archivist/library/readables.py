@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from archivist.model import Article, ArticleMeta, SourceFile
 from archivist.util.digests import digest
-from . import ENTRY
+from . import ENTRY, UNKNOWN
 from .collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
 from .entry import Entry
 from .translations import Translation
@@ -25,7 +25,6 @@ Read = tuple  # (root, frozenset of paths, digest of the values at those paths)
 
 COLLECTIONS, CALL = "collections", "call"
 LENGTH = "#len"  # a path step: how many items a sequence held
-UNKNOWN = ("unknown",)  # a root for what cannot be evaluated again: it always reads as changed
 MISSING = "<missing>"
 
 # An entry and what it is made of: their properties are read as values, so `has_body` is one value
@@ -206,7 +205,7 @@ def _argument_key(value: Any) -> tuple | None:
 class LibraryReads:
     """Evaluates recorded reads on a build's library: (root, paths) -> digest, each once, when first asked.
 
-    Kept in a `SiteState` only until the build is over: pickled, it is an empty mapping."""
+    Kept in a `SiteState` only until the build is over: the build record leaves it out."""
 
     def __init__(self, entries: Mapping[str, Entry], collections: Collections | None):
         self._entries, self._collections = entries, collections
@@ -237,6 +236,8 @@ class LibraryReads:
             args = tuple(self._entries.get(k[1], MISSING) if k[0] == ENTRY else k[1] for k in keys)
             if target is MISSING or MISSING in args:
                 return MISSING
+            if not _callable_read(target, name):
+                return object()
             try:
                 return getattr(target, name)(*args)
             except Exception:  # noqa: BLE001 - a call that fails now reads as changed
@@ -247,14 +248,24 @@ class LibraryReads:
         return (dict, ())
 
 
+def _callable_read(target: Any, name: Any) -> bool:
+    """Whether a recorded call is one a template can make: a public method of an entry or a group.
+    Reads come back from the build record on disk, so they are checked before anything is called."""
+    return (isinstance(target, ENTRY_TYPES + GROUP_TYPES) and isinstance(name, str) and not name.startswith("_")
+            and callable(getattr(type(target), name, None)))
+
+
 def _walk(value: Any, path: Path) -> Any:
-    """The value at `path` from `value`, or MISSING where the path no longer leads anywhere."""
+    """The value at `path` from `value`, or MISSING where the path no longer leads anywhere (or would
+    follow a private name, which no template reads and a crafted record might)."""
     for step in path:
         if value is MISSING:
             return MISSING
         try:
             if step == LENGTH:
                 value = len(value)
+            elif isinstance(step, str) and step.startswith("_"):
+                return MISSING
             elif isinstance(step, str):
                 value = getattr(value, step)
             else:

@@ -2,8 +2,9 @@
 
 An entry is named by a hash of everything its bytes follow from (the shard's pages' URLs and
 HTML, the index options, Pagefind's version, the shard's place, this code's format), never by
-dates. Entries are written whole or not at all (temporary file, then rename); one that cannot
-be read, written or pruned costs only the time to index its shard again.
+dates. Entries are written whole or not at all (temporary file, then rename) in the common
+envelope (util.cacheentry); one that cannot be read, written or pruned costs only the time to
+index its shard again, and one that is damaged a warning besides.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
-from archivist.util.files import write_atomically
+from archivist.diagnostics import Diagnostic
+from archivist.util.cacheentry import SUFFIX, EntryKind, read_entry, report_damage, write_entry
 from archivist.search.shards import page_bytes
 
-FORMAT = b"archivist-search-shard 3\n"  # change when what a cached bundle holds changes
-SUFFIX = ".shard"
+FORMAT = b"archivist-search-shard 4\n"  # change when what a cached bundle holds changes
+ENTRY_KIND = EntryKind("search-shard", 4)
+STALE_SUFFIXES = (SUFFIX, ".shard")  # the files prune may remove: entries, and those of the older layout
 
 
 def pagefind_version() -> str:
@@ -63,7 +66,7 @@ def decode(blob: bytes) -> dict[str, bytes] | None:
 
 
 class ShardCache:
-    """Finished shard bundles under one folder, one file per entry."""
+    """Finished shard bundles under one folder, one entry per shard, named by its key."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -71,23 +74,24 @@ class ShardCache:
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}{SUFFIX}"
 
-    def load(self, key: str) -> dict[str, bytes] | None:
-        try:
-            return decode(self._path(key).read_bytes())
-        except OSError:
+    def load(self, key: str, problems: list[Diagnostic] | None = None) -> dict[str, bytes] | None:
+        """The bundle stored for `key`, or None; a damaged entry adds one warning to `problems`."""
+        path = self._path(key)
+        content = read_entry(path, ENTRY_KIND, key, key, problems)
+        if content is None:
             return None
+        files = decode(content)
+        if files is None:
+            report_damage(path, "its content is not a search shard's bundle", problems)
+        return files
 
     def store(self, key: str, files: dict[str, bytes]) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomically(self._path(key), encode(files), suffix=SUFFIX)
-        except OSError:
-            pass  # the next build indexes this shard again
+        write_entry(self._path(key), ENTRY_KIND, key, encode(files), key)  # unwritable: indexed again next time
 
     def prune(self, keep: set[str]) -> None:
         """Remove the entries of shards that no longer exist (and stray temporary files)."""
         try:
-            stale = [p for p in self.folder.iterdir() if p.name.endswith(SUFFIX) and p.stem not in keep]
+            stale = [p for p in self.folder.iterdir() if p.name.endswith(STALE_SUFFIXES) and p.stem not in keep]
         except OSError:
             return
         for path in stale:

@@ -148,7 +148,8 @@ def served_path(site_path: str) -> str:
 
 
 def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, shard_size: int = SHARD_SIZE,
-                workers: int | None = None, done: Done | None = None) -> dict[str, bytes]:
+                workers: int | None = None, done: Done | None = None,
+                problems: list[Diagnostic] | None = None) -> dict[str, bytes]:
     """The search bundle for these pages, as {'pagefind/…': bytes}.
 
     Result URLs are the pages' served URLs (with the site's sub-path), so the search page must
@@ -157,19 +158,22 @@ def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, sh
     cache under config.cache_dir, the others are indexed, up to `workers` Pagefind processes at
     once (default: one per CPU). The bytes depend only on the pages, not on their order. `done(n)`
     as `n` more pages are indexed (a cached shard's all at once), from whichever thread runs Pagefind.
+    A damaged cache entry adds one warning to `problems`.
     """
     shards = plan_shards(pages, shard_size)
-    return joined_index(index_bundles(shards, config, shard_size, workers, prune=True, done=done))
+    return joined_index(index_bundles(shards, config, shard_size, workers, prune=True, done=done, problems=problems))
 
 
 def index_bundles(shards: list[Shard], config: SiteConfig, shard_size: int, workers: int | None = None,
-                  prune: bool = False, done: Done | None = None) -> list[tuple[Shard, dict[str, bytes]]]:
+                  prune: bool = False, done: Done | None = None,
+                  problems: list[Diagnostic] | None = None) -> list[tuple[Shard, dict[str, bytes]]]:
     """Each shard with its bundle (paths relative to pagefind/), from the cache or indexed; with `prune`,
-    the cache keeps only these shards (a build of some of the shards, one part of a site, keeps the others')."""
+    the cache keeps only these shards (a build of some of the shards, one part of a site, keeps the others').
+    A damaged cache entry adds one warning to `problems`."""
     options = index_options(config)
     cache = ShardCache(config.cache_dir / CACHE_FOLDER / f"size-{shard_size}")  # build and preview use their own sizes
     keys = {shard.number: _shard_key(shard, options, config) for shard in shards}
-    bundles = {shard.number: cache.load(keys[shard.number]) for shard in shards}
+    bundles = {shard.number: cache.load(keys[shard.number], problems) for shard in shards}
     missing = [shard for shard in shards if bundles[shard.number] is None]
     if done is not None and len(missing) < len(shards):
         done(sum(len(shard.pages) for shard in shards if bundles[shard.number] is not None))

@@ -33,13 +33,19 @@ def to_json(value: Any) -> Any:
 
 def from_json(kind: Any, data: Any) -> Any:
     """The value of type `kind` (a dataclass, or a typing form such as tuple[X, ...]) that `to_json` made."""
+    if kind is str or kind is int or kind is bool:  # most values: checked before any typing machinery
+        if type(data) is kind:
+            return data
+        raise JsonDataError(f"expected {kind.__name__}, found {type(data).__name__}")
     if kind is Any:
         return data
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         return _union(kind, data)
     if origin is typing.Literal:
-        return _expect(data, str)
+        if data not in typing.get_args(kind):
+            raise JsonDataError(f"{data!r} is none of {typing.get_args(kind)!r}")
+        return data
     if dataclasses.is_dataclass(kind):
         return _dataclass(kind, data)
     if origin is tuple:
@@ -51,8 +57,6 @@ def from_json(kind: Any, data: Any) -> Any:
         return Path(_expect(data, str))
     if kind is float:
         return float(_expect(data, (int, float)))
-    if kind in (str, int, bool):
-        return _expect(data, kind)
     raise JsonDataError(f"no JSON form for {kind!r}")
 
 
@@ -73,6 +77,10 @@ def _tuple(kind: Any, data: Any) -> tuple:
     items = _expect(data, list)
     args = typing.get_args(kind)
     if len(args) == 2 and args[1] is Ellipsis:
+        if args[0] is str:  # the long lists (ids, paragraph ids, page paths): checked without a call per item
+            if not all(type(item) is str for item in items):
+                raise JsonDataError("expected a list of strings")
+            return tuple(items)
         return tuple(from_json(args[0], item) for item in items)
     if len(args) != len(items):
         raise JsonDataError(f"expected {len(args)} items, found {len(items)}")
@@ -82,11 +90,20 @@ def _tuple(kind: Any, data: Any) -> tuple:
 def _dataclass(kind: type, data: Any) -> Any:
     values = _expect(data, dict)
     hints = _hints(kind)
-    known = {f.name for f in dataclasses.fields(kind) if f.init}
-    unknown = set(values) - known
-    if unknown:
-        raise JsonDataError(f"{kind.__name__} has no field {sorted(unknown)[0]!r}")
+    known, required = _field_names(kind)
+    if not values.keys() <= known:
+        raise JsonDataError(f"{kind.__name__} has no field {sorted(values.keys() - known)[0]!r}")
+    if not required <= values.keys():
+        raise JsonDataError(f"{kind.__name__} lacks the field {sorted(required - values.keys())[0]!r}")
     return kind(**{name: from_json(hints[name], item) for name, item in values.items()})
+
+
+@lru_cache(maxsize=None)
+def _field_names(kind: type) -> tuple[frozenset[str], frozenset[str]]:
+    """The fields a dataclass is made with, and those among them without a default."""
+    made = [f for f in dataclasses.fields(kind) if f.init]
+    return (frozenset(f.name for f in made), frozenset(f.name for f in made if f.default is dataclasses.MISSING
+                                                       and f.default_factory is dataclasses.MISSING))
 
 
 @lru_cache(maxsize=None)

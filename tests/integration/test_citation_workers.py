@@ -85,7 +85,7 @@ def test_one_style_is_shared_by_two_workers(logged):
 
 
 def cache_bytes(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*.json"))}
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*.entry"))}
 
 
 def test_cite_all_gives_the_same_bytes_with_one_worker_or_two(tmp_path):

@@ -445,11 +445,11 @@ def test_disk_cache_reuses_results_without_starting_node(tmp_path, monkeypatch):
     with CitationEngine(cache_dir=tmp_path) as first:
         expected = first.bibliography(entry, APA, "en-US")
         expected_cite = first.citation(entry, APA, "en-US", "3")
-    files = list(tmp_path.rglob("*.json"))
+    files = list(tmp_path.rglob("*.entry"))
     assert len(files) == 1  # one file per item, holding both results
-    stored = json.loads(files[0].read_text(encoding="utf-8"))
-    assert len(stored["entries"]) == 2
-    assert all(value.keys() == {"html", "text"} for value in stored["entries"].values())
+    stored = json.loads(files[0].read_bytes().split(b"\n", 1)[1])
+    assert len(stored) == 2
+    assert all(value.keys() == {"html", "text"} for value in stored.values())
 
     def no_worker(*args, **kwargs):
         raise AssertionError("the worker must not start when every result is cached")

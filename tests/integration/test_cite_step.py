@@ -134,7 +134,7 @@ def test_cold_build_sends_one_request_per_style_and_a_warm_one_starts_no_node(tm
     assert [[b.style_id for b in e.pinpoints] for e in entries] == [list(DEFAULT_STYLES)] * 4
     assert entries[0].citations[0].text.startswith("Smith, J. (2002). Ledgers of the river trade.")
     assert entries[0].pinpoints[0].text == f"(Smith, 2002, para. {PINPOINT_SENTINEL})"
-    assert len(list((config.cache_dir / "citations").rglob("*.json"))) == 4  # one file per article
+    assert len(list((config.cache_dir / "citations").rglob("*.entry"))) == 4  # one file per article
 
     forbid_node(monkeypatch)
     monkeypatch.setenv("PATH", "/nonexistent")  # not even the engine version needs Node
@@ -159,7 +159,7 @@ def test_only_styles_with_work_are_built(tmp_path, counting):
     entries, _ = cite_all(replace(config, citation_styles=(APA, MLA)), edited)
     assert [r["jobs"] for r in counting] == [1, 1]
     assert "The river trade, revisited" in entries[3].citations[0].text
-    assert len(list((config.cache_dir / "citations").rglob("*.json"))) == 4
+    assert len(list((config.cache_dir / "citations").rglob("*.entry"))) == 4
 
 
 def test_no_styles_needs_no_engine(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@ rendering in worker processes gives the same articles as rendering one by one.""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -90,7 +91,7 @@ def test_warm_build_equals_cold_and_renders_nothing(site: Path, rendered: list[i
     cold = build(site)
     article_count = rendered[-1]
     assert article_count > 10
-    assert len(list(render_folder(site).glob("*.pickle"))) == article_count
+    assert len(list(render_folder(site).glob("*.entry"))) == article_count
     warm = build(site)
     assert rendered[-1] == 0
     assert warm == cold
@@ -113,17 +114,24 @@ def test_new_slug_renders_every_article_again(site: Path, rendered: list[int]) -
     source = (site / EDITED).read_text(encoding="utf-8")
     (site / "content/articles/a-new-one.md").write_text(source, encoding="utf-8")
     build(site)
-    assert rendered[-1] == len(list(render_folder(site).glob("*.pickle")))
+    assert rendered[-1] == len(list(render_folder(site).glob("*.entry")))
 
 
 def test_corrupt_or_foreign_cache_files_are_misses(site: Path, rendered: list[int]) -> None:
     cold = build(site)
-    files = sorted(render_folder(site).glob("*.pickle"))
+    files = sorted(render_folder(site).glob("*.entry"))
     files[0].write_bytes(b"not a pickle")
     files[1].write_bytes(b"")
-    files[2].write_bytes(render_cache.pickle.dumps(("something", "else")))
-    assert build(site) == cold
+    header = {"cache": "render", "version": render_cache.ENTRY_KIND.version}
+    files[2].write_bytes(json.dumps(header).encode() + b"\n\x80\x04pickle")  # no name, key or checksum
+    pages, diagnostics = build(site)
+    assert pages == cold[0]
     assert rendered[-1] == 3
+    damaged = [text for text in diagnostics if "warning[cache.damaged]" in text]
+    assert sorted(text.split(":")[0] for text in damaged) == sorted(
+        path.relative_to(site).as_posix() for path in files[:3])
+    assert [text for text in diagnostics if text not in damaged] == cold[1]
+    assert build(site) == cold  # each damaged entry was made again, so it is reported once
 
 
 def test_base_url_is_part_of_the_key(site: Path) -> None:

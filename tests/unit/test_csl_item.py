@@ -11,7 +11,7 @@ import rispy
 from pylatexenc.latex2text import LatexNodes2Text
 
 from archivist.citations.cache import (
-    CACHE_FORMAT,
+    ITEM_KIND,
     CitationCache,
     cache_key,
     canonical_json,
@@ -20,6 +20,7 @@ from archivist.citations.cache import (
     setup_digest,
 )
 from archivist.citations.csl import csl_item, csl_name
+from archivist.util.cacheentry import EntryKind, seal
 from archivist.citations.errors import UnknownStyleError
 from archivist.citations.exports import citation_key, to_bibtex, to_csl_json, to_ris
 from archivist.citations.markup import csl_to_latex, markdown_to_csl
@@ -309,10 +310,11 @@ def test_cache_round_trip_and_corrupt_files(tmp_path):
     assert cache.read(name) == {}
     cache.write(name, entries)
     assert cache.read(name) == entries
-    assert cache.path_for(name) == tmp_path / "ab" / f"{name}.json"
+    assert cache.path_for(name) == tmp_path / "ab" / f"{name}.entry"
+    assert [p.name for p in (tmp_path / "ab").iterdir()] == [f"{name}.entry"]  # no temp files left
     cache.path_for(name).write_text("{not json", encoding="utf-8")
     assert cache.read(name) == {}
-    assert [p.name for p in (tmp_path / "ab").iterdir()] == [f"{name}.json"]  # no temp files left
+    assert [d.code for d in cache.take_problems()] == ["cache.damaged"]
 
 
 def test_cache_ignores_other_formats_and_malformed_entries(tmp_path):
@@ -320,11 +322,14 @@ def test_cache_ignores_other_formats_and_malformed_entries(tmp_path):
     name = "cd" + "0" * 38
     path = cache.path_for(name)
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"html": "x", "text": "x"}), encoding="utf-8")  # the old one-result layout
-    assert cache.read(name) == {}
-    path.write_text(json.dumps({"format": CACHE_FORMAT, "entries": {
-        "good": {"html": "a", "text": "a"}, "bad": {"html": 1}, "worse": "x"}}), encoding="utf-8")
-    assert cache.read(name) == {"good": {"html": "a", "text": "a"}}
+    path.write_bytes(seal(EntryKind(ITEM_KIND.kind, ITEM_KIND.version - 1), name, b"{}"))  # an older layout
+    assert cache.read(name) == {} and cache.take_problems() == []
+    path.write_bytes(seal(ITEM_KIND, name, json.dumps({
+        "good": {"html": "a", "text": "a"}, "bad": {"html": 1}, "worse": "x"}).encode()))
+    assert cache.read(name) == {}  # whole, yet not of the shape written: crafted, so none of it is trusted
+    assert len(cache.take_problems()) == 1
+    cache.write(name, {"good": {"html": "a", "text": "a"}})
+    assert cache.read(name) == {"good": {"html": "a", "text": "a"}} and cache.take_problems() == []
 
 
 # --- sanitising ---------------------------------------------------------------------------------

@@ -1,0 +1,141 @@
+"""One envelope for every file under .cache/archivist/: what it is, what it was made for, and a checksum.
+
+The cache folder is restored between CI runs, so its files may be damaged (a truncated write, a
+flipped bit, a file copied under another name) or crafted by whoever could write there. Each entry
+is therefore data only (JSON, or plain bytes) behind one header line:
+
+    {"cache": kind, "version": n, "name": ..., "key": ..., "sha256": ...}\\n<content>
+
+`name` is what the file stands for (an article's source, an output folder, a shard): an entry read
+under another name was copied or moved there. `key` is the digest of everything the content follows
+from: an entry with another key is simply out of date (an article was edited). The checksum covers
+kind, version, name, key and content, so a damaged file cannot pass for a whole one.
+
+What a reader makes of an entry:
+- no file: a miss, silently (never written, pruned, or removed while the build ran);
+- another `version` of the same kind: a miss, silently, since every upgrade of Archivist leaves such
+  entries behind and the build replaces them;
+- another key: a miss, silently (the entry is out of date);
+- anything else (no header, another kind, a checksum that does not match, another name, content of
+  the wrong shape): a miss and one warning naming the file, because only damage or tampering makes it.
+
+A checksum anyone can compute proves only that a file is whole, not who wrote it: what makes a
+crafted entry harmless is that it is decoded as data into the expected shape, never executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from archivist.diagnostics import Diagnostic, warning
+from archivist.util.files import write_atomically
+
+SUFFIX = ".entry"
+CODE = "cache.damaged"
+
+
+@dataclass(frozen=True)
+class EntryKind:
+    """One kind of entry and the version of its content's layout; bump `version` when it changes."""
+
+    kind: str
+    version: int
+
+
+class DamagedEntry(ValueError):
+    """An entry whose content does not have the expected shape, raised by a cache's decoder."""
+
+
+def seal(kind: EntryKind, name: str, content: bytes, key: str = "") -> bytes:
+    """The bytes of an entry holding `content`, made for `name` and `key`."""
+    header = {"cache": kind.kind, "version": kind.version, "name": name, "key": key,
+              "sha256": _checksum(kind, name, key, content)}
+    return json.dumps(header, ensure_ascii=True, separators=(",", ":")).encode("ascii") + b"\n" + content
+
+
+def unseal(data: bytes, kind: EntryKind, name: str, key: str | None = None) -> bytes | None:
+    """The content of an entry made by `seal` for this kind, name and (when given) key; None for an
+    entry of another version or key, which is out of date; DamagedEntry for anything else."""
+    end = data.find(b"\n")
+    try:
+        header = json.loads(data[:end]) if end > 0 else None
+    except (ValueError, RecursionError):
+        header = None
+    if not (isinstance(header, dict) and header.get("cache") == kind.kind):
+        raise DamagedEntry("it is not an Archivist cache entry of this kind")
+    if header.get("version") != kind.version:
+        return None
+    stored_name, stored_key, checksum = header.get("name"), header.get("key"), header.get("sha256")
+    if not (isinstance(stored_name, str) and isinstance(stored_key, str) and isinstance(checksum, str)):
+        raise DamagedEntry("its header is incomplete")
+    content = data[end + 1:]
+    if _checksum(kind, stored_name, stored_key, content) != checksum:
+        raise DamagedEntry("its checksum does not match its content (truncated or altered)")
+    if stored_name != name:
+        raise DamagedEntry("it was made for another entry (copied or moved)")
+    return content if key is None or stored_key == key else None
+
+
+def _checksum(kind: EntryKind, name: str, key: str, content: bytes) -> str:
+    digest = hashlib.sha256(f"{kind.kind}\0{kind.version}\0{name}\0{key}\0".encode("utf-8"))
+    digest.update(content)
+    return digest.hexdigest()
+
+
+def read_entry(path: Path, kind: EntryKind, name: str, key: str | None = None,
+               problems: list[Diagnostic] | None = None) -> bytes | None:
+    """The content of the entry at `path`, or None for a miss; a damaged entry adds one warning to
+    `problems`. A file that is absent or cannot be read is a silent miss."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return unseal(data, kind, name, key)
+    except DamagedEntry as exc:
+        report_damage(path, str(exc), problems)
+        return None
+
+
+def write_entry(path: Path, kind: EntryKind, name: str, content: bytes, key: str = "") -> None:
+    """Store an entry atomically; a cache that cannot be written only costs the next build time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, seal(kind, name, content, key), suffix=SUFFIX)
+    except OSError:
+        pass
+
+
+def report_damage(path: Path, reason: str, problems: list[Diagnostic] | None) -> None:
+    """Add the warning for a damaged entry (when the caller collects them)."""
+    if problems is not None:
+        problems.append(damaged(path, reason))
+
+
+def damaged(path: Path, reason: str) -> Diagnostic:
+    """The one warning a damaged entry causes; the build goes on as if it were absent."""
+    return warning(shown(path), 1, CODE, f"cache entry ignored and made again: {reason}")
+
+
+def shown(path: Path) -> str:
+    """The entry's path as seen from the site's folder (the one holding .cache), else as given."""
+    parts = path.parts
+    if ".cache" in parts:
+        return Path(*parts[parts.index(".cache"):]).as_posix()
+    return path.as_posix()
+
+
+def read_json(content: bytes) -> object:
+    """Decode an entry's JSON content; DamagedEntry when it is not JSON."""
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError too
+        raise DamagedEntry(f"its content is not JSON ({type(exc).__name__})") from exc
+
+
+def to_bytes(value: object) -> bytes:
+    """An entry's JSON content: compact, and the same bytes for the same value."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
