@@ -26,51 +26,89 @@ function buildWithMacroIndex(CSL, build) {
   }
 }
 
+const { withoutBibliographySort, citationIsItemless } = require("./styletree.js");
+
+// Item types whose citations citeproc-js groups or parses by more than the layout shows.
+const LEGAL_TYPES = new Set(["legal_case", "legislation", "bill", "hearing", "gazette", "regulation", "treaty"]);
+
 function createFormatter(CSL, options = {}) {
   const indexMacros = options.indexMacros !== false;
-  const engines = new Map(); // key -> {engine, sys}
+  const shortcuts = options.shortcuts !== false; // see styletree.js; off only to compare with the full work
+  const styles = new Map(); // key -> {spec, unsorted, itemless, full, alone, pinpoints}
   let counter = 0;
 
-  function makeEngine(spec) {
+  function makeEngine(spec, style) {
     const sys = {
       items: {},
       retrieveItem(id) { return this.items[id]; },
       retrieveLocale(lang) { return spec.locales[lang] || false; },
     };
-    const build = () => new CSL.Engine(sys, spec.style, spec.lang, true);
+    const build = () => new CSL.Engine(sys, style, spec.lang, true);
     const engine = indexMacros ? buildWithMacroIndex(CSL, build) : build();
     engine.opt.development_extensions.wrap_url_and_doi = true;
     engine.setOutputFormat("html");
-    return { engine, sys };
+    return { engine, sys, registered: null };
   }
 
-  function load(key, spec) {
-    engines.delete(key);
-    engines.set(key, makeEngine(spec));
+  // The style is read once. A worker builds the engine its first job needs at once (so a style
+  // that cannot be built fails here, not inside a job) and another only when a job needs it: one
+  // that only ever formats items alone never builds the engine with the reference-list sort.
+  function load(key, spec, firstJob) {
+    const tree = shortcuts ? CSL.parseXml(spec.style) : null;
+    const entry = {
+      spec, full: null, alone: null, pinpoints: new Map(),
+      unsorted: tree && withoutBibliographySort(tree),
+      itemless: Boolean(tree && citationIsItemless(tree)),
+    };
+    styles.set(key, entry);
+    if (firstJob && firstJob.article) fullEngine(entry);
+    else aloneEngine(entry);
   }
 
-  function engineFor(key) {
-    const found = engines.get(key);
+  function styleFor(key) {
+    const found = styles.get(key);
     if (!found) throw new Error("style not loaded: " + key);
     return found;
   }
 
+  function fullEngine(entry) {
+    if (!entry.full) entry.full = makeEngine(entry.spec, entry.spec.style);
+    return entry.full;
+  }
+
+  // For items formatted alone: the engine without the reference-list sort when the style allows
+  // it, else whichever engine is already built (both give the same one-item answers).
+  function aloneEngine(entry) {
+    if (!entry.alone) entry.alone = entry.unsorted ? makeEngine(entry.spec, entry.unsorted) : fullEngine(entry);
+    return entry.alone;
+  }
+
   // Each job is formatted alone: its item is the only one registered while it is formatted,
   // so nothing (year suffixes, repeated-author dashes, added initials) depends on other jobs.
-  // A fresh id per job keeps citeproc-js from reusing what it cached for an earlier item.
-  function formatJob(state, job) {
+  // A fresh id per job keeps citeproc-js from reusing what it cached for an earlier item. The
+  // previous job's item leaves the registry in the same call that registers the next one.
+  function formatJob(entry, job) {
+    const state = aloneEngine(entry);
     const { engine, sys } = state;
     const id = "archivist-item-" + (++counter);
     sys.items[id] = Object.assign({}, job.item, { id });
+    if (state.registered) delete sys.items[state.registered];
+    state.registered = id;
     engine.updateItems([id]);
-    try {
-      return {
-        bibliography: job.bibliography ? bibliographyOf(engine) : null,
-        cites: (job.cites || []).map((cite) => citationOf(engine, id, cite)),
-      };
-    } finally {
-      engine.updateItems([]);
-      delete sys.items[id];
+    return {
+      bibliography: job.bibliography ? bibliographyOf(engine) : null,
+      cites: (job.cites || []).map((cite) => pinpointOf(entry, engine, id, job.item, cite)),
+    };
+  }
+
+  // Empties the registry of the engine for items alone once a request is done, so nothing of
+  // its last item stays behind.
+  function release(entry) {
+    const state = entry.alone;
+    if (state && state.registered) {
+      state.engine.updateItems([]);
+      delete state.sys.items[state.registered];
+      state.registered = null;
     }
   }
 
@@ -78,6 +116,15 @@ function createFormatter(CSL, options = {}) {
     const result = engine.makeBibliography();
     if (!result) throw new Error("the style has no bibliography");
     return result[1].join("");
+  }
+
+  // A style whose citation reads nothing of the item but its type and language gives every
+  // such item the same citation for the same locator: formatted once, then remembered.
+  function pinpointOf(entry, engine, id, item, cite) {
+    if (!entry.itemless || LEGAL_TYPES.has(item.type)) return citationOf(engine, id, cite);
+    const key = JSON.stringify([item.type || "", item.language || "", cite.locator || "", cite.label || ""]);
+    if (!entry.pinpoints.has(key)) entry.pinpoints.set(key, citationOf(engine, id, cite));
+    return entry.pinpoints.get(key);
   }
 
   function citationOf(engine, id, cite) {
@@ -94,8 +141,9 @@ function createFormatter(CSL, options = {}) {
   // Each cluster is formatted twice: as the style prints it, and with each work's part marked
   // (U+E030 key U+E031 text U+E032), which lets the caller link each work without changing a character.
   // The article's works are registered under fresh ids, so nothing is reused from another article.
-  function formatArticle(state, article) {
-    const { engine, sys } = state;
+  function formatArticle(entry, article) {
+    release(entry);
+    const { engine, sys } = fullEngine(entry);
     const prefix = "archivist-article-" + (++counter) + "-";
     const keyOf = {};
     for (const item of article.items) {
@@ -133,17 +181,21 @@ function createFormatter(CSL, options = {}) {
   }
 
   function format(request) {
-    if (request.style) load(request.key, request.style);
-    const state = engineFor(request.key);
-    return request.jobs.map((job) => {
-      try {
-        if (job.article) return formatArticle(state, job.article);
-        return formatJob(state, job);
-      } catch (err) {
-        const id = job.item && job.item.id;
-        throw new Error("item " + JSON.stringify(id) + ": " + String((err && err.message) || err));
-      }
-    });
+    if (request.style) load(request.key, request.style, request.jobs[0]);
+    const entry = styleFor(request.key);
+    try {
+      return request.jobs.map((job) => {
+        try {
+          if (job.article) return formatArticle(entry, job.article);
+          return formatJob(entry, job);
+        } catch (err) {
+          const id = job.item && job.item.id;
+          throw new Error("item " + JSON.stringify(id) + ": " + String((err && err.message) || err));
+        }
+      });
+    } finally {
+      release(entry);
+    }
   }
 
   function handle(request) {
