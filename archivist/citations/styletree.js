@@ -125,15 +125,20 @@ function withoutBibliographySort(style) {
   return Object.assign({}, style, { children: style.children.map((child) => (child === bibliography ? copy : child)) });
 }
 
+function isNoteStyle(style) {
+  return Boolean(style.attrs && style.attrs.class === "note");
+}
+
 // True when the style's paragraph citation of a lone item reads nothing of the item but its
-// type and language, so one answer per type and language serves every item.
+// type and language, so one answer per type and language serves every item. Not for note
+// styles: there each citation also resets how the next reference-list entry brackets.
 function citationIsItemless(style) {
   const citation = childNamed(style, "citation");
   const layout = citation && childNamed(citation, "layout");
-  if (!layout || hasLayoutLocale(style)) return false;
+  if (!layout || hasLayoutLocale(style) || isNoteStyle(style)) return false;
   const safe = (node) => CITE_SAFE_ELEMENTS.has(node.name) && attributesIn(node, CITE_SAFE_ATTRIBUTES)
     && variablesOf(node).every((variable) => CITE_ITEMLESS_VARIABLES.has(variable));
   return everyReached(layout, macrosOf(style), safe);
 }
 
-module.exports = { withoutBibliographySort, citationIsItemless };
+module.exports = { withoutBibliographySort, citationIsItemless, isNoteStyle };

@@ -26,7 +26,7 @@ function buildWithMacroIndex(CSL, build) {
   }
 }
 
-const { withoutBibliographySort, citationIsItemless } = require("./styletree.js");
+const { withoutBibliographySort, citationIsItemless, isNoteStyle } = require("./styletree.js");
 
 // Item types whose citations citeproc-js groups or parses by more than the layout shows.
 const LEGAL_TYPES = new Set(["legal_case", "legislation", "bill", "hearing", "gazette", "regulation", "treaty"]);
@@ -34,7 +34,7 @@ const LEGAL_TYPES = new Set(["legal_case", "legislation", "bill", "hearing", "ga
 function createFormatter(CSL, options = {}) {
   const indexMacros = options.indexMacros !== false;
   const shortcuts = options.shortcuts !== false; // see styletree.js; off only to compare with the full work
-  const styles = new Map(); // key -> {spec, unsorted, itemless, full, alone, pinpoints}
+  const styles = new Map(); // key -> {spec, note, unsorted, itemless, full, alone, pinpoints}
   let counter = 0;
 
   function makeEngine(spec, style) {
@@ -54,11 +54,11 @@ function createFormatter(CSL, options = {}) {
   // that cannot be built fails here, not inside a job) and another only when a job needs it: one
   // that only ever formats items alone never builds the engine with the reference-list sort.
   function load(key, spec, firstJob) {
-    const tree = shortcuts ? CSL.parseXml(spec.style) : null;
+    const tree = CSL.parseXml(spec.style);
     const entry = {
-      spec, full: null, alone: null, pinpoints: new Map(),
-      unsorted: tree && withoutBibliographySort(tree),
-      itemless: Boolean(tree && citationIsItemless(tree)),
+      spec, full: null, alone: null, pinpoints: new Map(), note: isNoteStyle(tree),
+      unsorted: shortcuts && withoutBibliographySort(tree),
+      itemless: shortcuts && citationIsItemless(tree),
     };
     styles.set(key, entry);
     if (firstJob && firstJob.article) fullEngine(entry);
@@ -87,6 +87,10 @@ function createFormatter(CSL, options = {}) {
   // so nothing (year suffixes, repeated-author dashes, added initials) depends on other jobs.
   // A fresh id per job keeps citeproc-js from reusing what it cached for an earlier item. The
   // previous job's item leaves the registry in the same call that registers the next one.
+  // In a note style citeproc-js turns parentheses inside parentheses into brackets, counting
+  // them from the engine's last citation, also in the reference list: so the entry is made
+  // right after a citation of its own item (the one asked for, else one made for this), never
+  // after whatever the previous job left, and reads as the article's reference lists do.
   function formatJob(entry, job) {
     const state = aloneEngine(entry);
     const { engine, sys } = state;
@@ -95,10 +99,10 @@ function createFormatter(CSL, options = {}) {
     if (state.registered) delete sys.items[state.registered];
     state.registered = id;
     engine.updateItems([id]);
-    return {
-      bibliography: job.bibliography ? bibliographyOf(engine) : null,
-      cites: (job.cites || []).map((cite) => pinpointOf(entry, engine, id, job.item, cite)),
-    };
+    const cites = (job.cites || []).map((cite) => pinpointOf(entry, engine, id, job.item, cite));
+    if (!job.bibliography) return { bibliography: null, cites };
+    if (entry.note && !cites.length) citationOf(engine, id, {});
+    return { bibliography: bibliographyOf(engine), cites };
   }
 
   // Empties the registry of the engine for items alone once a request is done, so nothing of
@@ -163,6 +167,7 @@ function createFormatter(CSL, options = {}) {
       engine.opt.development_extensions.apply_citation_wrapper = true;
       const marked = engine.rebuildProcessorState(clusters(), "html", uncited).map((row) => row[2]);
       engine.opt.development_extensions.apply_citation_wrapper = false;
+      if (entry.note && !article.clusters.length && uncited.length) citationOf(engine, uncited[0], {});
       const bibliography = article.bibliography ? engine.makeBibliography() : false;
       return {
         clusters: plain.map((text, n) => [text, marked[n]]),
