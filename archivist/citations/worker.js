@@ -47,7 +47,7 @@ function createFormatter(CSL, options = {}) {
     const engine = indexMacros ? buildWithMacroIndex(CSL, build) : build();
     engine.opt.development_extensions.wrap_url_and_doi = true;
     engine.setOutputFormat("html");
-    return { engine, sys, registered: null };
+    return { engine, sys };
   }
 
   // The style is read once. A worker builds the engine its first job needs at once (so a style
@@ -77,7 +77,8 @@ function createFormatter(CSL, options = {}) {
   }
 
   // For items formatted alone: the engine without the reference-list sort when the style allows
-  // it, else whichever engine is already built (both give the same one-item answers).
+  // it (its sort keys' macros are most of what building Chicago costs, so it is built even
+  // where the full engine already is), else the full engine; both give the same one-item answers.
   function aloneEngine(entry) {
     if (!entry.alone) entry.alone = entry.unsorted ? makeEngine(entry.spec, entry.unsorted) : fullEngine(entry);
     return entry.alone;
@@ -85,34 +86,24 @@ function createFormatter(CSL, options = {}) {
 
   // Each job is formatted alone: its item is the only one registered while it is formatted,
   // so nothing (year suffixes, repeated-author dashes, added initials) depends on other jobs.
-  // A fresh id per job keeps citeproc-js from reusing what it cached for an earlier item. The
-  // previous job's item leaves the registry in the same call that registers the next one.
+  // A fresh id per job keeps citeproc-js from reusing what it cached for an earlier item.
   // In a note style citeproc-js turns parentheses inside parentheses into brackets, counting
   // them from the engine's last citation, also in the reference list: so the entry is made
   // right after a citation of its own item (the one asked for, else one made for this), never
   // after whatever the previous job left, and reads as the article's reference lists do.
   function formatJob(entry, job) {
-    const state = aloneEngine(entry);
-    const { engine, sys } = state;
+    const { engine, sys } = aloneEngine(entry);
     const id = "archivist-item-" + (++counter);
     sys.items[id] = Object.assign({}, job.item, { id });
-    if (state.registered) delete sys.items[state.registered];
-    state.registered = id;
     engine.updateItems([id]);
-    const cites = (job.cites || []).map((cite) => pinpointOf(entry, engine, id, job.item, cite));
-    if (!job.bibliography) return { bibliography: null, cites };
-    if (entry.note && !cites.length) citationOf(engine, id, {});
-    return { bibliography: bibliographyOf(engine), cites };
-  }
-
-  // Empties the registry of the engine for items alone once a request is done, so nothing of
-  // its last item stays behind.
-  function release(entry) {
-    const state = entry.alone;
-    if (state && state.registered) {
-      state.engine.updateItems([]);
-      delete state.sys.items[state.registered];
-      state.registered = null;
+    try {
+      const cites = (job.cites || []).map((cite) => pinpointOf(entry, engine, id, job.item, cite));
+      if (!job.bibliography) return { bibliography: null, cites };
+      if (entry.note && !cites.length) citationOf(engine, id, {});
+      return { bibliography: bibliographyOf(engine), cites };
+    } finally {
+      engine.updateItems([]);
+      delete sys.items[id];
     }
   }
 
@@ -146,7 +137,6 @@ function createFormatter(CSL, options = {}) {
   // (U+E030 key U+E031 text U+E032), which lets the caller link each work without changing a character.
   // The article's works are registered under fresh ids, so nothing is reused from another article.
   function formatArticle(entry, article) {
-    release(entry);
     const { engine, sys } = fullEngine(entry);
     const prefix = "archivist-article-" + (++counter) + "-";
     const keyOf = {};
@@ -188,19 +178,15 @@ function createFormatter(CSL, options = {}) {
   function format(request) {
     if (request.style) load(request.key, request.style, request.jobs[0]);
     const entry = styleFor(request.key);
-    try {
-      return request.jobs.map((job) => {
-        try {
-          if (job.article) return formatArticle(entry, job.article);
-          return formatJob(entry, job);
-        } catch (err) {
-          const id = job.item && job.item.id;
-          throw new Error("item " + JSON.stringify(id) + ": " + String((err && err.message) || err));
-        }
-      });
-    } finally {
-      release(entry);
-    }
+    return request.jobs.map((job) => {
+      try {
+        if (job.article) return formatArticle(entry, job.article);
+        return formatJob(entry, job);
+      } catch (err) {
+        const id = job.item && job.item.id;
+        throw new Error("item " + JSON.stringify(id) + ": " + String((err && err.message) || err));
+      }
+    });
   }
 
   function handle(request) {

@@ -1,6 +1,6 @@
 """What the worker leaves out when it formats an item alone (see styletree.js) changes no
-character: the reference-list sort of a one-item list, a second registry update per item, and
-one paragraph citation per item type and language for styles whose citation reads nothing else.
+character: the reference-list sort of a one-item list, and all but one paragraph citation per
+item type and language for styles whose citation reads nothing else of the item.
 
 Each path is compared with the same work done in full: the worker with its shortcuts off, and
 citeproc-js run directly by a small script of its own, one item at a time.
@@ -117,7 +117,7 @@ COMPARE = """
   const jobs = input.items.map((item) => ({ item, bibliography: true, cites: input.cites }));
   const run = (shortcuts) => Object.entries(input.styles).map(([key, style]) => {
     const formatter = createFormatter(CSL, { shortcuts });
-    const first = formatter.handle({ op: "format", key, style, jobs: jobs.slice(0, 3) });
+    const first = formatter.handle({ op: "format", key, style, jobs: jobs.slice(0, 3) });  // then a warm engine
     return first.concat(formatter.handle({ op: "format", key, jobs: jobs.slice(3) }));
   });
   process.stdout.write(JSON.stringify([run(true), run(false)]));
