@@ -37,7 +37,7 @@ function createFormatter(CSL, options = {}) {
   const styles = new Map(); // key -> {spec, note, unsorted, itemless, full, alone, pinpoints}
   let counter = 0;
 
-  function makeEngine(spec, style) {
+  function makeEngine(spec, style, note) {
     const sys = {
       items: {},
       retrieveItem(id) { return this.items[id]; },
@@ -47,7 +47,7 @@ function createFormatter(CSL, options = {}) {
     const engine = indexMacros ? buildWithMacroIndex(CSL, build) : build();
     engine.opt.development_extensions.wrap_url_and_doi = true;
     engine.setOutputFormat("html");
-    return { engine, sys };
+    return { engine, sys, note, cited: false };
   }
 
   // The style is read once. A worker builds the engine its first job needs at once (so a style
@@ -72,7 +72,7 @@ function createFormatter(CSL, options = {}) {
   }
 
   function fullEngine(entry) {
-    if (!entry.full) entry.full = makeEngine(entry.spec, entry.spec.style);
+    if (!entry.full) entry.full = makeEngine(entry.spec, entry.spec.style, entry.note);
     return entry.full;
   }
 
@@ -80,55 +80,59 @@ function createFormatter(CSL, options = {}) {
   // it (its sort keys' macros are most of what building Chicago costs, so it is built even
   // where the full engine already is), else the full engine; both give the same one-item answers.
   function aloneEngine(entry) {
-    if (!entry.alone) entry.alone = entry.unsorted ? makeEngine(entry.spec, entry.unsorted) : fullEngine(entry);
+    if (!entry.alone) entry.alone = entry.unsorted ? makeEngine(entry.spec, entry.unsorted, entry.note) : fullEngine(entry);
     return entry.alone;
   }
 
   // Each job is formatted alone: its item is the only one registered while it is formatted,
   // so nothing (year suffixes, repeated-author dashes, added initials) depends on other jobs.
   // A fresh id per job keeps citeproc-js from reusing what it cached for an earlier item.
-  // In a note style citeproc-js turns parentheses inside parentheses into brackets, counting
-  // them from the engine's last citation, also in the reference list: so the entry is made
-  // right after a citation of its own item (the one asked for, else one made for this), never
-  // after whatever the previous job left, and reads as the article's reference lists do.
   function formatJob(entry, job) {
-    const { engine, sys } = aloneEngine(entry);
+    const state = aloneEngine(entry);
+    const { engine, sys } = state;
     const id = "archivist-item-" + (++counter);
     sys.items[id] = Object.assign({}, job.item, { id });
     engine.updateItems([id]);
     try {
-      const cites = (job.cites || []).map((cite) => pinpointOf(entry, engine, id, job.item, cite));
-      if (!job.bibliography) return { bibliography: null, cites };
-      if (entry.note && !cites.length) citationOf(engine, id, {});
-      return { bibliography: bibliographyOf(engine), cites };
+      return {
+        bibliography: job.bibliography ? bibliographyOf(state, id) : null,
+        cites: (job.cites || []).map((cite) => pinpointOf(entry, state, id, job.item, cite)),
+      };
     } finally {
       engine.updateItems([]);
       delete sys.items[id];
     }
   }
 
-  function bibliographyOf(engine) {
-    const result = engine.makeBibliography();
+  // In a note style citeproc-js turns parentheses inside parentheses into brackets in the
+  // reference list too, but only once the engine has made a citation: so an engine that has
+  // not yet made one makes one of the item first, and a worker's first entry reads as all the
+  // others and as the article's reference lists do (it is made before the item's own
+  // citations, which then see the names the entry registered, as they always have).
+  function bibliographyOf(state, id) {
+    if (state.note && !state.cited) citationOf(state, id, {});
+    const result = state.engine.makeBibliography();
     if (!result) throw new Error("the style has no bibliography");
     return result[1].join("");
   }
 
   // A style whose citation reads nothing of the item but its type and language gives every
   // such item the same citation for the same locator: formatted once, then remembered.
-  function pinpointOf(entry, engine, id, item, cite) {
-    if (!entry.itemless || LEGAL_TYPES.has(item.type)) return citationOf(engine, id, cite);
+  function pinpointOf(entry, state, id, item, cite) {
+    if (!entry.itemless || LEGAL_TYPES.has(item.type)) return citationOf(state, id, cite);
     const key = JSON.stringify([item.type || "", item.language || "", cite.locator || "", cite.label || ""]);
-    if (!entry.pinpoints.has(key)) entry.pinpoints.set(key, citationOf(engine, id, cite));
+    if (!entry.pinpoints.has(key)) entry.pinpoints.set(key, citationOf(state, id, cite));
     return entry.pinpoints.get(key);
   }
 
-  function citationOf(engine, id, cite) {
+  function citationOf(state, id, cite) {
     const entry = { id };
     if (cite.locator) {
       entry.locator = cite.locator;
       entry.label = cite.label || "page";
     }
-    return engine.makeCitationCluster([entry]);
+    state.cited = true;
+    return state.engine.makeCitationCluster([entry]);
   }
 
   // An article's citations, formatted together as Pandoc and Zotero format a document: every cluster in
@@ -137,7 +141,8 @@ function createFormatter(CSL, options = {}) {
   // (U+E030 key U+E031 text U+E032), which lets the caller link each work without changing a character.
   // The article's works are registered under fresh ids, so nothing is reused from another article.
   function formatArticle(entry, article) {
-    const { engine, sys } = fullEngine(entry);
+    const state = fullEngine(entry);
+    const { engine, sys } = state;
     const prefix = "archivist-article-" + (++counter) + "-";
     const keyOf = {};
     for (const item of article.items) {
@@ -157,7 +162,8 @@ function createFormatter(CSL, options = {}) {
       engine.opt.development_extensions.apply_citation_wrapper = true;
       const marked = engine.rebuildProcessorState(clusters(), "html", uncited).map((row) => row[2]);
       engine.opt.development_extensions.apply_citation_wrapper = false;
-      if (entry.note && !article.clusters.length && uncited.length) citationOf(engine, uncited[0], {});
+      if (article.clusters.length) state.cited = true;
+      if (state.note && !state.cited && uncited.length) citationOf(state, uncited[0], {});
       const bibliography = article.bibliography ? engine.makeBibliography() : false;
       return {
         clusters: plain.map((text, n) => [text, marked[n]]),

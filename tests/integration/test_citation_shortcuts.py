@@ -145,6 +145,7 @@ DIRECT = """
     engine.setOutputFormat("html");
     return Object.keys(items).map((id) => {
       engine.updateItems([id]);  // alone
+      if (ask.entryFirst) engine.makeBibliography();
       return ask.cites.map(([locator, label]) => engine.makeCitationCluster([locator ? { id, locator, label } : { id }]));
     });
   })));
@@ -167,10 +168,23 @@ def test_shared_pinpoints_equal_each_item_cited_alone(style):
     assert shared == (style in (IEEE, AMA))
 
 
+def test_an_items_citations_follow_its_entry():
+    """The entry registers every name it shows; a citation made after it may then add a given
+    name (APSA: "John Smith 2004" beside an editor Jane Smith). The site has always made the
+    entry first, and still does."""
+    style = "american-political-science-association"
+    (direct,) = node(DIRECT, {"items": ITEMS, "styles": {style: spec(style)}, "cites": LOCATORS[:1],
+                              "entryFirst": True})  # type: ignore[misc]
+    with CitationEngine() as engine:
+        found = engine.cite_items(ITEMS, ["en-US"] * len(ITEMS), [style])
+    assert [f[style].pinpoint.html for f in found] == [clean_html(cites[0]) for cites in direct]
+    assert found[ITEMS.index(next(i for i in ITEMS if i["id"] == "edited"))][style].pinpoint.text.startswith("(John Smith")
+
+
 def test_a_note_style_brackets_every_entry_alike():
-    """citeproc-js turns nested parentheses of a note style into brackets, counting from the
-    engine's last citation: an undated entry read '(s.d.)' when it came first in a worker and
-    '[s.d.]' after any other. Every entry now follows a citation of its own item."""
+    """citeproc-js turns nested parentheses of a note style into brackets in the reference list
+    once the engine has made a citation: an undated entry read '(s.d.)' when it came first in a
+    worker and '[s.d.]' after any other."""
     undated = [dict(ITEMS[2], id=f"undated-{n}", title=f"Undated letters {n}") for n in range(3)]
     with CitationEngine() as engine:
         found = [f[BRACKETING_NOTE_STYLE] for f in engine.cite_items(undated, ["en-US"] * 3, [BRACKETING_NOTE_STYLE])]
