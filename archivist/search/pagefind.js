@@ -93,18 +93,24 @@ function chunkEnds(terms) {
   return [...ends].join(" ");
 }
 
+/* The shards the directory's results name: those holding a word the term matches. */
+function directoryShards(outcome) {
+  const holding = new Set();
+  for (const result of outcome?.results || []) {
+    const directory = DIRECTORY_PAGE.exec(result.id);
+    if (directory) holding.add(Number(directory[1]));
+  }
+  return holding;
+}
+
 /* What one term's own search tells: the shards whose matches count (all, without a directory),
    how many pages each matched, and each page's score and matched fields. */
 function termStatistics(outcome, hasDirectory) {
-  const counting = hasDirectory ? new Set() : null;
+  const counting = hasDirectory ? directoryShards(outcome) : null;
   const counts = new Map();
   const pages = new Map();
   for (const result of outcome.results) {
-    const directory = DIRECTORY_PAGE.exec(result.id);
-    if (directory) {
-      counting.add(Number(directory[1]));
-      continue;
-    }
+    if (DIRECTORY_PAGE.test(result.id)) continue;
     const shard = shardOf(result.id);
     counts.set(shard, (counts.get(shard) || 0) + 1);
     pages.set(result.id, { score: result.score, fields: result.matchedMetaFields || [] });
@@ -189,11 +195,7 @@ class ArchiveSearch {
   async shardsFor(terms) {
     const holding = new Set();
     for (const word of terms) {
-      const outcome = await this.engine.search(word);
-      for (const result of outcome?.results || []) {
-        const directory = DIRECTORY_PAGE.exec(result.id);
-        if (directory) holding.add(Number(directory[1]));
-      }
+      for (const shard of directoryShards(await this.engine.search(word))) holding.add(shard);
     }
     return holding;
   }
