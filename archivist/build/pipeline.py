@@ -28,6 +28,7 @@ from archivist.library.entry import Entry, refresh
 from archivist.pages.jobs import OutputJob
 from archivist.library.related import RelatedMemo
 from archivist.markdown.batch import RenderCache
+from archivist.markdown.bodies import BodyStore
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
 from archivist.util.progress import SILENT, Progress
@@ -120,6 +121,7 @@ class Pipeline:
         self.cite_problems: list[Diagnostic] = []
         self.renderer: Renderer | None = None
         self.statics: dict[str, Path] = {}
+        self.bodies: BodyStore | None = None  # the current run's, when its bodies wait on disk
 
     def run(self, config: SiteConfig, keep_state: bool = False, spool: Spool | None = None,
             progress: Progress = SILENT) -> SiteBuild | None:
@@ -153,11 +155,19 @@ class Pipeline:
             first = first if first.full else RebuildPlan(full=True, reason=first.reason or "first build")
         steady = self._steady(first, fresh)
         self.references_changed = False
+        self.bodies = self._bodies(spool)
         self._articles(config, files.published, first, fresh, steady)
         steady = steady and not self.references_changed
         sources = [item.source.relpath for item in files.published]
         del files  # the texts: a large archive's take hundreds of megabytes
         return self._pages(config, problems, sources, state, first, fresh, spool, keep_state, steady)
+
+    def _bodies(self, spool: Spool | None) -> BodyStore | None:
+        """Where this run's article bodies wait for their pages: the spool's, when there is one and
+        nothing is kept for a next run (whose entries would outlive the spool); else in memory."""
+        if spool is None or self.remember:
+            return None
+        return BodyStore(spool.scratch("bodies"))
 
     def _steady(self, plan: RebuildPlan, fresh: bool) -> bool:
         """Whether this run may keep the last run's library, plan and site-wide files: only the bodies
@@ -189,7 +199,7 @@ class Pipeline:
             self.travelling.pop(source, None)
         among = None if fresh else plan.articles
         cache = RenderCache(config.cache_dir, config.base_url)
-        rendered = render_articles(config, published, cache, among, self.progress)
+        rendered = render_articles(config, published, cache, among, self.progress, self.bodies)
         if fresh:
             cache.prune(item.source.relpath for item in published)
             _settle()
@@ -198,7 +208,7 @@ class Pipeline:
         articles = [article for article, _found in rendered]
         if fresh or articles:
             entries, found = cite(config, articles, self._engine(config), [item.meta for item in published],
-                                  self.progress)
+                                  self.progress, self.bodies)
             cited = {article.source.relpath for article in articles}
             for problem in found:  # an article's own (an unknown key) stays with it until it changes
                 if problem.path in cited:
@@ -232,7 +242,7 @@ class Pipeline:
         chosen, kept = choose_pages(jobs, self.state, self.pages, new_state)
         if not fresh:
             self.renderer.forget()
-        pages, found = render_pages(self.renderer, chosen, spool, self.progress)
+        pages, found = render_pages(self.renderer, chosen, spool, self.progress, self.bodies)
         result.diagnostics.extend(found)
         self.pages = {**pages, **kept} if self.remember else {}
         self.state = new_state if (self.remember or keep_state) else None

@@ -11,7 +11,7 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
 from archivist.config import SiteConfig
 from archivist.content.aliases import alias_targets
@@ -126,11 +126,13 @@ def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | No
 
 
 def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | None = None,
-                workers: int | None = None, among: Collection[str] | None = None, stage: Stage | None = None
-                ) -> list[tuple[Article, list[Diagnostic]]]:
+                workers: int | None = None, among: Collection[str] | None = None, stage: Stage | None = None,
+                keep: Callable[[Article], Article] | None = None) -> list[tuple[Article, list[Diagnostic]]]:
     """Each article with its own problems, as `render_all` makes them; with `among`, only the
     articles of those sources, rendered as they are among all the others (whose slugs links reach).
-    `stage` counts the articles as they are read from the cache or come back rendered."""
+    `stage` counts the articles as they are read from the cache or come back rendered. `keep` makes
+    what is kept of each article as soon as it is at hand (see `bodies.BodyStore.stow`), so that a
+    large archive's bodies need not all be in memory at once."""
     slugs = [item.meta.slug for item in parsed]
     aliases = sorted(alias_targets((item.meta.slug, item.meta.aliases) for item in parsed).items())
     site = site_fingerprint(config.language, config.base_url, slugs, MarkdownOptions.of(config), aliases)
@@ -139,31 +141,44 @@ def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | N
     if stage is not None:
         stage.total = len(parsed)
     keys = [_cache_key(site, item, config) for item in parsed]
-    found = _cached(parsed, keys, cache, stage)
-    missing = [index for index, parts in enumerate(found) if parts is None]
-    fresh = render_many([parsed[index] for index in missing], config, slugs, workers, aliases,
-                        done=stage.advance if stage is not None else None)
-    for index, parts in zip(missing, fresh):
-        found[index] = parts
+
+    def finish(index: int, parts: RenderedParts) -> tuple[Article, list[Diagnostic]]:
+        article = article_of(parsed[index], parts)
+        return (keep(article) if keep is not None else article), list(parts.problems)
+
+    rendered, missing = _cached(parsed, keys, cache, stage, finish)
+    waiting = iter(missing)
+
+    def arrived(parts: RenderedParts) -> tuple[Article, list[Diagnostic]]:
+        index = next(waiting)
         if cache is not None:
             cache.put(parsed[index].source.relpath, keys[index], parts)
-    rendered = []
-    for item, parts in zip(parsed, found):
-        assert parts is not None
-        rendered.append((article_of(item, parts), list(parts.problems)))
-    return rendered
+        return finish(index, parts)
+
+    fresh = render_many([parsed[index] for index in missing], config, slugs, workers, aliases,
+                        done=stage.advance if stage is not None else None, then=arrived)
+    for index, made in zip(missing, fresh):
+        rendered[index] = made
+    return [made for made in rendered if made is not None]
 
 
-def _cached(parsed: list[Parsed], keys: list[str], cache: RenderCache | None,
-            stage: Stage | None) -> list[RenderedParts | None]:
-    """Each article's parts from the cache, None for a miss; `stage` counts the hits."""
-    found: list[RenderedParts | None] = []
-    for item, key in zip(parsed, keys):
+def _cached(parsed: list[Parsed], keys: list[str], cache: RenderCache | None, stage: Stage | None,
+            finish: Callable[[int, RenderedParts], tuple[Article, list[Diagnostic]]]
+            ) -> tuple[list[tuple[Article, list[Diagnostic]] | None], list[int]]:
+    """Each article finished from the cache (None for a miss), and the positions of the misses;
+    `stage` counts the hits."""
+    found: list[tuple[Article, list[Diagnostic]] | None] = []
+    missing = []
+    for index, (item, key) in enumerate(zip(parsed, keys)):
         parts = cache.get(item.source.relpath, key) if cache else None
-        found.append(parts)
-        if parts is not None and stage is not None:
+        if parts is None:
+            missing.append(index)
+            found.append(None)
+            continue
+        found.append(finish(index, parts))
+        if stage is not None:
             stage.advance()
-    return found
+    return found, missing
 
 
 def _cache_key(site: str, item: Parsed, config: SiteConfig) -> str:
@@ -179,21 +194,24 @@ _worker_config: SiteConfig | None = None
 
 def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str],
                 workers: int | None = None, aliases: Iterable[tuple[str, str]] = (),
-                done: Callable[[int], None] | None = None) -> list[RenderedParts]:
+                done: Callable[[int], None] | None = None,
+                then: Callable[[RenderedParts], Any] | None = None) -> list[Any]:
     """The rendered parts of each item, in the order given; `aliases` are (old address, slug) pairs;
-    `done(1)` as each item's parts are ready."""
+    `done(1)` as each item's parts are ready; with `then`, what it makes of each item's parts instead,
+    made as they are ready."""
     slugs, aliases = tuple(slugs), tuple(aliases)
     count = worker_count(len(items), workers)
     if count < 2:
         resolver, paths = article_resolver(config, slugs), path_resolver(config, aliases)
         rendered = []
         for item in items:
-            rendered.append(render_parts(item, config, resolver, paths))
+            parts = render_parts(item, config, resolver, paths)
+            rendered.append(parts if then is None else then(parts))
             if done is not None:
                 done(1)
         return rendered
     return forked_map(_render_one, items, count, max_chunk=16, setup=_set_up_worker,
-                      setup_args=(config, slugs, aliases), done=done)
+                      setup_args=(config, slugs, aliases), done=done, then=then)
 
 
 def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tuple[str, str], ...] = ()) -> None:
