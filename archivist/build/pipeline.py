@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Mapping
 
 from archivist.build.changes import RebuildPlan, SiteState, plan_rebuild
-from archivist.build.facts import FactsMemo, article_facts
+from archivist.build.facts import FactsMemo, LinkNotes, article_facts
 from archivist.build.options import BuildOptions
 from archivist.build.steps import (article_files, assemble_library, choose_pages, cite, disk_state, page_state,
                                    plan_site, redirect_pages, render_articles, render_pages, search_files,
@@ -141,8 +141,10 @@ class Pipeline:
         return result
 
     def _run(self, config: SiteConfig, keep_state: bool, spool: Spool | None) -> SiteBuild | None:
-        files, problems = load_step.load(config, self.options.drafts, self.memo, self.progress)
-        facts = article_facts(files.parsed, files.texts, self.facts)
+        notes = None if self.remember else LinkNotes()  # a build keeps no texts; `serve` reuses its own
+        files, problems = load_step.load(config, self.options.drafts, self.memo, self.progress,
+                                         seen=notes.take if notes is not None else None)
+        facts = article_facts(files.parsed, files.texts, self.facts, notes)
         tracked = self.remember or keep_state or self.state is not None
         state = disk_state(config, self.options, facts, self.hashes) if tracked else None
         first = plan_rebuild(self.state if self.config is not None else None, state) if state else RebuildPlan(

@@ -15,10 +15,11 @@ from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
 from archivist.config import SiteConfig
 from archivist.content.aliases import alias_targets
+from archivist.content.load import TextChanged, read_back, text_digest
 from archivist.model import Parsed
 from archivist.diagnostics import Diagnostic
 from archivist.i18n import labels_for
-from archivist.model import Article
+from archivist.model import Article, RenderedBody
 from archivist.util.files import write_atomically
 from archivist.util.progress import Stage
 from archivist.util.digests import code_fingerprint, parts_digest as digest
@@ -151,7 +152,7 @@ def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | N
 
     def arrived(parts: RenderedParts) -> tuple[Article, list[Diagnostic]]:
         index = next(waiting)
-        if cache is not None:
+        if cache is not None and not _unread(parts):
             cache.put(parsed[index].source.relpath, keys[index], parts)
         return finish(index, parts)
 
@@ -183,7 +184,7 @@ def _cached(parsed: list[Parsed], keys: list[str], cache: RenderCache | None, st
 
 def _cache_key(site: str, item: Parsed, config: SiteConfig) -> str:
     labels = labels_for(item.meta.language, config.templates_dir / "i18n")
-    text = f"{item.source.text}\0{item.citations}"
+    text = f"{item.digest or text_digest(item.source.text)}\0{item.citations}"
     return article_key(site, item.source.relpath, text, labels, bundle_files(item.source.bundle_dir))
 
 
@@ -205,7 +206,7 @@ def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str
         resolver, paths = article_resolver(config, slugs), path_resolver(config, aliases)
         rendered = []
         for item in items:
-            parts = render_parts(item, config, resolver, paths)
+            parts = _render_item(item, config, resolver, paths)
             rendered.append(parts if then is None else then(parts))
             if done is not None:
                 done(1)
@@ -223,4 +224,22 @@ def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tu
 
 def _render_one(item: Parsed) -> RenderedParts:
     assert _worker_config is not None and _worker_resolver is not None
-    return render_parts(item, _worker_config, _worker_resolver, _worker_paths)
+    return _render_item(item, _worker_config, _worker_resolver, _worker_paths)
+
+
+def _render_item(item: Parsed, config: SiteConfig, resolver: Callable[[str], str | None],
+                 paths: Callable[[str], str | None] | None) -> RenderedParts:
+    """One item's parts, its text read back first when the build let it go after loading; a file
+    that reads differently now renders to nothing but the problem that says so."""
+    try:
+        item = read_back(item, config.root)
+    except TextChanged as exc:
+        return RenderedParts(RenderedBody(html=""), "", "", (exc.problem,))
+    if paths is None:
+        return render_parts(item, config, resolver)
+    return render_parts(item, config, resolver, paths)
+
+
+def _unread(parts: RenderedParts) -> bool:
+    """Parts that say the file could not be read again: never kept, so the next build reads it anew."""
+    return any(problem.code.startswith("content.") for problem in parts.problems)
