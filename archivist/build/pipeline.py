@@ -236,7 +236,7 @@ class Pipeline:
         for source in sources:
             result.diagnostics.extend(self.problems.get(source, ()))
         result.diagnostics.extend(self.cite_problems)
-        planned = self.planned if steady and self.planned is not None else self._plan(config, entries)
+        planned = self.planned if steady and self.planned is not None else self._plan(config, entries, spool)
         result.diagnostics.extend(planned.data_problems)
         library, jobs = planned.library, planned.jobs
         new_state = None if state is None else page_state(state, jobs, entries, self.renderer.reads, self.state,
@@ -255,7 +255,7 @@ class Pipeline:
         result.diagnostics.extend(planned.site_problems)
         result.redirects = redirect_pages(jobs)
         result.files.update(self._article_files(library.entries))
-        result.diagnostics.extend(site_problems(library, result.files, jobs, planned.site_wide))
+        result.diagnostics.extend(site_problems(library, result.files, jobs, planned.site_wide, self.bodies))
         if self.remember and new_state is not None:
             self.planned = replace(planned, contexts=new_state.contexts)
         if self.options.search and config.search and not self.options.check_only:
@@ -264,11 +264,15 @@ class Pipeline:
             result.diagnostics.extend(found)
         return result
 
-    def _plan(self, config: SiteConfig, entries: list[Entry]) -> Planned:
-        """The library of these entries, every page planned, and the files made from the whole library."""
+    def _plan(self, config: SiteConfig, entries: list[Entry], spool: Spool | None = None) -> Planned:
+        """The library of these entries, every page planned, and the files made from the whole library
+        (written to the spool when this run's bodies wait there too: nothing is kept for a next run)."""
         library, data_problems = assemble_library(config, entries, self.related)
         listings, jobs = plan_site(config, library)
         site_wide, found = site_wide_files(config, library, self.statics, listings)
+        if spool is not None and self.bodies is not None:
+            site_wide = {path: spool.put(path, data) if isinstance(data, bytes) else data
+                         for path, data in site_wide.items()}
         return Planned(library, jobs, site_wide, data_problems, found)
 
     def _engine(self, config: SiteConfig) -> CitationEngine | None:

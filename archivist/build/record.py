@@ -22,7 +22,7 @@ import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Iterable
 
 from archivist.citations.errors import CitationEngineError
 from archivist.citations.nodeproc import find_citeproc
@@ -31,7 +31,7 @@ from archivist.diagnostics import Diagnostic
 from archivist.build.changes import SiteState
 from archivist.render.theme import theme_folders
 from archivist.util.digests import code_fingerprint, package_digest
-from archivist.util.files import site_key, walk_files, write_atomically
+from archivist.util.files import site_key, walk_files, write_atomically_with
 
 RECORD_FORMAT = b"build-record-3"  # bump when BuildRecord changes; older records are then ignored
 # The package's files besides its code (code_fingerprint hashes that): templates, scripts, styles, words.
@@ -127,9 +127,15 @@ def write_record(path: Path, record: BuildRecord) -> None:
     """Store the record atomically; a record that cannot be written costs the next build time only."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, RECORD_FORMAT + b"\n" + pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically_with(path, lambda out: _dump(out, record))
     except OSError:
         return
+
+
+def _dump(out: BinaryIO, record: BuildRecord) -> None:
+    """The record, pickled straight to the file: a large archive's would take megabytes made in memory."""
+    out.write(RECORD_FORMAT + b"\n")
+    pickle.dump(record, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def forget_record(path: Path) -> None:

@@ -167,10 +167,12 @@ def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Pat
 
 
 def site_problems(library: Library, files: Mapping[str, bytes | Path], jobs: Mapping[str, OutputJob],
-                  site_wide: Collection[str]) -> list[Diagnostic]:
-    """What only the whole site shows: old addresses taken by other files, and broken internal links."""
+                  site_wide: Collection[str], bodies: BodyStore | None = None) -> list[Diagnostic]:
+    """What only the whole site shows: old addresses taken by other files, and broken internal links
+    (into the ids of bodies that wait in `bodies`, read back for the articles links point into)."""
     others = (set(jobs) - redirect_pages(jobs)) | set(site_wide)
-    return alias_conflicts(library.entries, others) + site_link_problems(library.entries, files, jobs)
+    whole = bodies.restore if bodies is not None else None
+    return alias_conflicts(library.entries, others) + site_link_problems(library.entries, files, jobs, whole)
 
 
 def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size: int | None = None,
