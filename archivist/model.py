@@ -170,6 +170,13 @@ class Parsed:
     body: str
     body_line: int
     citations: str = ""  # how its body reads '@key': '' (no bibliography), 'in-text' or 'note' (its style's class)
+    digest: str = ""  # set when the text was let go after reading (see load.let_go): read again, it must match
+    blank: bool = False  # whether the body it let go was blank
+
+    @property
+    def has_text(self) -> bool:
+        """Whether the Markdown body holds anything, whether or not it is still in memory."""
+        return not self.blank if self.digest else bool(self.body.strip())
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Mapping
 from urllib.parse import unquote
 
 from archivist.content.aliases import alias_targets, link_key
-from archivist.model import Parsed
+from archivist.model import Parsed, SourceFile
 from archivist.util.digests import digest
 
 ARTICLE_LINK = re.compile(r"article:([^)\s#\"'>]+)")
@@ -40,7 +40,7 @@ def listing_digest(item: Parsed | None) -> str:
     if item is None:
         return ""
     meta = replace(item.meta, lines={})
-    return digest(repr((meta, bool(item.body.strip()))).encode())
+    return digest(repr((meta, item.has_text)).encode())
 
 
 @dataclass
@@ -53,15 +53,29 @@ class FactsMemo:
     listed: dict[str, tuple[object, str, str]] = field(default_factory=dict)
 
 
+class LinkNotes:
+    """The links of each file, taken while the load step has its text at hand (see `load.load`'s `seen`),
+    for a build that lets every text go once it is read."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+
+    def take(self, source: SourceFile) -> None:
+        self.found[source.relpath] = _links_in(source.relpath, source.text, None)
+
+
 def article_facts(parsed: Mapping[str, Parsed | None], texts: Mapping[str, str],
-                  known: FactsMemo | None = None) -> ArticleFacts:
-    """The facts of every article file, from its parsed front-matter and its text.
+                  known: FactsMemo | None = None, notes: LinkNotes | None = None) -> ArticleFacts:
+    """The facts of every article file, from its parsed front-matter and its text (or, with `notes`,
+    the links taken from its text while it was read).
 
     Looking for links scans every text, the slowest part of taking the facts of a large archive; with
     `known` (kept between runs by `serve`), a text seen before keeps the links found in it then."""
     links, paths = {}, {}
     for source, text in texts.items():
         links[source], paths[source] = _links_in(source, text, known)
+    for source, (linked, rooted) in (notes.found.items() if notes is not None else ()):
+        links[source], paths[source] = linked, rooted
     if known is not None:
         for table in (known.links, known.listed):
             for gone in set(table) - set(texts):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Mapping
 
 from archivist.build.changes import RebuildPlan, SiteState, plan_rebuild
-from archivist.build.facts import FactsMemo, article_facts
+from archivist.build.facts import FactsMemo, LinkNotes, article_facts
 from archivist.build.options import BuildOptions
 from archivist.build.steps import (article_files, assemble_library, choose_pages, cite, disk_state, page_state,
                                    plan_site, redirect_pages, render_articles, render_pages, search_files,
@@ -28,6 +28,7 @@ from archivist.library.entry import Entry, refresh
 from archivist.pages.jobs import OutputJob
 from archivist.library.related import RelatedMemo
 from archivist.markdown.batch import RenderCache
+from archivist.markdown.bodies import BodyStore
 from archivist.render.renderer import Renderer
 from archivist.render.theme import static_files
 from archivist.util.cacheentry import CODE as DAMAGED
@@ -122,6 +123,7 @@ class Pipeline:
         self.damaged: list[Diagnostic] = []
         self.renderer: Renderer | None = None
         self.statics: dict[str, Path] = {}
+        self.bodies: BodyStore | None = None  # the current run's, when its bodies wait on disk
 
     def run(self, config: SiteConfig, keep_state: bool = False, spool: Spool | None = None,
             progress: Progress = SILENT) -> SiteBuild | None:
@@ -141,8 +143,10 @@ class Pipeline:
         return result
 
     def _run(self, config: SiteConfig, keep_state: bool, spool: Spool | None) -> SiteBuild | None:
-        files, problems = load_step.load(config, self.options.drafts, self.memo, self.progress)
-        facts = article_facts(files.parsed, files.texts, self.facts)
+        notes = None if self.remember else LinkNotes()  # a build keeps no texts; `serve` reuses its own
+        files, problems = load_step.load(config, self.options.drafts, self.memo, self.progress,
+                                         seen=notes.take if notes is not None else None)
+        facts = article_facts(files.parsed, files.texts, self.facts, notes)
         tracked = self.remember or keep_state or self.state is not None
         state = disk_state(config, self.options, facts, self.hashes) if tracked else None
         first = plan_rebuild(self.state if self.config is not None else None, state) if state else RebuildPlan(
@@ -155,11 +159,19 @@ class Pipeline:
             first = first if first.full else RebuildPlan(full=True, reason=first.reason or "first build")
         steady = self._steady(first, fresh)
         self.references_changed = False
+        self.bodies = self._bodies(spool)
         self._articles(config, files.published, first, fresh, steady)
         steady = steady and not self.references_changed
         sources = [item.source.relpath for item in files.published]
         del files  # the texts: a large archive's take hundreds of megabytes
         return self._pages(config, problems, sources, state, first, fresh, spool, keep_state, steady)
+
+    def _bodies(self, spool: Spool | None) -> BodyStore | None:
+        """Where this run's article bodies wait for their pages: the spool's, when there is one and
+        nothing is kept for a next run (whose entries would outlive the spool); else in memory."""
+        if spool is None or self.remember:
+            return None
+        return BodyStore(spool.scratch("bodies"))
 
     def _steady(self, plan: RebuildPlan, fresh: bool) -> bool:
         """Whether this run may keep the last run's library, plan and site-wide files: only the bodies
@@ -191,7 +203,7 @@ class Pipeline:
             self.travelling.pop(source, None)
         among = None if fresh else plan.articles
         cache = RenderCache(config.cache_dir, config.base_url)
-        rendered = render_articles(config, published, cache, among, self.progress)
+        rendered = render_articles(config, published, cache, among, self.progress, self.bodies)
         if fresh:
             cache.prune(item.source.relpath for item in published)
             _settle()
@@ -202,7 +214,7 @@ class Pipeline:
         articles = [article for article, _found in rendered]
         if fresh or articles:
             entries, found = cite(config, articles, self._engine(config), [item.meta for item in published],
-                                  self.progress)
+                                  self.progress, self.bodies)
             cited = {article.source.relpath for article in articles}
             for problem in found:  # an article's own (an unknown key) stays with it until it changes
                 if problem.path in cited:
@@ -230,7 +242,7 @@ class Pipeline:
             result.diagnostics.extend(self.problems.get(source, ()))
         result.diagnostics.extend(self.cite_problems)
         result.diagnostics.extend(self.damaged)
-        planned = self.planned if steady and self.planned is not None else self._plan(config, entries)
+        planned = self.planned if steady and self.planned is not None else self._plan(config, entries, spool)
         result.diagnostics.extend(planned.data_problems)
         library, jobs = planned.library, planned.jobs
         new_state = None if state is None else page_state(state, jobs, entries, self.renderer.reads, self.state,
@@ -238,7 +250,7 @@ class Pipeline:
         chosen, kept = choose_pages(jobs, self.state, self.pages, new_state)
         if not fresh:
             self.renderer.forget()
-        pages, found = render_pages(self.renderer, chosen, spool, self.progress)
+        pages, found = render_pages(self.renderer, chosen, spool, self.progress, self.bodies)
         result.diagnostics.extend(found)
         self.pages = {**pages, **kept} if self.remember else {}
         self.state = new_state if (self.remember or keep_state) else None
@@ -249,7 +261,7 @@ class Pipeline:
         result.diagnostics.extend(planned.site_problems)
         result.redirects = redirect_pages(jobs)
         result.files.update(self._article_files(library.entries))
-        result.diagnostics.extend(site_problems(library, result.files, jobs, planned.site_wide))
+        result.diagnostics.extend(site_problems(library, result.files, jobs, planned.site_wide, self.bodies))
         if self.remember and new_state is not None:
             self.planned = replace(planned, contexts=new_state.contexts)
         if self.options.search and config.search and not self.options.check_only:
@@ -258,11 +270,15 @@ class Pipeline:
             result.diagnostics.extend(found)
         return result
 
-    def _plan(self, config: SiteConfig, entries: list[Entry]) -> Planned:
-        """The library of these entries, every page planned, and the files made from the whole library."""
+    def _plan(self, config: SiteConfig, entries: list[Entry], spool: Spool | None = None) -> Planned:
+        """The library of these entries, every page planned, and the files made from the whole library
+        (written to the spool when this run's bodies wait there too: nothing is kept for a next run)."""
         library, data_problems = assemble_library(config, entries, self.related)
         listings, jobs = plan_site(config, library)
         site_wide, found = site_wide_files(config, library, self.statics, listings)
+        if spool is not None and self.bodies is not None:
+            site_wide = {path: spool.put(path, data) if isinstance(data, bytes) else data
+                         for path, data in site_wide.items()}
         return Planned(library, jobs, site_wide, data_problems, found)
 
     def _engine(self, config: SiteConfig) -> CitationEngine | None:

@@ -25,6 +25,7 @@ from archivist.library.assemble import Library
 from archivist.library.entry import Entry, cited_entries
 from archivist.library.related import RelatedMemo
 from archivist.markdown.batch import RenderCache, render_each
+from archivist.markdown.bodies import BodyStore
 from archivist.model import Article, ArticleMeta, Parsed
 from archivist.pages.jobs import OutputJob
 from archivist.pages.linkcheck import site_link_problems
@@ -50,26 +51,37 @@ def load_articles(config: SiteConfig, drafts: bool = False) -> tuple[list[Articl
 
 
 def render_articles(config: SiteConfig, published: list[Parsed], cache: RenderCache,
-                    among: Collection[str] | None = None, progress: Progress = SILENT
-                    ) -> list[tuple[Article, list[Diagnostic]]]:
+                    among: Collection[str] | None = None, progress: Progress = SILENT,
+                    bodies: BodyStore | None = None) -> list[tuple[Article, list[Diagnostic]]]:
     """Each published article rendered (only those `among` the sources given, when given), from the
     cache or on every core, with its problems; the articles keep no source text (their Markdown is
-    rendered by then), which on a large archive saves hundreds of megabytes."""
+    rendered by then), which on a large archive saves hundreds of megabytes, and with `bodies`, their
+    body's HTML waits there for their page instead of in memory."""
     site_wide = bool(site_bibliography_files(config.root))  # looked for once, not once per article
     published = [replace(item, citations=citation_mode(config, item.meta, site_wide)) for item in published]
+
+    def keep(article: Article) -> Article:
+        article = replace(article, source=replace(article.source, text=""))
+        return bodies.stow(article) if bodies is not None else article
+
     with progress.stage("markdown", "article") as stage:
-        rendered = render_each(published, config, cache, among=among, stage=stage)
-    return [(replace(a, source=replace(a.source, text="")), found) for a, found in rendered]
+        return render_each(published, config, cache, among=among, stage=stage, keep=keep)
 
 
 def cite(config: SiteConfig, articles: list[Article], engine: CitationEngine | None = None,
-         catalogue: Sequence[ArticleMeta] | None = None, progress: Progress = SILENT
-         ) -> tuple[list[Entry], list[Diagnostic]]:
+         catalogue: Sequence[ArticleMeta] | None = None, progress: Progress = SILENT,
+         bodies: BodyStore | None = None) -> tuple[list[Entry], list[Diagnostic]]:
     """Each article with its citations, exports and page metadata (formatted by `engine` when given),
     its own citations in place and its references; `catalogue` is every article of the archive, which
-    references link to when `articles` are only the changed ones."""
+    references link to when `articles` are only the changed ones. With `bodies`, the articles that
+    cite have their body read back while their citations are put in place, and stowed again after."""
+    if bodies is not None:
+        articles = [bodies.restore(a) if a.body.citations or a.meta.nocite else a for a in articles]
     cited, problems = cite_all(config, articles, engine=engine, catalogue=catalogue, progress=progress)
-    return cited_entries(articles, cited), problems
+    entries = cited_entries(articles, cited)
+    if bodies is not None:
+        entries = [replace(entry, article=bodies.stow(entry.article)) for entry in entries]
+    return entries, problems
 
 
 def assemble_library(config: SiteConfig, entries: Iterable[Entry], remembered: RelatedMemo | None = None
@@ -119,14 +131,16 @@ def choose_pages(jobs: dict[str, OutputJob], old: SiteState | None, pages: Mappi
 
 
 def render_pages(renderer: Renderer, jobs: Iterable[OutputJob], spool: Spool | None = None,
-                 progress: Progress = SILENT) -> tuple[dict[str, bytes | Path], list[Diagnostic]]:
+                 progress: Progress = SILENT, bodies: BodyStore | None = None
+                 ) -> tuple[dict[str, bytes | Path], list[Diagnostic]]:
     """Render each planned page (on every core when there are many; into the spool when there is
-    one); a template failure is a diagnostic, and the page is left out."""
+    one, with each article's body read back from `bodies` for its own page); a template failure is a
+    diagnostic, and the page is left out."""
     jobs = list(jobs)
     pages: dict[str, bytes | Path] = {}
     problems: list[Diagnostic] = []
     with progress.stage("pages", "page", len(jobs)) as stage:
-        rendered = render_all_pages(renderer, jobs, spool=spool, done=stage.advance)
+        rendered = render_all_pages(renderer, jobs, spool=spool, done=stage.advance, bodies=bodies)
     for job, (data, problem) in zip(jobs, rendered):
         if problem:
             problems.append(problem)
@@ -153,10 +167,12 @@ def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Pat
 
 
 def site_problems(library: Library, files: Mapping[str, bytes | Path], jobs: Mapping[str, OutputJob],
-                  site_wide: Collection[str]) -> list[Diagnostic]:
-    """What only the whole site shows: old addresses taken by other files, and broken internal links."""
+                  site_wide: Collection[str], bodies: BodyStore | None = None) -> list[Diagnostic]:
+    """What only the whole site shows: old addresses taken by other files, and broken internal links
+    (into the ids of bodies that wait in `bodies`, read back for the articles links point into)."""
     others = (set(jobs) - redirect_pages(jobs)) | set(site_wide)
-    return alias_conflicts(library.entries, others) + site_link_problems(library.entries, files, jobs)
+    whole = bodies.restore if bodies is not None else None
+    return alias_conflicts(library.entries, others) + site_link_problems(library.entries, files, jobs, whole)
 
 
 def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size: int | None = None,

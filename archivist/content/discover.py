@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Callable
 
 from archivist.diagnostics import Diagnostic, error
 from archivist.model import SourceFile
@@ -16,12 +17,16 @@ MAX_ARTICLE_BYTES = 4 * 1024 * 1024  # a long monograph is ~1 MB of Markdown; be
 FileKey = tuple[int, int, int]  # size, modification time in ns, inode
 
 
-def scan(site_root: Path, known: dict[str, tuple[FileKey, SourceFile]] | None = None
+def scan(site_root: Path, known: dict[str, tuple[FileKey, SourceFile]] | None = None,
+         each: Callable[[SourceFile], SourceFile] | None = None, count: Callable[[int], None] | None = None
          ) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Every `*.md` below content/articles, in a stable order, with read problems as diagnostics.
 
     `known` (kept by `serve` between rebuilds) maps a path to the file's size, time and inode
     when it was last read, and what was read: a file whose three are unchanged is not read again.
+    `each` is handed every file as soon as it is read, and what it returns is kept instead (a build
+    takes what it needs of a text and lets the text go, so that no large archive's texts are all
+    in memory at once); `count` is told how many files there are before the first is read.
     """
     articles_dir = site_root / "content" / "articles"
     if not articles_dir.is_dir():
@@ -29,17 +34,20 @@ def scan(site_root: Path, known: dict[str, tuple[FileKey, SourceFile]] | None = 
                           "no content/articles folder: articles live in content/articles/<slug>.md")]
     sources: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    for name in _markdown_files(articles_dir):
+    names = _markdown_files(articles_dir)
+    if count is not None:
+        count(len(names))
+    for name in names:
         relpath = site_key(name, site_root)
         key = _plain_file_key(name) if known is not None else None
         if key is not None and known is not None and relpath in known and known[relpath][0] == key:
-            sources.append(known[relpath][1])
+            sources.append(known[relpath][1] if each is None else each(known[relpath][1]))
             continue
         source, problem = _read(Path(name), relpath, articles_dir)
         if source:
-            sources.append(source)
             if key is not None and known is not None:
                 known[relpath] = (key, source)
+            sources.append(source if each is None else each(source))
         if problem:
             problems.append(problem)
     return sources, problems
@@ -76,6 +84,13 @@ def _read(path: Path, relpath: str, articles_dir: Path) -> tuple[SourceFile | No
     bundle = path.parent if path.name == "index.md" else None
     default_slug = path.parent.name if bundle else path.stem
     return SourceFile(path=path, relpath=relpath, default_slug=default_slug, bundle_dir=bundle, text=text), None
+
+
+def read_again(source: SourceFile, site_root: Path) -> tuple[str | None, Diagnostic | None]:
+    """The text of a file read before, read again as `scan` read it (a build that let the text go
+    reads it back when it renders the body)."""
+    raw, problem = _read_bytes(source.path, source.relpath, site_root / "content" / "articles")
+    return (None, problem) if raw is None else decode(raw, source.relpath)
 
 
 def _read_bytes(path: Path, relpath: str, articles_dir: Path) -> tuple[bytes | None, Diagnostic | None]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
 
 from . import discover, frontmatter, schema
 from .translations import translation_problems, withheld_slug
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.model import Parsed, SourceFile
+from archivist.util.digests import parts_digest
 from archivist.util.progress import SILENT, Progress
 
 
@@ -46,27 +49,76 @@ class LoadMemo:
         return item, list(found)
 
 
-def load(config: SiteConfig, drafts: bool = False, memo: LoadMemo | None = None, progress: Progress = SILENT
-         ) -> tuple[ArticleFiles, list[Diagnostic]]:
+def load(config: SiteConfig, drafts: bool = False, memo: LoadMemo | None = None, progress: Progress = SILENT,
+         seen: Callable[[SourceFile], None] | None = None) -> tuple[ArticleFiles, list[Diagnostic]]:
     """Every article file read and validated, with every diagnostic of every file; the Markdown is
-    rendered later, once all slugs are known. `progress` counts the files as they are validated."""
+    rendered later, once all slugs are known. `progress` counts the files as they are validated.
+
+    With `seen`, each file is handed to it while its text is at hand, and then the text and the
+    Markdown body are let go (see `let_go`): a large archive's texts are never all in memory at once,
+    and `texts` is left empty."""
+    parsed: dict[str, Parsed | None] = {}
+    withheld: list[str] = []
+    found: list[Diagnostic] = []
     with progress.stage("loading", "file") as stage:
-        sources, problems = discover.scan(config.root, memo.read if memo is not None else None)
-        stage.total = len(sources)
-        parsed: dict[str, Parsed | None] = {}
-        withheld: list[str] = []
-        for source in sources:
-            item, found = memo.parse(source, config.language) if memo is not None else parse(source, config.language)
-            problems.extend(found)
+        def take(source: SourceFile) -> SourceFile:
+            item, problems = memo.parse(source, config.language) if memo is not None else parse(source, config.language)
+            found.extend(problems)
+            if seen is not None:
+                seen(source)
+                source, item = replace(source, text=""), let_go(item)
             parsed[source.relpath] = item if item is not None and (drafts or not item.meta.draft) else None
             if parsed[source.relpath] is None:
                 withheld.append(withheld_slug(source, item))
             stage.advance()
+            return source
+
+        def count(total: int) -> None:
+            stage.total = total
+
+        sources, problems = discover.scan(config.root, memo.read if memo is not None else None, take, count)
+    problems.extend(found)
     published = [item for item in parsed.values() if item is not None]
     problems.extend(duplicates(published))
     problems.extend(missing_pdfs(published))
     problems.extend(translation_problems(published, withheld))
-    return ArticleFiles({source.relpath: source.text for source in sources}, parsed, published), problems
+    texts = {} if seen is not None else {source.relpath: source.text for source in sources}
+    return ArticleFiles(texts, parsed, published), problems
+
+
+def let_go(item: Parsed | None) -> Parsed | None:
+    """The parse without its text and Markdown body, which `read_back` reads again from the file."""
+    if item is None:
+        return None
+    return replace(item, source=replace(item.source, text=""), body="", digest=text_digest(item.source.text),
+                   blank=not item.body.strip())
+
+
+def text_digest(text: str) -> str:
+    """What the render cache knows a file's text by."""
+    return parts_digest(text.encode("utf-8"))
+
+
+class TextChanged(Exception):
+    """A file whose text is no longer the text it had when the build read it first."""
+
+    def __init__(self, problem: Diagnostic):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def read_back(item: Parsed, site_root: Path) -> Parsed:
+    """The parse with its text and Markdown body again, when `let_go` let them go; TextChanged when
+    the file cannot be read again or reads differently (the build reports it rather than render one
+    text of the file with the front-matter of another)."""
+    if not item.digest:
+        return item
+    text, problem = discover.read_again(item.source, site_root)
+    if text is None or text_digest(text) != item.digest:
+        raise TextChanged(problem or error(item.source.relpath, 1, "content.changed",
+                                           "the file changed while the build was reading it; build again"))
+    body = "\n".join(text.split("\n")[item.body_line - 1:])
+    return replace(item, source=replace(item.source, text=text), body=body, digest="", blank=False)
 
 
 def parse(source: SourceFile, site_language: str) -> tuple[Parsed | None, list[Diagnostic]]:

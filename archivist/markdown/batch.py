@@ -10,14 +10,15 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
 from archivist.config import SiteConfig
 from archivist.content.aliases import alias_targets
+from archivist.content.load import TextChanged, read_back, text_digest
 from archivist.model import Parsed
 from archivist.diagnostics import Diagnostic
 from archivist.i18n import labels_for
-from archivist.model import Article
+from archivist.model import Article, RenderedBody
 from archivist.util.cacheentry import SUFFIX, DamagedEntry, EntryKind, read_decoded, read_json, to_bytes, write_entry
 from archivist.util.jsondata import from_json, to_json
 from archivist.util.progress import Stage
@@ -137,11 +138,13 @@ def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | No
 
 
 def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | None = None,
-                workers: int | None = None, among: Collection[str] | None = None, stage: Stage | None = None
-                ) -> list[tuple[Article, list[Diagnostic]]]:
+                workers: int | None = None, among: Collection[str] | None = None, stage: Stage | None = None,
+                keep: Callable[[Article], Article] | None = None) -> list[tuple[Article, list[Diagnostic]]]:
     """Each article with its own problems, as `render_all` makes them; with `among`, only the
     articles of those sources, rendered as they are among all the others (whose slugs links reach).
-    `stage` counts the articles as they are read from the cache or come back rendered."""
+    `stage` counts the articles as they are read from the cache or come back rendered. `keep` makes
+    what is kept of each article as soon as it is at hand (see `bodies.BodyStore.stow`), so that a
+    large archive's bodies need not all be in memory at once."""
     slugs = [item.meta.slug for item in parsed]
     aliases = sorted(alias_targets((item.meta.slug, item.meta.aliases) for item in parsed).items())
     site = site_fingerprint(config.language, config.base_url, slugs, MarkdownOptions.of(config), aliases)
@@ -150,40 +153,51 @@ def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | N
     if stage is not None:
         stage.total = len(parsed)
     keys = [_cache_key(site, item, config) for item in parsed]
-    found, damaged = _cached(parsed, keys, cache, stage)
-    missing = [index for index, parts in enumerate(found) if parts is None]
-    fresh = render_many([parsed[index] for index in missing], config, slugs, workers, aliases,
-                        done=stage.advance if stage is not None else None)
-    for index, parts in zip(missing, fresh):
-        found[index] = parts
-        if cache is not None:
+
+    def finish(index: int, parts: RenderedParts, damage: list[Diagnostic]) -> tuple[Article, list[Diagnostic]]:
+        article = article_of(parsed[index], parts)
+        return (keep(article) if keep is not None else article), list(parts.problems) + damage
+
+    rendered, missing = _cached(parsed, keys, cache, stage, finish)
+    waiting = iter(missing)
+
+    def arrived(parts: RenderedParts) -> tuple[Article, list[Diagnostic]]:
+        index, damage = next(waiting)
+        if cache is not None and not _unread(parts):
             cache.put(parsed[index].source.relpath, keys[index], parts)
-    rendered = []
-    for item, parts, damage in zip(parsed, found, damaged):
-        assert parts is not None
-        rendered.append((article_of(item, parts), list(parts.problems) + damage))
-    return rendered
+        return finish(index, parts, damage)
+
+    fresh = render_many([parsed[index] for index, _damage in missing], config, slugs, workers, aliases,
+                        done=stage.advance if stage is not None else None, then=arrived)
+    for (index, _damage), made in zip(missing, fresh):
+        rendered[index] = made
+    return [made for made in rendered if made is not None]
 
 
-def _cached(parsed: list[Parsed], keys: list[str], cache: RenderCache | None,
-            stage: Stage | None) -> tuple[list[RenderedParts | None], list[list[Diagnostic]]]:
-    """Each article's parts from the cache, None for a miss, and the warning of each damaged entry
-    (kept with its article, so the build reports it once); `stage` counts the hits."""
-    found: list[RenderedParts | None] = []
-    damaged: list[list[Diagnostic]] = []
-    for item, key in zip(parsed, keys):
+def _cached(parsed: list[Parsed], keys: list[str], cache: RenderCache | None, stage: Stage | None,
+            finish: Callable[[int, RenderedParts, list[Diagnostic]], tuple[Article, list[Diagnostic]]]
+            ) -> tuple[list[tuple[Article, list[Diagnostic]] | None], list[tuple[int, list[Diagnostic]]]]:
+    """Each article finished from the cache (None for a miss), and the positions of the misses, each
+    with the warning of its damaged entry (kept with its article, so the build reports it once);
+    `stage` counts the hits."""
+    found: list[tuple[Article, list[Diagnostic]] | None] = []
+    missing = []
+    for index, (item, key) in enumerate(zip(parsed, keys)):
         damage: list[Diagnostic] = []
         parts = cache.get(item.source.relpath, key, damage) if cache else None
-        found.append(parts)
-        damaged.append(damage)
-        if parts is not None and stage is not None:
+        if parts is None:
+            missing.append((index, damage))
+            found.append(None)
+            continue
+        found.append(finish(index, parts, damage))
+        if stage is not None:
             stage.advance()
-    return found, damaged
+    return found, missing
 
 
 def _cache_key(site: str, item: Parsed, config: SiteConfig) -> str:
     labels = labels_for(item.meta.language, config.templates_dir / "i18n")
-    text = f"{item.source.text}\0{item.citations}"
+    text = f"{item.digest or text_digest(item.source.text)}\0{item.citations}"
     return article_key(site, item.source.relpath, text, labels, bundle_files(item.source.bundle_dir))
 
 
@@ -194,21 +208,24 @@ _worker_config: SiteConfig | None = None
 
 def render_many(items: Sequence[Parsed], config: SiteConfig, slugs: Iterable[str],
                 workers: int | None = None, aliases: Iterable[tuple[str, str]] = (),
-                done: Callable[[int], None] | None = None) -> list[RenderedParts]:
+                done: Callable[[int], None] | None = None,
+                then: Callable[[RenderedParts], Any] | None = None) -> list[Any]:
     """The rendered parts of each item, in the order given; `aliases` are (old address, slug) pairs;
-    `done(1)` as each item's parts are ready."""
+    `done(1)` as each item's parts are ready; with `then`, what it makes of each item's parts instead,
+    made as they are ready."""
     slugs, aliases = tuple(slugs), tuple(aliases)
     count = worker_count(len(items), workers)
     if count < 2:
         resolver, paths = article_resolver(config, slugs), path_resolver(config, aliases)
         rendered = []
         for item in items:
-            rendered.append(render_parts(item, config, resolver, paths))
+            parts = _render_item(item, config, resolver, paths)
+            rendered.append(parts if then is None else then(parts))
             if done is not None:
                 done(1)
         return rendered
     return forked_map(_render_one, items, count, max_chunk=16, setup=_set_up_worker,
-                      setup_args=(config, slugs, aliases), done=done)
+                      setup_args=(config, slugs, aliases), done=done, then=then)
 
 
 def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tuple[str, str], ...] = ()) -> None:
@@ -220,4 +237,22 @@ def _set_up_worker(config: SiteConfig, slugs: tuple[str, ...], aliases: tuple[tu
 
 def _render_one(item: Parsed) -> RenderedParts:
     assert _worker_config is not None and _worker_resolver is not None
-    return render_parts(item, _worker_config, _worker_resolver, _worker_paths)
+    return _render_item(item, _worker_config, _worker_resolver, _worker_paths)
+
+
+def _render_item(item: Parsed, config: SiteConfig, resolver: Callable[[str], str | None],
+                 paths: Callable[[str], str | None] | None) -> RenderedParts:
+    """One item's parts, its text read back first when the build let it go after loading; a file
+    that reads differently now renders to nothing but the problem that says so."""
+    try:
+        item = read_back(item, config.root)
+    except TextChanged as exc:
+        return RenderedParts(RenderedBody(html=""), "", "", (exc.problem,))
+    if paths is None:
+        return render_parts(item, config, resolver)
+    return render_parts(item, config, resolver, paths)
+
+
+def _unread(parts: RenderedParts) -> bool:
+    """Parts that say the file could not be read again: never kept, so the next build reads it anew."""
+    return any(problem.code.startswith("content.") for problem in parts.problems)

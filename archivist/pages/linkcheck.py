@@ -9,9 +9,9 @@ article has no id for a warning; each on the line of the link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .redirects import REDIRECT_TEMPLATE
@@ -24,13 +24,16 @@ from archivist.model import Article, SiteLink
 _ORIGIN = "http://site.invalid/"  # resolves paths as a browser does, '..' stopping at the root
 
 
-def site_link_problems(entries: Iterable[Entry], files: Iterable[str],
-                       jobs: Mapping[str, OutputJob]) -> list[Diagnostic]:
-    """Every link of every article body that leads to no page, file or id of this build."""
+def site_link_problems(entries: Iterable[Entry], files: Iterable[str], jobs: Mapping[str, OutputJob],
+                       whole: Callable[[Article], Article] | None = None) -> list[Diagnostic]:
+    """Every link of every article body that leads to no page, file or id of this build; `whole` gives
+    an article with the ids its body keeps elsewhere (see markdown.bodies), for a link into it."""
     entries = tuple(entries)
     if not any(entry.article.body.site_links for entry in entries):
         return []
     site = SitePaths.of(entries, files, jobs)
+    if whole is not None:
+        site = replace(site, whole=whole)
     problems = []
     for entry in entries:
         for link in entry.article.body.site_links:
@@ -47,6 +50,7 @@ class SitePaths:
     files: frozenset[str]
     articles: Mapping[str, Article]  # page file -> the article it shows (or sends the reader on to)
     slugs: Mapping[str, Article]
+    whole: Callable[[Article], Article] = lambda article: article  # an article with its body's ids
 
     @classmethod
     def of(cls, entries: tuple[Entry, ...], files: Iterable[str], jobs: Mapping[str, OutputJob]) -> "SitePaths":
@@ -89,7 +93,10 @@ class SitePaths:
         if target is None or not fragment:
             return None  # a listing or a file: its ids are not an article's to know
         name = fragment_target(fragment)
-        if name in PAGE_TARGETS or name in target.body.ids or name in target.body.paragraph_ids:
+        if name in PAGE_TARGETS:
+            return None
+        target = self.whole(target)
+        if name in target.body.ids or name in target.body.paragraph_ids:
             return None
         own = dict(target.body.heading_aliases).get(name)
         hint = f" (the heading it names has the id '{own}' there)" if own else closest_id(name, target.body.ids)

@@ -5,17 +5,23 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Callable, Iterator
 
 
 def write_atomically(target: Path, data: bytes, suffix: str = "") -> None:
     """Write `data` to a temporary file beside `target` and rename it over `target`; a failure
     leaves `target` as it was and no temporary file behind. `suffix` ends the temporary name, so
     a folder's own clean-up (which looks at endings) also sweeps one left by a killed process."""
+    write_atomically_with(target, lambda out: out.write(data), suffix)
+
+
+def write_atomically_with(target: Path, write: Callable[[BinaryIO], object], suffix: str = "") -> None:
+    """As `write_atomically`, with `write` writing to the open temporary file: a large pickle goes
+    to disk as it is made instead of being made whole in memory first."""
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=suffix)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            write(out)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

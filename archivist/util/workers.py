@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 PARALLEL_THRESHOLD = 50  # below this many items, starting processes costs more than it saves
 MAX_WORKERS = 8
 
@@ -34,13 +35,15 @@ def worker_count(items: int, requested: int | None = None, *, most: int = MAX_WO
 
 def forked_map(function: Callable[[Any], T], items: Sequence[Any], count: int, max_chunk: int = 16,
                setup: Callable[..., None] | None = None, setup_args: tuple = (),
-               done: Callable[[int], None] | None = None) -> list[T]:
+               done: Callable[[int], None] | None = None, then: Callable[[T], R] | None = None) -> list[Any]:
     """`function` over `items`, in order, on `count` worker processes.
 
     Workers are forked where possible, so they start with every module already imported and
     with whatever the parent prepared for them; they leave Ctrl-C to the parent and die with it.
     `setup(*setup_args)` runs once in each worker before its first item. `done(1)` is called in
-    this process as each result comes back, in order (a build's progress counts them).
+    this process as each result comes back, in order (a build's progress counts them). `then`, run
+    in this process on each result as it comes back, makes what is kept of it: a large result may be
+    written out and let go at once instead of waiting in the list for all the others.
     """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -50,7 +53,7 @@ def forked_map(function: Callable[[Any], T], items: Sequence[Any], count: int, m
     try:
         results = []
         for result in pool.map(function, items, chunksize=chunk):
-            results.append(result)
+            results.append(result if then is None else then(result))
             if done is not None:
                 done(1)
     except BaseException:

@@ -3,7 +3,8 @@ hold every page in memory at once.
 
 A spooled page is a file of the build's own: the commit hard-links it into the new output tree
 instead of copying it (a content file is always copied, so an editor's later change to it can
-never reach into the published site).
+never reach into the published site). Beside the pages, a build may keep other files of its own
+that are never published (`scratch`): they go when the spool does.
 """
 
 from __future__ import annotations
@@ -26,10 +27,14 @@ class Spool:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def put(self, site_path: str, data: bytes) -> SpooledFile:
-        target = SpooledFile(self.folder / site_path)
+        target = SpooledFile(self.folder / "site" / site_path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         return target
+
+    def scratch(self, name: str) -> Path:
+        """A folder of the build's own beside the pages, never published, removed with the spool."""
+        return self.folder / "scratch" / name
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,54 @@
+"""Where rendered bodies wait for their own page: files of the build's scratch folder, not memory.
+
+A body's HTML, with its table of contents and its ids, is most of what rendering an article makes,
+and only the article's own page shows them (the link check asks for the ids of an article a link
+points into, and reads them back): listings, feeds, related-article blocks and harvest files show
+its front-matter and whether it has a text. A build that holds every body until the pages are made grows by the size of the archive's
+text; one that writes each body out as it arrives, keeps a short stand-in in its place and reads it
+back when that one page is rendered, holds a summary per article and one body at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import replace
+from pathlib import Path
+
+from archivist.model import Article
+
+STAND_IN = "<!-- this article's text waits in the build's scratch folder -->"
+STOWED = ("html", "toc", "paragraph_ids", "ids", "heading_aliases")  # the body's parts kept in its file
+
+
+class BodyStore:
+    """The bodies of one build's articles, by source file, in files under `folder` (the caller's to remove)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.stowed: set[str] = set()  # sources whose body is in a file, not in their article
+
+    def stow(self, article: Article) -> Article:
+        """The article with its body's large parts written out, a stand-in for its HTML and nothing for
+        the others in their place; an article without a text keeps its body as it is, so that
+        `has_body` reads the same either way."""
+        body = article.body
+        source = article.source.relpath
+        if not body.html.strip() or (source in self.stowed and body.html == STAND_IN):
+            return article
+        self.folder.mkdir(parents=True, exist_ok=True)
+        parts = {name: getattr(body, name) for name in STOWED}
+        self._file(source).write_bytes(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
+        self.stowed.add(source)
+        return replace(article, body=replace(body, html=STAND_IN, toc=(), paragraph_ids=(), ids=(), heading_aliases=()))
+
+    def restore(self, article: Article) -> Article:
+        """The article with its body's parts read back, when they were stowed here."""
+        source = article.source.relpath
+        if source not in self.stowed or article.body.html != STAND_IN:
+            return article
+        parts = pickle.loads(self._file(source).read_bytes())
+        return replace(article, body=replace(article.body, **parts))
+
+    def _file(self, source: str) -> Path:
+        return self.folder / (hashlib.sha256(source.encode("utf-8")).hexdigest()[:40] + ".pickle")

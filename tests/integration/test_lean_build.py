@@ -1,0 +1,105 @@
+"""A build that keeps a summary per article: texts let go after loading and read back to render,
+bodies stowed in the spool until their page, and the same site as a build that holds everything."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from archivist import config as config_step
+from archivist.build.pipeline import BuildOptions, build_site
+from archivist.content import discover
+from archivist.content.load import TextChanged, let_go, load, parse, read_back
+from archivist.markdown.batch import RenderCache, render_each
+from archivist.markdown.bodies import STAND_IN, BodyStore
+from archivist.model import Parsed
+from archivist.util.workers import forked_map
+from archivist.write.spool import Spool
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+OPTIONS = BuildOptions(search=False)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """The sample archive without citation styles, so no Node process is needed."""
+    root = tmp_path / "site"
+    shutil.copytree(REPO_ROOT / "content", root / "content")
+    settings = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (root / "pyproject.toml").write_text(settings.replace("[tool.archivist]\n", "[tool.archivist]\ncitation_styles = []\n"),
+                                         encoding="utf-8")
+    return root
+
+
+def parsed_items(root: Path) -> list[Parsed]:
+    config = config_step.load(root)
+    sources, _problems = discover.scan(root)
+    return [item for item in (parse(source, config.language)[0] for source in sources) if item is not None]
+
+
+def files_of(root: Path, spool: Spool | None) -> dict[str, bytes]:
+    result = build_site(config_step.load(root), OPTIONS, spool=spool)
+    assert not [d for d in result.diagnostics if d.severity == "error"]
+    return {path: data.read_bytes() if isinstance(data, Path) else data for path, data in result.files.items()}
+
+
+def test_a_spooled_build_makes_the_very_files_a_build_in_memory_makes(site: Path, tmp_path: Path) -> None:
+    in_memory = files_of(site, None)
+    with Spool(tmp_path / "spool") as spool:
+        spooled = files_of(site, spool)
+    assert spooled == in_memory
+    page = next(data for path, data in spooled.items() if path.startswith("articles/") and path.endswith(".html"))
+    assert STAND_IN.encode() not in page
+
+
+def test_a_text_let_go_is_read_back_as_it_was_parsed(site: Path) -> None:
+    items = parsed_items(site)
+    for item in items:
+        slim = let_go(item)
+        assert slim is not None and slim.body == "" and slim.source.text == ""
+        assert slim.has_text == item.has_text
+        assert read_back(slim, site) == item
+
+
+def test_a_file_changed_after_loading_is_reported_and_not_cached(site: Path) -> None:
+    config = config_step.load(site)
+    item = parsed_items(site)[0]
+    slim = let_go(item)
+    assert slim is not None
+    item.source.path.write_text(item.source.text + "\nOne more line.\n", encoding="utf-8")
+    with pytest.raises(TextChanged) as caught:
+        read_back(slim, site)
+    assert (caught.value.problem.path, caught.value.problem.code) == (item.source.relpath, "content.changed")
+    cache = RenderCache(config.cache_dir, config.base_url)
+    [(article, problems)] = render_each([slim], config, cache, workers=1)
+    assert [p.code for p in problems] == ["content.changed"] and article.body.html == ""
+    assert not cache.folder.exists() or not any(cache.folder.iterdir())
+
+
+def test_loading_with_seen_lets_every_text_go_and_hands_each_file_over(site: Path) -> None:
+    config = config_step.load(site)
+    seen: list[str] = []
+    files, _problems = load(config, seen=lambda source: seen.append(source.text[:3]))
+    assert files.texts == {} and seen and all(text == "---" for text in seen)
+    assert all(item.body == "" and item.digest for item in files.published)
+
+
+def test_a_stowed_body_waits_on_disk_and_comes_back_whole(site: Path, tmp_path: Path) -> None:
+    config = config_step.load(site)
+    store = BodyStore(tmp_path / "bodies")
+    rendered = render_each(parsed_items(site), config, workers=1)
+    full = next(article for article, _found in rendered if article.body.toc)
+    stowed = store.stow(full)
+    assert stowed.body.html == STAND_IN and stowed.body.toc == () and stowed.body.ids == ()
+    assert stowed.has_body and store.stow(stowed) is stowed
+    assert store.restore(stowed) == full
+    blank = replace(full, body=replace(full.body, html="  "))
+    assert store.stow(blank) is blank and not blank.has_body
+
+
+def test_forked_results_are_made_into_what_is_kept_as_they_arrive() -> None:
+    kept = forked_map(abs, list(range(-60, 0)), 2, then=str)
+    assert kept == [str(n) for n in range(60, 0, -1)]
