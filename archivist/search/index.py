@@ -22,6 +22,7 @@ from archivist.search.directory import with_vocabulary
 from archivist.search.feed import feed_html
 from archivist.search.order import order_file
 from archivist.search.shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
+from archivist.util.engines import PAGEFIND, EngineFailure, allowance, exit_reason, garbage, timed_out
 from archivist.util.workers import worker_count
 
 T = TypeVar("T")
@@ -31,6 +32,9 @@ CACHE_FOLDER = "search"
 PAGEFIND_BYTES_PER_PAGE = 2_300_000  # peak of a Pagefind process per 6,000-word article, measured
 PAGES_IN_FLIGHT = 8  # pages sent ahead of Pagefind's answers, so it never waits for the next one
 MAX_ANSWER_BYTES = 2**31  # the bundle comes back in one message; 10,000 long articles is ~0.5 GB
+# Seconds Pagefind may take per page of a shard, on top of engines.FLOOR_SECONDS: a long page takes
+# under a tenth of a second, so only a hung or lost process meets this.
+PAGE_SECONDS = 0.5
 # Pagefind's ready-made interfaces; the archive ships its own accessible one (static/search.js).
 UNUSED_BUNDLE_FILES = (
     "pagefind-ui.js", "pagefind-ui.css",
@@ -65,13 +69,24 @@ class SearchIndexError(Exception):
         self.path = path  # the site path of the page at fault, when one is
 
 
+class _ProcessLost(Exception):
+    """The Pagefind process ended or wrote garbage; `reason` says which (see engines.exit_reason)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class _PromptService(PagefindService):
     """The wrapper's service, reading answers as soon as they arrive.
 
     The packaged reader sleeps a tenth of a second before every answer, which makes indexing
     10,000 pages take over quarter of an hour; it also never wakes waiting calls when the
-    binary dies. This reader does neither.
+    binary dies, and skips over output that is not a message. This reader does neither: a
+    process that dies or writes garbage fails every call waiting on it, and every later one.
     """
+
+    _lost: _ProcessLost | None = None
 
     async def launch(self) -> "_PromptService":
         # Like the wrapper's launch, but with room for the whole bundle in one answer
@@ -90,10 +105,27 @@ class _PromptService(PagefindService):
         assert self._backend.stdin is not None
         self._message_id += 1
         future: asyncio.Future[dict[str, Any]] = self._loop.create_future()
+        if self._lost is not None:
+            future.set_exception(self._lost)
+            return future
         self._responses[self._message_id] = future
         request = json.dumps({"message_id": self._message_id, "payload": payload})
         self._backend.stdin.write(base64.b64encode(request.encode("utf-8")) + b",")
         return future
+
+    async def send(self, payload: Any) -> Any:
+        """The packaged call, failing at once when the process is already lost."""
+        if self._lost is not None:
+            raise self._lost
+        return await super().send(payload)
+
+    async def lost(self) -> _ProcessLost:
+        """Why the process is gone, once the reader has seen its output end."""
+        try:
+            await asyncio.wait_for(asyncio.shield(self._poll_task), timeout=10)
+        except (asyncio.TimeoutError, asyncio.CancelledError):
+            pass
+        return self._lost or _ProcessLost(exit_reason(self._backend.returncode))
 
     async def drained(self) -> None:
         """Wait while the pipe to Pagefind is full."""
@@ -107,16 +139,44 @@ class _PromptService(PagefindService):
             while True:
                 chunk = await stdout.readuntil(b",")
                 self._deliver(chunk[:-1])
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError) as exc:
-            self._fail_waiting(SearchIndexError(f"the Pagefind process stopped answering ({exc})"))
+        except _ProcessLost as exc:
+            self._backend.kill()  # an engine that wrote garbage is not trusted with another page
+            self._fail_waiting(exc)
+        except asyncio.LimitOverrunError:
+            self._backend.kill()
+            self._fail_waiting(_ProcessLost(f"it wrote over {MAX_ANSWER_BYTES} bytes that are not a message"))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            self._fail_waiting(_ProcessLost(await self._ended()))
+
+    async def _ended(self) -> str:
+        """How the process ended, once its output has: its exit status or the signal that killed it."""
+        try:
+            return exit_reason(await asyncio.wait_for(self._backend.wait(), timeout=5))
+        except asyncio.TimeoutError:
+            self._backend.kill()
+            return "it closed its output and stopped answering"
+
+    async def stop(self, failed: bool) -> None:
+        """End the process: asked to, after a complete answer; killed (a stopped one too) after a failure."""
+        self._poll_task.cancel()
+        if self._backend.returncode is None:
+            if failed:
+                self._backend.kill()
+            else:
+                self._backend.terminate()
+        try:
+            await asyncio.wait_for(self._backend.wait(), timeout=10)
+        except asyncio.TimeoutError:
+            self._backend.kill()
+            await self._backend.wait()
 
     def _deliver(self, encoded: bytes) -> None:
         try:
-            answer = json.loads(base64.b64decode(encoded))
+            answer = json.loads(base64.b64decode(encoded, validate=True))
         except ValueError:
-            return  # not a message (stray output); the call it belongs to still gets its answer
-        if not isinstance(answer, dict):
-            return
+            answer = None
+        if not isinstance(answer, dict) or not isinstance(answer.get("payload") or {}, dict):
+            raise _ProcessLost(garbage(encoded))
         payload = answer.get("payload") or {}
         message_id = answer.get("message_id")
         if message_id is None and payload.get("original_message"):
@@ -129,7 +189,8 @@ class _PromptService(PagefindService):
         else:
             future.set_result(payload)
 
-    def _fail_waiting(self, error: Exception) -> None:
+    def _fail_waiting(self, error: _ProcessLost) -> None:
+        self._lost = error
         for future in self._responses.values():
             if not future.done():
                 future.set_exception(error)
@@ -256,7 +317,7 @@ async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, done
 
     async def one(shard: Shard) -> tuple[Shard, dict[str, bytes]]:
         async with slots:
-            files = await _index_in_memory(list(shard.pages), config, done)
+            files = await _index_shard(shard, config, done)
         return shard, _keep_bundle(files, shard.tag)
 
     tasks = [asyncio.ensure_future(one(shard)) for shard in shards]
@@ -267,6 +328,20 @@ async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, done
             task.cancel()  # after a failure, stop the shards still waiting for a slot
 
 
+async def _index_shard(shard: Shard, config: SiteConfig, done: Done | None = None) -> dict[str, bytes]:
+    """One shard's bundle, within a deadline that grows with its pages; a process that dies, hangs or
+    writes garbage stops the build with an EngineFailure naming the shard."""
+    pages = list(shard.pages)
+    seconds = allowance(len(pages), PAGE_SECONDS)
+    doing = f"indexing search shard {shard.number + 1} of {shard.count} ({len(pages)} page{'s' * (len(pages) != 1)})"
+    try:
+        return await asyncio.wait_for(_index_in_memory(pages, config, done), timeout=seconds)
+    except asyncio.TimeoutError:
+        raise EngineFailure(PAGEFIND, doing, timed_out(seconds)) from None
+    except _ProcessLost as exc:
+        raise EngineFailure(PAGEFIND, doing, exc.reason) from None
+
+
 async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteConfig, done: Done | None = None
                            ) -> dict[str, bytes]:
     """The bundle as Pagefind hands it over in memory.
@@ -275,6 +350,7 @@ async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteCo
     stopping it straight after can leave a truncated file; the in-memory answer is complete.
     """
     service = await _PromptService().launch()
+    failed = True
     try:
         index = await service.create_index(index_options(config))
         pending: deque[tuple[str, asyncio.Future[dict[str, Any]]]] = deque()
@@ -285,9 +361,13 @@ async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteCo
                 await _added(*pending.popleft(), done)
         while pending:
             await _added(*pending.popleft(), done)
-        return {str(item["path"]): bytes(item["content"]) for item in await index.get_files()}
+        files = {str(item["path"]): bytes(item["content"]) for item in await index.get_files()}
+        failed = False
+        return files
+    except ConnectionError:  # the pipe to it broke: the reader tells how the process ended
+        raise await service.lost() from None
     finally:
-        await _close(service)
+        await service.stop(failed)
 
 
 def _add_request(index: PagefindIndex, site_path: str, html: bytes | Path, config: SiteConfig) -> dict[str, Any]:
@@ -312,14 +392,6 @@ async def _added(site_path: str, answer: "asyncio.Future[dict[str, Any]]", done:
         raise SearchIndexError(f"Pagefind gave an unexpected answer ({result.get('type')})", site_path)
     if done is not None:
         done(1)
-
-
-async def _close(service: PagefindService) -> None:
-    """Stop the binary even when a call failed; a failure here must not hide the first one."""
-    try:
-        await asyncio.wait_for(service.close(), timeout=10)
-    except (asyncio.TimeoutError, ProcessLookupError, SearchIndexError):
-        pass
 
 
 def _keep_bundle(files: dict[str, bytes], tag: str = "") -> dict[str, bytes]:
