@@ -199,9 +199,9 @@ def run_generated(scratch: Path, n: int, templates: Path | None, shard_size: int
         corpus.generate(site, n)
     output = scratch / f"generated-{n}-{shard_size}-out"
     stats = build(with_templates(site, templates, scratch), output, shard_size)
-    query = generated_query(site)
-    for where, (received, on_wire, results) in measure_query(output, query).items():
-        report(f"generated archive (n={n}), {where}", stats, received, on_wire, results, query)
+    for kind, query in (("title word", generated_query(site)), ("rarest word", rare_query(site))):
+        for where, (received, on_wire, results) in measure_query(output, query).items():
+            report(f"generated archive (n={n}), {kind}, {where}", stats, received, on_wire, results, query)
 
 
 def generated_query(site: Path) -> str:
@@ -210,6 +210,15 @@ def generated_query(site: Path) -> str:
     title = re.search(r'^title: "?([^"\n]+)', first, re.M).group(1)
     words = [w for w in re.findall(r"[A-Za-z]{5,}", title)]
     return words[0] if words else "the"
+
+
+def rare_query(site: Path) -> str:
+    """The word the fewest articles' texts hold (the first in alphabetical order among them): a
+    known-item search, which a sharded index can answer from the shards that hold it."""
+    holders: Counter = Counter()
+    for path in sorted((site / "content" / "articles").glob("*.md")):
+        holders.update(set(re.findall(r"\b[a-z]{7,}\b", path.read_text(encoding="utf-8").lower())))
+    return min(sorted(holders), key=holders.__getitem__) if holders else generated_query(site)
 
 
 def main(argv: list[str] | None = None) -> int:

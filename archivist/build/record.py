@@ -31,8 +31,7 @@ from archivist.build.changes import SiteState
 from archivist.build.recorddata import diagnostics_from_json, diagnostics_to_json, state_from_json, state_to_json
 from archivist.render.theme import theme_folders
 from archivist.util.digests import code_fingerprint, package_digest
-from archivist.util.cacheentry import (SUFFIX, DamagedEntry, EntryKind, read_entry, read_json, report_damage, to_bytes,
-                                       write_entry)
+from archivist.util.cacheentry import SUFFIX, EntryKind, read_decoded, read_json, to_bytes, write_entry
 from archivist.util.files import site_key, walk_files
 from archivist.util.jsondata import JsonDataError, from_json
 
@@ -115,14 +114,8 @@ def record_path(config: SiteConfig, output: Path) -> Path:
 def read_record(path: Path, fingerprint: str, problems: list[Diagnostic] | None = None) -> BuildRecord | None:
     """The record of the last build into this output with these settings, or None; a damaged record
     adds one warning to `problems`."""
-    content = read_entry(path, RECORD_KIND, path.stem, fingerprint, problems)
-    if content is None:
-        return None
-    try:
-        return record_from_json(read_json(content))
-    except (DamagedEntry, JsonDataError, TypeError, ValueError, RecursionError) as exc:
-        report_damage(path, f"its content is not a build record ({exc})", problems)
-        return None
+    return read_decoded(path, RECORD_KIND, path.stem, fingerprint, lambda content: record_from_json(read_json(content)),
+                        "a build record", problems)
 
 
 def write_record(path: Path, record: BuildRecord) -> None:

@@ -45,8 +45,7 @@ from archivist.citations.errors import CitationEngineError
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.model import ArticleMeta, SourceFile
-from archivist.util.cacheentry import (SUFFIX, DamagedEntry, EntryKind, read_entry, read_json, report_damage, to_bytes,
-                                       write_entry)
+from archivist.util.cacheentry import SUFFIX, DamagedEntry, EntryKind, read_decoded, read_json, to_bytes, write_entry
 
 SITE_FOLDER = "content/references"
 READING_KIND = EntryKind("bibliography-reading", 2)  # bump the version when FileReading changes
@@ -182,15 +181,11 @@ class BibliographyReader:
         if self.cache_dir is None:
             return None
         path = self.cache_dir / f"{key}{SUFFIX}"
-        content = read_entry(path, READING_KIND, key, key, diagnostics)
-        if content is None:
-            return None
-        try:
-            self._memory[key] = reading_from_json(read_json(content))
-        except (DamagedEntry, ValueError, RecursionError) as exc:
-            report_damage(path, f"its content is not a bibliography file's reading ({exc})", diagnostics)
-            return None
-        return self._memory[key]
+        reading = read_decoded(path, READING_KIND, key, key, lambda content: reading_from_json(read_json(content)),
+                               "a bibliography file's reading", diagnostics)
+        if reading is not None:
+            self._memory[key] = reading
+        return reading
 
     def _store(self, key: str, reading: FileReading) -> FileReading:
         self._memory[key] = reading

@@ -18,6 +18,7 @@ from archivist.citations.errors import CitationEngineError
 from archivist.util.engines import CITEPROC, EngineFailure, allowance, exit_reason, garbage, timed_out
 
 WORKER_SCRIPT = Path(__file__).with_name("worker.js")
+WORKER_MODULES = (WORKER_SCRIPT, Path(__file__).with_name("styletree.js"))  # everything the worker runs of ours
 NODE_MODULES_ENV = "ARCHIVIST_NODE_MODULES"
 _INSTALL_HINT = "run `npm ci` in the project root (it installs node_modules/citeproc)"
 
@@ -48,9 +49,9 @@ def find_node() -> str:
 
 @lru_cache(maxsize=8)
 def engine_version(citeproc_dir: Path) -> str:
-    """citeproc's version and a hash of worker.js: a change to either invalidates caches."""
+    """citeproc's version and a hash of the worker's code: a change to either invalidates caches."""
     package = json.loads((citeproc_dir / "package.json").read_text(encoding="utf-8"))
-    worker_hash = hashlib.sha256(WORKER_SCRIPT.read_bytes()).hexdigest()[:16]
+    worker_hash = hashlib.sha256(b"\0".join(path.read_bytes() for path in WORKER_MODULES)).hexdigest()[:16]
     return f"citeproc-{package.get('version', '?')}+worker-{worker_hash}"
 
 

@@ -18,9 +18,8 @@ from archivist.model import Parsed
 from archivist.diagnostics import Diagnostic
 from archivist.i18n import labels_for
 from archivist.model import Article
-from archivist.util.cacheentry import (SUFFIX, DamagedEntry, EntryKind, read_entry, read_json, report_damage, to_bytes,
-                                       write_entry)
-from archivist.util.jsondata import JsonDataError, from_json, to_json
+from archivist.util.cacheentry import SUFFIX, DamagedEntry, EntryKind, read_decoded, read_json, to_bytes, write_entry
+from archivist.util.jsondata import from_json, to_json
 from archivist.util.progress import Stage
 from archivist.util.digests import code_fingerprint, parts_digest as digest
 from archivist.util.workers import forked_map, worker_count
@@ -84,15 +83,8 @@ class RenderCache:
     def get(self, relpath: str, key: str, problems: list[Diagnostic] | None = None) -> RenderedParts | None:
         """The stored parts when the entry exists, is whole, and was made for this article and key;
         a damaged entry adds one warning to `problems`."""
-        path = self.file_for(relpath)
-        content = read_entry(path, ENTRY_KIND, relpath, key, problems)
-        if content is None:
-            return None
-        try:
-            return parts_from_bytes(content)
-        except (DamagedEntry, JsonDataError, TypeError, ValueError, RecursionError) as exc:
-            report_damage(path, f"its content is not an article's rendered parts ({exc})", problems)
-            return None
+        return read_decoded(self.file_for(relpath), ENTRY_KIND, relpath, key, parts_from_bytes,
+                            "an article's rendered parts", problems)
 
     def put(self, relpath: str, key: str, parts: RenderedParts) -> None:
         """Store the parts; a cache that cannot be written only costs the next build time."""

@@ -17,7 +17,14 @@
    A search sorted by date keeps Pagefind's sort scores (the search page puts them in the
    archive's order with the shards' order table); it only loses the matches that do not count.
    Field weights: the title counts five times the text (Pagefind's default) and so do the
-   authors' names, so a name finds what its person wrote before what cites or was edited by them. */
+   authors' names, so a name finds what its person wrote before what cites or was edited by them.
+
+   A shard is fetched only when a search needs it. The page's script asks for every shard to be
+   merged; each waits here until a term of a search is in the shard's vocabulary (the directory
+   says so), or until filters or a search without words need the whole archive. A shard that holds
+   no word a term matches contributes nothing that counts, so leaving it unfetched changes no
+   result and no score, while a query for a rare name fetches one shard's word index and page
+   list instead of every shard's. */
 
 import * as engine from "./pagefind-engine.js";
 
@@ -25,6 +32,7 @@ const HERE = new URL("./", import.meta.url);
 const FIELD_WEIGHTS = { title: 5, authors: 5 };
 const SHARD_TAG = /_s(\d+)-/;
 const DIRECTORY_PAGE = /_dir-(\d+)$/;
+const SHARD_FOLDER = /shard-(\d+)\/$/;
 const PUNCTUATION = /^\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps}$/u; // as Pagefind strips a query
 const SEGMENTED_LANGUAGES = ["zh", "ja", "th"]; // queried word by word, as Pagefind does
 const SIGNIFICANT_DIGITS = 6; // Pagefind scores in 32-bit floats: agree to about seven digits
@@ -85,18 +93,24 @@ function chunkEnds(terms) {
   return [...ends].join(" ");
 }
 
+/* The shards the directory's results name: those holding a word the term matches. */
+function directoryShards(outcome) {
+  const holding = new Set();
+  for (const result of outcome?.results || []) {
+    const directory = DIRECTORY_PAGE.exec(result.id);
+    if (directory) holding.add(Number(directory[1]));
+  }
+  return holding;
+}
+
 /* What one term's own search tells: the shards whose matches count (all, without a directory),
    how many pages each matched, and each page's score and matched fields. */
 function termStatistics(outcome, hasDirectory) {
-  const counting = hasDirectory ? new Set() : null;
+  const counting = hasDirectory ? directoryShards(outcome) : null;
   const counts = new Map();
   const pages = new Map();
   for (const result of outcome.results) {
-    const directory = DIRECTORY_PAGE.exec(result.id);
-    if (directory) {
-      counting.add(Number(directory[1]));
-      continue;
-    }
+    if (DIRECTORY_PAGE.test(result.id)) continue;
     const shard = shardOf(result.id);
     counts.set(shard, (counts.get(shard) || 0) + 1);
     pages.set(result.id, { score: result.score, fields: result.matchedMetaFields || [] });
@@ -115,6 +129,8 @@ class ArchiveSearch {
     this.engine = engine.createInstance({ ...rest, basePath: this.base.pathname, ranking: this.ranking });
     this.table = null; // archivist_shards of the entry file: the shards, directory, page count
     this.keep = [];
+    this.waiting = new Map(); // shard number -> [index path, options]: asked for, not yet merged
+    this.merging = new Map(); // shard number -> its merge, once started
     this.started = null;
     this.searchNumber = 0;
   }
@@ -144,13 +160,49 @@ class ArchiveSearch {
     }
   }
 
+  /* One of the archive's shards waits until a search needs it; any other index is merged now. */
   async mergeIndex(indexPath, options = {}) {
     await this.init();
-    return this.engine.mergeIndex(indexPath, { ...options, ranking: this.ranking });
+    const number = this.shardAt(indexPath);
+    if (number === null) return this.engine.mergeIndex(indexPath, { ...options, ranking: this.ranking });
+    if (!this.merging.has(number)) this.waiting.set(number, [indexPath, options]);
+    return undefined;
+  }
+
+  /* The number of the archive's shard published at `indexPath`, or null for another index. */
+  shardAt(indexPath) {
+    if (!this.table?.directory) return null;
+    for (const folder of this.table.bundles || []) {
+      const number = SHARD_FOLDER.exec(folder);
+      if (number && new URL(folder, this.base).pathname === indexPath) return Number(number[1]);
+    }
+    return null;
+  }
+
+  /* Merge the waiting shards among `numbers` (every one when null), and wait for all of those
+     already merging: each shard is fetched once, however many searches ask for it at once. */
+  async mergeShards(numbers) {
+    for (const [number, [indexPath, options]] of [...this.waiting]) {
+      if (numbers && !numbers.has(number)) continue;
+      this.waiting.delete(number);
+      this.merging.set(number, this.engine.mergeIndex(indexPath, { ...options, ranking: this.ranking }));
+    }
+    await Promise.all([...this.merging].filter(([number]) => !numbers || numbers.has(number)).map(([, merge]) => merge));
+  }
+
+  /* The shards that hold a word some term matches, as the directory names them: the union, so each
+     term's count over the archive is the one every shard loaded would give. */
+  async shardsFor(terms) {
+    const holding = new Set();
+    for (const word of terms) {
+      for (const shard of directoryShards(await this.engine.search(word))) holding.add(shard);
+    }
+    return holding;
   }
 
   async filters() {
     await this.init();
+    await this.mergeShards(null);
     return this.engine.filters();
   }
 
@@ -175,6 +227,12 @@ class ArchiveSearch {
     await this.init();
     const terms = typeof term === "string" ? queryTerms(term, this.keep) : [];
     if (terms.length) await this.engine.preload(chunkEnds(terms));
+    if (this.waiting.size) {
+      await this.mergeShards(terms.length ? await this.shardsFor(terms) : null);
+      if (terms.length) await this.engine.preload(chunkEnds(terms)); // in the shards just merged
+    } else {
+      await this.mergeShards(null); // those another search started
+    }
     const outcome = await this.engine.search(term, options);
     if (!outcome || !terms.length || !this.table?.pages) return outcome && this.withoutDirectory(outcome);
     const alone = !hasKeys(options.filters) && !hasKeys(options.sort) && terms.length === 1;

@@ -29,12 +29,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from archivist.diagnostics import Diagnostic, warning
 from archivist.util.files import write_atomically
 
 SUFFIX = ".entry"
 CODE = "cache.damaged"
+# What a strict decoder raises on content of the wrong shape (JsonDataError is a ValueError).
+DECODE_ERRORS = (TypeError, ValueError, RecursionError)  # DamagedEntry is a ValueError too
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,20 @@ def read_entry(path: Path, kind: EntryKind, name: str, key: str | None = None,
         return unseal(data, kind, name, key)
     except DamagedEntry as exc:
         report_damage(path, str(exc), problems)
+        return None
+
+
+def read_decoded(path: Path, kind: EntryKind, name: str, key: str | None, decode: Callable[[bytes], T], what: str,
+                 problems: list[Diagnostic] | None = None) -> T | None:
+    """The entry's content as `decode` makes it, or None for a miss: content that `decode` refuses is
+    damage like any other, one warning saying it is not `what`."""
+    content = read_entry(path, kind, name, key, problems)
+    if content is None:
+        return None
+    try:
+        return decode(content)
+    except DECODE_ERRORS as exc:
+        report_damage(path, f"its content is not {what} ({exc})", problems)
         return None
 
 

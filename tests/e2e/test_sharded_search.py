@@ -261,3 +261,25 @@ def test_a_name_in_one_shard_does_not_match_an_initial_in_the_others(built, serv
     seen = both(page_factory, servers, RARE_NAME)
     assert seen["sharded"][0] == seen["single"][0]
     assert len(seen["single"][0]) == 1, seen["single"][0]
+
+
+def fetched_shards(site, since: int) -> set[str]:
+    """The shard folders whose files the server sent after request number `since`."""
+    return {match.group(1) for request in list(site.requests)[since:]
+            if (match := re.search(r"/pagefind/(shard-\d+)/", request.path))}
+
+
+def test_a_rare_name_fetches_only_the_shard_that_holds_it(built, servers, page_factory):
+    site = servers["sharded"]
+    holding = json.loads((built["sharded"] / "pagefind" / "pagefind-entry.json").read_text())["archivist_shards"]
+    since = len(site.requests)
+    watched = page_factory()
+    open_search(watched.page, site, RARE_NAME)
+    watched.page.wait_for_load_state("networkidle")
+    assert len(every_result(watched.page)) == 1
+    shards = fetched_shards(site, since)
+    assert len(shards) <= 1 < len(holding["bundles"]), shards  # the primary's, or the one other that holds it
+    assert watched.problems() == []
+    since = len(site.requests)
+    facet_counts(watched.page)  # the facets count the whole archive: every shard is fetched now
+    assert fetched_shards(site, since) | shards == {folder.rstrip("/") for folder in holding["bundles"]}
