@@ -108,6 +108,7 @@ class _PromptService(PagefindService):
         if self._lost is not None:
             future.set_exception(self._lost)
             return future
+        future.add_done_callback(_observed)
         self._responses[self._message_id] = future
         request = json.dumps({"message_id": self._message_id, "payload": payload})
         self._backend.stdin.write(base64.b64encode(request.encode("utf-8")) + b",")
@@ -121,10 +122,7 @@ class _PromptService(PagefindService):
 
     async def lost(self) -> _ProcessLost:
         """Why the process is gone, once the reader has seen its output end."""
-        try:
-            await asyncio.wait_for(asyncio.shield(self._poll_task), timeout=10)
-        except (asyncio.TimeoutError, asyncio.CancelledError):
-            pass
+        await asyncio.wait({self._poll_task}, timeout=10)  # neither its end nor the timeout raises; a cancel does
         return self._lost or _ProcessLost(exit_reason(self._backend.returncode))
 
     async def drained(self) -> None:
@@ -194,6 +192,13 @@ class _PromptService(PagefindService):
         for future in self._responses.values():
             if not future.done():
                 future.set_exception(error)
+
+
+def _observed(future: "asyncio.Future[Any]") -> None:
+    """Mark a page's failure as seen: after the first page fails, the build stops without waiting for
+    the pages sent after it, and asyncio would print each of their failures as a stray traceback."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _original_id(original: str) -> int | None:

@@ -50,18 +50,18 @@ def _fail(fault: str) -> None:
         os.write(1, JUNK)
 
 
-def relay(real: subprocess.Popen, sep: bytes, fault: str, at: int, fraction: float) -> int:
-    """Pass the real engine's output on, failing in answer number `at`; the number of answers passed."""
-    answers, pending, failed = 0, b"", fault == "none"
+def relay(real: subprocess.Popen, sep: bytes, fault: str, at: int, fraction: float, answers: list[int]) -> None:
+    """Pass the real engine's output on, failing in answer number `at`; answers[0] counts the answers passed."""
+    pending, failed = b"", fault == "none"
     while chunk := os.read(real.stdout.fileno(), 65536):
         if failed:
             os.write(1, chunk)
-            answers += chunk.count(sep)
+            answers[0] += chunk.count(sep)
             continue
         pending += chunk
         while not failed and sep in pending:
             answer, pending = pending.split(sep, 1)
-            if answers == at:
+            if answers[0] == at:
                 os.write(1, (answer + sep)[: int(len(answer + sep) * fraction)])
                 _fail(fault)
                 failed = True
@@ -69,11 +69,14 @@ def relay(real: subprocess.Popen, sep: bytes, fault: str, at: int, fraction: flo
                 pending = b""
             else:
                 os.write(1, answer + sep)
-                answers += 1
+                answers[0] += 1
     if not failed:
         os.write(1, pending)
         _fail(fault)
-    return answers
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # asked to stop (Pagefind is, once its answer is complete): log first
 
 
 def main() -> int:
@@ -84,11 +87,14 @@ def main() -> int:
     real = subprocess.Popen([real_binary, *arguments], stdout=subprocess.PIPE, preexec_fn=_die_with_parent)
     _log(real, 0, "started")
     sep = b"\n" if os.environ.get("SHIM_SEP") == "line" else b","
-    answers = relay(real, sep, os.environ.get("SHIM_FAULT", "none"), int(os.environ.get("SHIM_AT", "0")),
-                    float(os.environ.get("SHIM_FRACTION", "0")))
-    status = real.wait()
-    _log(real, answers, "ended")
-    return status
+    answers = [0]
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        relay(real, sep, os.environ.get("SHIM_FAULT", "none"), int(os.environ.get("SHIM_AT", "0")),
+              float(os.environ.get("SHIM_FRACTION", "0")), answers)
+        return real.wait()
+    finally:
+        _log(real, answers[0], "ended")
 
 
 if __name__ == "__main__":
