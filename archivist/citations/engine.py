@@ -80,11 +80,12 @@ class CitationEngine:
     def __enter__(self) -> CitationEngine:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        self.close(failed=exc_type is not None)
 
-    def close(self) -> None:
-        self._pool.close()
+    def close(self, failed: bool = False) -> None:
+        """Stop the Node processes; after a failure at once, as the build stops (see WorkerPool.close)."""
+        self._pool.close(failed)
 
     def cache_problems(self) -> list[Diagnostic]:
         """A warning for each damaged cache entry read since last asked (each entry was then a miss)."""

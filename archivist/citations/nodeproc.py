@@ -144,8 +144,10 @@ class NodeWorker:
             self._process.kill()
             self._process.wait()
 
-    def close(self) -> None:
-        """Close stdin so the worker exits on its own; kill it only if it will not."""
+    def close(self, kill: bool = False) -> None:
+        """Close stdin so the worker exits on its own; kill it if it will not, or at once with `kill`."""
+        if kill:
+            self._stop()
         if self._process.poll() is None:
             try:
                 self._process.stdin.close()

@@ -94,10 +94,12 @@ class WorkerPool:
             raise min(failures, key=lambda failure: failure[:2])[2]  # the first in job order, whatever the timing
         return results
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
+        """End every worker; with `failed`, kill them rather than wait for them to exit: the build stops,
+        and a worker that hung in the failure's wake would hold it up for seconds more."""
         for index, worker in enumerate(self._workers):
             if worker is not None:
-                worker.close()
+                worker.close(kill=failed)
             self._workers[index] = None
             self._loaded[index].clear()
 

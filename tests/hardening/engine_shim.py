@@ -7,6 +7,7 @@ Settings, from the environment:
   SHIM_SEP       what ends one answer: "line" (the citation worker) or "comma" (Pagefind's service)
   SHIM_FAULT     none (only count the answers), kill (SIGKILL itself), hang (SIGSTOP itself),
                  garbage (write bytes that are no answer) or exit (exit with status 1)
+  SHIM_TARGET    when set, only the engine of this SHIM_NAME fails; the other only counts
   SHIM_AT        the answer the fault comes in: 0 is before the first, 1 after it, ...
   SHIM_FRACTION  how much of that answer is passed on before the fault (0 to 1)
   SHIM_LOG       a folder where each shim writes "<engine> <pid> <real pid> <answers>" when it starts and ends
@@ -88,9 +89,11 @@ def main() -> int:
     _log(real, 0, "started")
     sep = b"\n" if os.environ.get("SHIM_SEP") == "line" else b","
     answers = [0]
+    name = os.environ.get("SHIM_NAME", "engine")
+    fault = os.environ.get("SHIM_FAULT", "none") if os.environ.get("SHIM_TARGET", name) == name else "none"
     signal.signal(signal.SIGTERM, _stop)
     try:
-        relay(real, sep, os.environ.get("SHIM_FAULT", "none"), int(os.environ.get("SHIM_AT", "0")),
+        relay(real, sep, fault, int(os.environ.get("SHIM_AT", "0")),
               float(os.environ.get("SHIM_FRACTION", "0")), answers)
         return real.wait()
     finally:

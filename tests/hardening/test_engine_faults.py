@@ -2,7 +2,8 @@
 Pagefind killed, hung, exiting with an error or writing garbage. Each must end the build with one line
 that names the engine and what it was doing, exit status 3 and the output untouched; the next build
 succeeds. Each fault comes at a few moments drawn from a seeded random (more with ARCHIVIST_LONG_FAULTS=1):
-an answer of the engine's, cut off at a random point."""
+an answer of the engine's, cut off at a random point. Faulty builds follow one another (each with an edit);
+the build without the fault then shows the last edit."""
 
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ from harness import CASES, REPO_ROOT
 LONG = os.environ.get("ARCHIVIST_LONG_FAULTS") == "1"
 MOMENTS = 10 if LONG else 3
 SHIM = Path(__file__).with_name("engine_shim.py")
-# Deadlines at 4% of their normal length (2.4 s instead of 60 s): a hang is cut off in seconds, and
-# a healthy answer from this small site still comes well within it.
-TIMEOUT_SCALE = "0.04"
+# Deadlines at 2% of their normal length (1.2 s instead of 60 s) when the engine hangs, so the hang is
+# cut off in about a second; other faults keep the normal deadlines, which a healthy answer never meets.
+HANG_TIMEOUT_SCALE = "0.02"
 BUILD_TIMEOUT_SECONDS = 120  # far above what any of these builds takes: reaching it is a hang
 ARTICLES = 6
 SITE_TOML = """[tool.archivist]
@@ -49,11 +50,11 @@ class Engine:
     doing: str  # how the error line starts to say what it was doing
     separator: str  # what ends one of its answers, for the shim
     only: str  # the shim fails only a process whose arguments contain this
-    cold: bool  # the engine runs only without the cache (citations are cached per item)
+    cache: str  # the cache folder removed before a build, so that the engine runs: citations are kept per item
 
 
-NODE = Engine("node", "citeproc-js in Node", "formatting citations in style '", "line", "worker.js", True)
-PAGEFIND = Engine("pagefind", "Pagefind", "indexing search shard 1 of 1 (6 pages)", "comma", "", False)
+NODE = Engine("node", "citeproc-js in Node", "formatting citations in style '", "line", "worker.js", "citations")
+PAGEFIND = Engine("pagefind", "Pagefind", "indexing search shard 1 of 1 (6 pages)", "comma", "", "")
 
 
 def real_binary(engine: Engine) -> str:
@@ -107,15 +108,18 @@ def build(site: Path, env: dict[str, str] | None = None) -> subprocess.Completed
                           env={**os.environ, **(env or {})}, check=False)
 
 
-def faulty_env(engine: Engine, shims: Path, log: Path, fault: str = "none", at: int = 0,
-               fraction: float = 0.0) -> dict[str, str]:
+def shim_env(shims: Path, log: Path, fault: str = "none", at: int = 0, fraction: float = 0.0) -> dict[str, str]:
+    """Both engines run through the shim; the one named by SHIM_TARGET fails as told."""
     env = {"SHIM_FAULT": fault, "SHIM_AT": str(at), "SHIM_FRACTION": f"{fraction:.3f}", "SHIM_LOG": str(log),
-           "ARCHIVIST_ENGINE_TIMEOUT_SCALE": TIMEOUT_SCALE}
-    if engine is NODE:
-        env["PATH"] = f"{shims}{os.pathsep}{os.environ.get('PATH', '')}"
-    else:
-        env["PAGEFIND_BINARY_PATH"] = str(shims / "pagefind")
+           "PATH": f"{shims}{os.pathsep}{os.environ.get('PATH', '')}", "PAGEFIND_BINARY_PATH": str(shims / "pagefind")}
+    if fault == "hang":
+        env["ARCHIVIST_ENGINE_TIMEOUT_SCALE"] = HANG_TIMEOUT_SCALE
     return env
+
+
+def forget(site: Path, engine: Engine) -> None:
+    if engine.cache:
+        shutil.rmtree(site / ".cache" / "archivist" / engine.cache, ignore_errors=True)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -129,17 +133,24 @@ def shim_logs(log: Path) -> list[list[str]]:
     return [path.read_text(encoding="utf-8").split() for path in sorted(log.iterdir())]
 
 
-def answers(engine: Engine, site: Path, shims: Path, log: Path) -> int:
-    """How many answers the busiest process of the engine gives in a healthy build of the edited site."""
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory, shims: Path) -> tuple[Path, dict[str, int]]:
+    """The site, built; and how many answers the busiest process of each engine gives when the site is
+    edited and built again (as the builds below are)."""
+    root = tmp_path_factory.mktemp("engine-faults")
+    site, log = make_site(root / "site"), root / "log"
+    assert build(site).returncode == 0
     edit(site, "counting")
+    forget(site, NODE)
     log.mkdir()
-    if engine.cold:
-        shutil.rmtree(site / ".cache", ignore_errors=True)
-    done = build(site, faulty_env(engine, shims, log))
+    done = build(site, shim_env(shims, log))
     assert done.returncode == 0, done.stderr
-    counted = [int(line[3]) for line in shim_logs(log) if line[0] == engine.name]
-    assert counted and max(counted) >= 2, f"the {engine.name} shim saw too little: {counted}"
-    return max(counted)
+    counts = {}
+    for engine in (NODE, PAGEFIND):
+        counted = [int(line[3]) for line in shim_logs(log) if line[0] == engine.name]
+        assert counted and max(counted) >= 2, f"the {engine.name} shim saw too little: {counted}"
+        counts[engine.name] = max(counted)
+    return site, counts
 
 
 def alive(pid: int) -> bool:
@@ -168,38 +179,47 @@ def assert_one_line(done: subprocess.CompletedProcess[str], engine: Engine, faul
     assert "Traceback" not in done.stdout, moment
 
 
-def run_fault(engine: Engine, fault: str, tmp_path: Path, shims: Path) -> None:
-    """Build once, then for each moment: edit, build with the fault (fails cleanly, output untouched),
-    build again without it (succeeds and shows the edit)."""
-    site = make_site(tmp_path / "site")
-    assert build(site).returncode == 0
-    count = answers(engine, site, shims, tmp_path / "counting-log")
+def fail_once(engine: Engine, fault: str, site: Path, shims: Path, log: Path, moment: tuple[int, float]) -> None:
+    """One build with the fault at `moment` (answer, fraction of it): it fails cleanly and touches nothing."""
+    at, fraction = moment
+    told = f"{engine.name} {fault} in answer {at} after {fraction:.0%} of it"
+    forget(site, engine)
+    before = snapshot(site / "output")
+    log.mkdir()
+    done = build(site, {**shim_env(shims, log, fault, at, fraction), "SHIM_TARGET": engine.name})
+    assert_one_line(done, engine, fault, told)
+    assert snapshot(site / "output") == before, f"{told}: the output changed"
+    assert not list(site.glob(".output.*")), f"{told}: leftovers beside the output"
+    assert_no_engine_left(log)
+    CASES[f"{engine.name} {fault} at a random moment"] += 1
+
+
+def assert_next_build_succeeds(site: Path, marker: str) -> None:
+    after = build(site)
+    assert after.returncode == 0 and not after.stderr, f"after {marker}: the next build failed\n{after.stderr}"
+    assert marker in (site / "output" / "articles" / "article-1" / "index.html").read_text(encoding="utf-8")
+
+
+def run_fault(engine: Engine, fault: str, tmp_path: Path, shims: Path, base: tuple[Path, dict[str, int]]) -> None:
+    """For each moment: edit, build with the fault; then build without it, which succeeds and shows the
+    edits. A long run builds without the fault after every moment, the default run after the last."""
+    site = tmp_path / "site"
+    shutil.copytree(base[0], site, symlinks=True)
     rng = random.Random(f"{engine.name}-{fault}")
     for number in range(MOMENTS):
-        at, fraction = rng.randrange(count), rng.random()
-        moment = f"{engine.name} {fault} in answer {at} after {fraction:.0%} of it"
         marker = f"moment {number} of {engine.name} {fault}"
         edit(site, marker)
-        if engine.cold:
-            shutil.rmtree(site / ".cache", ignore_errors=True)
-        before, log = snapshot(site / "output"), tmp_path / f"log-{number}"
-        log.mkdir()
-        done = build(site, faulty_env(engine, shims, log, fault, at, fraction))
-        assert_one_line(done, engine, fault, moment)
-        assert snapshot(site / "output") == before, f"{moment}: the output changed"
-        assert not list(site.glob(".output.*")), f"{moment}: leftovers beside the output"
-        assert_no_engine_left(log)
-        CASES[f"{engine.name} {fault} at a random moment"] += 1
-        after = build(site)
-        assert after.returncode == 0 and not after.stderr, f"{moment}: the next build failed\n{after.stderr}"
-        assert marker in (site / "output" / "articles" / "article-1" / "index.html").read_text(encoding="utf-8")
+        fail_once(engine, fault, site, shims, tmp_path / f"log-{number}", (rng.randrange(base[1][engine.name]),
+                                                                             rng.random()))
+        if LONG or number == MOMENTS - 1:
+            assert_next_build_succeeds(site, marker)
 
 
 @pytest.mark.parametrize("fault", ["kill", "hang", "garbage"])
-def test_citation_worker_fault_stops_the_build_cleanly(fault: str, tmp_path: Path, shims: Path) -> None:
-    run_fault(NODE, fault, tmp_path, shims)
+def test_citation_worker_fault_stops_the_build_cleanly(fault: str, tmp_path: Path, shims: Path, base: tuple) -> None:
+    run_fault(NODE, fault, tmp_path, shims, base)
 
 
 @pytest.mark.parametrize("fault", ["kill", "hang", "exit", "garbage"])
-def test_pagefind_fault_stops_the_build_cleanly(fault: str, tmp_path: Path, shims: Path) -> None:
-    run_fault(PAGEFIND, fault, tmp_path, shims)
+def test_pagefind_fault_stops_the_build_cleanly(fault: str, tmp_path: Path, shims: Path, base: tuple) -> None:
+    run_fault(PAGEFIND, fault, tmp_path, shims, base)
