@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
-import os
 from collections import deque
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Coroutine, TypeVar
 
 from pagefind.index import IndexConfig, PagefindIndex
-from pagefind.service import PagefindService
 
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
@@ -21,8 +17,9 @@ from archivist.search.cache import ShardCache, cache_key
 from archivist.search.directory import with_vocabulary
 from archivist.search.feed import feed_html
 from archivist.search.order import order_file
+from archivist.search.service import PromptService, ProcessLost, SearchIndexError
 from archivist.search.shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
-from archivist.util.engines import PAGEFIND, EngineFailure, allowance, exit_reason, garbage, timed_out
+from archivist.util.engines import PAGEFIND, EngineFailure, allowance, timed_out
 from archivist.util.workers import worker_count
 
 T = TypeVar("T")
@@ -31,7 +28,6 @@ SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
 CACHE_FOLDER = "search"
 PAGEFIND_BYTES_PER_PAGE = 2_300_000  # peak of a Pagefind process per 6,000-word article, measured
 PAGES_IN_FLIGHT = 8  # pages sent ahead of Pagefind's answers, so it never waits for the next one
-MAX_ANSWER_BYTES = 2**31  # the bundle comes back in one message; 10,000 long articles is ~0.5 GB
 # Seconds Pagefind may take per page of a shard, on top of engines.FLOOR_SECONDS: a long page takes
 # under a tenth of a second, so only a hung or lost process meets this.
 PAGE_SECONDS = 0.5
@@ -58,154 +54,6 @@ def index_options(config: SiteConfig) -> IndexConfig:
         "keep_index_url": False,
         "write_playground": False,
     }
-
-
-class SearchIndexError(Exception):
-    """Pagefind could not be started or refused a page; the build must stop without writing."""
-
-    def __init__(self, message: str, path: str = ""):
-        super().__init__(f"{path}: {message}" if path else message)
-        self.message = message
-        self.path = path  # the site path of the page at fault, when one is
-
-
-class _ProcessLost(Exception):
-    """The Pagefind process ended or wrote garbage; `reason` says which (see engines.exit_reason)."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-class _PromptService(PagefindService):
-    """The wrapper's service, reading answers as soon as they arrive.
-
-    The packaged reader sleeps a tenth of a second before every answer, which makes indexing
-    10,000 pages take over quarter of an hour; it also never wakes waiting calls when the
-    binary dies, and skips over output that is not a message. This reader does neither: a
-    process that dies or writes garbage fails every call waiting on it, and every later one.
-    """
-
-    _lost: _ProcessLost | None = None
-
-    async def launch(self) -> "_PromptService":
-        # Like the wrapper's launch, but with room for the whole bundle in one answer
-        # (get_files) and stderr kept out of the message stream.
-        self._backend = await asyncio.create_subprocess_exec(
-            self._bin, "--service", cwd=os.getcwd(),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL, limit=MAX_ANSWER_BYTES,
-        )
-        self._poll_task = self._loop.create_task(self._wait_for_responses())
-        return self
-
-    def submit(self, payload: dict[str, Any]) -> "asyncio.Future[dict[str, Any]]":
-        """Send a request without waiting for its answer. Pagefind reads and handles requests one
-        at a time, in the order they are sent, so pages are still numbered in submission order."""
-        assert self._backend.stdin is not None
-        self._message_id += 1
-        future: asyncio.Future[dict[str, Any]] = self._loop.create_future()
-        if self._lost is not None:
-            future.set_exception(self._lost)
-            return future
-        future.add_done_callback(_observed)
-        self._responses[self._message_id] = future
-        request = json.dumps({"message_id": self._message_id, "payload": payload})
-        self._backend.stdin.write(base64.b64encode(request.encode("utf-8")) + b",")
-        return future
-
-    async def send(self, payload: Any) -> Any:
-        """The packaged call, failing at once when the process is already lost."""
-        if self._lost is not None:
-            raise self._lost
-        return await super().send(payload)
-
-    async def lost(self) -> _ProcessLost:
-        """Why the process is gone, once the reader has seen its output end."""
-        await asyncio.wait({self._poll_task}, timeout=10)  # neither its end nor the timeout raises; a cancel does
-        return self._lost or _ProcessLost(exit_reason(self._backend.returncode))
-
-    async def drained(self) -> None:
-        """Wait while the pipe to Pagefind is full."""
-        assert self._backend.stdin is not None
-        await self._backend.stdin.drain()
-
-    async def _wait_for_responses(self) -> None:
-        stdout = self._backend.stdout
-        assert stdout is not None
-        try:
-            while True:
-                chunk = await stdout.readuntil(b",")
-                self._deliver(chunk[:-1])
-        except _ProcessLost as exc:
-            self._backend.kill()  # an engine that wrote garbage is not trusted with another page
-            self._fail_waiting(exc)
-        except asyncio.LimitOverrunError:
-            self._backend.kill()
-            self._fail_waiting(_ProcessLost(f"it wrote over {MAX_ANSWER_BYTES} bytes that are not a message"))
-        except (asyncio.IncompleteReadError, ConnectionError):
-            self._fail_waiting(_ProcessLost(await self._ended()))
-
-    async def _ended(self) -> str:
-        """How the process ended, once its output has: its exit status or the signal that killed it."""
-        try:
-            return exit_reason(await asyncio.wait_for(self._backend.wait(), timeout=5))
-        except asyncio.TimeoutError:
-            self._backend.kill()
-            return "it closed its output and stopped answering"
-
-    async def stop(self, failed: bool) -> None:
-        """End the process: asked to, after a complete answer; killed (a stopped one too) after a failure."""
-        self._poll_task.cancel()
-        if self._backend.returncode is None:
-            if failed:
-                self._backend.kill()
-            else:
-                self._backend.terminate()
-        try:
-            await asyncio.wait_for(self._backend.wait(), timeout=10)
-        except asyncio.TimeoutError:
-            self._backend.kill()
-            await self._backend.wait()
-
-    def _deliver(self, encoded: bytes) -> None:
-        try:
-            answer = json.loads(base64.b64decode(encoded, validate=True))
-        except ValueError:
-            answer = None
-        if not isinstance(answer, dict) or not isinstance(answer.get("payload") or {}, dict):
-            raise _ProcessLost(garbage(encoded))
-        payload = answer.get("payload") or {}
-        message_id = answer.get("message_id")
-        if message_id is None and payload.get("original_message"):
-            message_id = _original_id(payload["original_message"])
-        future = self._responses.get(message_id) if message_id is not None else None
-        if future is None or future.done():
-            return
-        if payload.get("type") == "Error":
-            future.set_exception(SearchIndexError(f"Pagefind: {payload.get('message', 'unknown error')}"))
-        else:
-            future.set_result(payload)
-
-    def _fail_waiting(self, error: _ProcessLost) -> None:
-        self._lost = error
-        for future in self._responses.values():
-            if not future.done():
-                future.set_exception(error)
-
-
-def _observed(future: "asyncio.Future[Any]") -> None:
-    """Mark a page's failure as seen: after the first page fails, the build stops without waiting for
-    the pages sent after it, and asyncio would print each of their failures as a stray traceback."""
-    if not future.cancelled():
-        future.exception()
-
-
-def _original_id(original: str) -> int | None:
-    try:
-        return json.loads(original).get("message_id")
-    except (ValueError, AttributeError):
-        return None
 
 
 def served_path(site_path: str) -> str:
@@ -343,7 +191,7 @@ async def _index_shard(shard: Shard, config: SiteConfig, done: Done | None = Non
         return await asyncio.wait_for(_index_in_memory(pages, config, done), timeout=seconds)
     except asyncio.TimeoutError:
         raise EngineFailure(PAGEFIND, doing, timed_out(seconds)) from None
-    except _ProcessLost as exc:
+    except ProcessLost as exc:
         raise EngineFailure(PAGEFIND, doing, exc.reason) from None
 
 
@@ -354,7 +202,7 @@ async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteCo
     Not write_files(): Pagefind 1.5.2 answers before its last disk writes have finished, so
     stopping it straight after can leave a truncated file; the in-memory answer is complete.
     """
-    service = await _PromptService().launch()
+    service = await PromptService().launch()
     failed = True
     try:
         index = await service.create_index(index_options(config))
