@@ -1,4 +1,5 @@
-"""The command line: `archivist build|merge|check|serve|new|init|theme|refs`, with exit codes 0 ok, 1 content errors, 2 usage."""
+"""The command line: `archivist build|merge|check|serve|new|init|theme|refs`, with exit codes 0 ok, 1 content errors,
+2 usage, 3 an engine that failed (Node or Pagefind killed, hung or answering garbage) or a bug."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from archivist import __version__, config as config_step
 from archivist.diagnostics import ContentError, Diagnostic, has_errors, normalise
 from archivist.build.output import build_into
 from archivist.build.options import BuildOptions
+from archivist.util.engines import EngineFailure
 from archivist.util.progress import SILENT, Progress, StageLines
 from archivist.write.commit import OutputRefused
 
@@ -37,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         _print(exc.diagnostics, getattr(args, "format", "text"))
         return EXIT_CONTENT
+    except EngineFailure as exc:  # not the content, not a bug: the output is untouched and a new build may succeed
+        print(f"archivist: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug, not bad content: say so in one line, details on request

@@ -103,10 +103,10 @@ class Pipeline:
         if previous is not None:
             self.state, self.pages = previous.state, dict(previous.pages)
 
-    def close(self) -> None:
-        """Stop the citation engine's Node workers, if any are kept."""
+    def close(self, failed: bool = False) -> None:
+        """Stop the citation engine's Node workers, if any are kept; after a failure, without waiting."""
         if self.engine is not None:
-            self.engine.close()
+            self.engine.close(failed)
             self.engine = None
 
     def forget(self) -> None:
@@ -133,6 +133,7 @@ class Pipeline:
         try:
             result = self._run(config, keep_state, spool)
         except BaseException:
+            self.close(failed=True)
             self.forget()  # half-updated results must never be built upon
             gc.unfreeze()
             raise

@@ -105,7 +105,8 @@ def _cite_with(config: SiteConfig, articles: list[Article], engine: CitationEngi
         if problems:
             return [Cited() for _ in articles], problems
         formatted = engine.cite_items(items, _languages(config, items), config.citation_styles,
-                                      done=stage.advance if stage is not None else None)
+                                      done=stage.advance if stage is not None else None,
+                                      sources=[a.source.relpath for a in articles])
         titles = {style_id: engine.style_title(style_id) for style_id in config.citation_styles}
     except CitationError as exc:
         return [Cited() for _ in articles], [error("pyproject.toml", 1, "cite.engine", str(exc))]

@@ -64,7 +64,8 @@ def _format(config: SiteConfig, articles: list[Article], planned: dict[int, Plan
                 problems.append(problem)
                 continue
             replies = engine.format_articles([planned[n].job for n in numbers], style_id, lang,
-                                             done=stage.advance if stage is not None else None)
+                                             done=stage.advance if stage is not None else None,
+                                             sources=[articles[n].source.relpath for n in numbers])
             for n, reply in zip(numbers, replies):
                 articles[n], references[n] = apply(articles[n], planned[n], reply, _labels(config, articles[n]),
                                                    paths, config.url_for)

@@ -80,11 +80,12 @@ class CitationEngine:
     def __enter__(self) -> CitationEngine:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        self.close(failed=exc_type is not None)
 
-    def close(self) -> None:
-        self._pool.close()
+    def close(self, failed: bool = False) -> None:
+        """Stop the Node processes; after a failure at once, as the build stops (see WorkerPool.close)."""
+        self._pool.close(failed)
 
     def cache_problems(self) -> list[Diagnostic]:
         """A warning for each damaged cache entry read since last asked (each entry was then a miss)."""
@@ -105,13 +106,14 @@ class CitationEngine:
         return self.style(style_id).title
 
     def cite_items(self, items: Sequence[dict[str, Any]], langs: Sequence[str], style_ids: Sequence[str],
-                   done: Done | None = None) -> list[dict[str, ItemCitations]]:
+                   done: Done | None = None, sources: Sequence[str] = ()) -> list[dict[str, ItemCitations]]:
         """Every item's entry and pinpoint template in every style, each item formatted alone;
         what the cache lacks goes to Node in requests of at most `chunk_size` items. `done(n)` as
-        `n` more items have every result (from the cache at once, from Node as chunks come back)."""
+        `n` more items have every result (from the cache at once, from Node as chunks come back).
+        `sources`, each item's article file, lets an engine failure name the articles it was formatting."""
         asks = [_Ask(n, self._setup(style_id, lang), request)
                 for n, lang in enumerate(langs) for style_id in style_ids for request in (BIBLIOGRAPHY, PINPOINT)]
-        found = iter(self._resolve(items, asks, keep_others=False, done=done))
+        found = iter(self._resolve(items, asks, keep_others=False, done=done, sources=sources))
         return [{style_id: ItemCitations(next(found), next(found)) for style_id in style_ids} for _ in items]
 
     def bibliography(self, item: dict[str, Any], style_id: str, lang: str) -> FormattedCitation:
@@ -134,7 +136,7 @@ class CitationEngine:
         return self._resolve([item], [_Ask(0, self._setup(style_id, lang), PINPOINT)])[0]
 
     def format_articles(self, jobs: Sequence[dict[str, Any]], style_id: str, lang: str,
-                        done: Done | None = None) -> list[dict[str, Any]]:
+                        done: Done | None = None, sources: Sequence[str] = ()) -> list[dict[str, Any]]:
         """Each article's citation clusters and reference list in one style (see worker.js,
         formatArticle): from the disk cache, else from Node in one batch; `done(n)` as `n` more
         articles are formatted."""
@@ -145,7 +147,7 @@ class CitationEngine:
         if done is not None and len(missing) < len(jobs):
             done(len(jobs) - len(missing))
         if missing:
-            batch = Batch(setup.spec, [{"article": jobs[n]} for n in missing])
+            batch = Batch(setup.spec, [{"article": jobs[n]} for n in missing], [sources[n] for n in missing if sources])
             chunk_done = (lambda chunk: done(len(chunk.jobs))) if done is not None else None
             for n, reply in zip(missing, self._pool.format([batch], chunk_done)[0]):
                 replies[n] = reply
@@ -167,7 +169,7 @@ class CitationEngine:
         return self._setups[style_id, lang]
 
     def _resolve(self, items: Sequence[dict[str, Any]], asks: list[_Ask], keep_others: bool = True,
-                 done: Done | None = None) -> list[FormattedCitation]:
+                 done: Done | None = None, sources: Sequence[str] = ()) -> list[FormattedCitation]:
         """Results for the asks, from the cache or from Node; new results are stored, one file
         per item. keep_others=False drops entries no ask used (an old style, an old version).
         `done(n)` as `n` more items have all their results."""
@@ -182,7 +184,7 @@ class CitationEngine:
             done(len(items) - len(waiting))
         if not missing:
             return results  # type: ignore[return-value]
-        fresh = self._format(items, [asks[n] for n in missing], done)
+        fresh = self._format(items, [asks[n] for n in missing], done, sources)
         for n, formatted in zip(missing, fresh):
             results[n] = formatted
         if self._cache:
@@ -199,8 +201,8 @@ class CitationEngine:
         for name, entries in files.items():
             self._cache.write(name, entries)  # type: ignore[union-attr]
 
-    def _format(self, items: Sequence[dict[str, Any]], asks: list[_Ask], done: Done | None = None
-                ) -> list[FormattedCitation]:
+    def _format(self, items: Sequence[dict[str, Any]], asks: list[_Ask], done: Done | None = None,
+                sources: Sequence[str] = ()) -> list[FormattedCitation]:
         """One job per item and setup (its entry and citations share one registration), one
         batch per setup, which the pool sends in chunks."""
         batches: dict[str, Batch] = {}
@@ -212,6 +214,8 @@ class CitationEngine:
             if (ask.item, spec.key) not in job_index:
                 job_index[ask.item, spec.key] = len(batch.jobs)
                 batch.jobs.append({"item": items[ask.item], "bibliography": False, "cites": []})
+                if sources:
+                    batch.sources.append(sources[ask.item])
             index = job_index[ask.item, spec.key]
             slots.append((spec.key, index, _slot(batch.jobs[index], ask.request)))
         tally = _ItemTally(job_index, list(batches), done) if done is not None else None

@@ -10,6 +10,7 @@ from typing import Any, Callable, Sequence
 from archivist.citations.errors import CitationEngineError
 from archivist.citations.nodeproc import NodeWorker
 from archivist.citations.schedule import Chunk, ChunkPlan, split
+from archivist.util.engines import EngineFailure, allowance
 from archivist.util.workers import worker_count
 
 MAX_WORKERS = 4  # each worker holds its own copy of the styles it builds: more costs memory, not time
@@ -17,6 +18,9 @@ CHUNK_JOBS = 100  # items per request: about a second of Node's work, a few hund
 # A second worker builds a style only when this many chunks of it are still waiting: building
 # costs about one chunk's time and 5-150 MiB, and sharing saves half of what is left minus that.
 SHARE_FROM_CHUNKS = 5
+# Seconds a worker may take per job, on top of engines.FLOOR_SECONDS (which covers building a style):
+# a job takes a few milliseconds to a tenth of a second, so only a hung or lost worker meets this.
+JOB_SECONDS = 1.0
 
 
 def default_workers() -> int:
@@ -43,6 +47,7 @@ class Batch:
 
     spec: StyleSpec
     jobs: list[dict[str, Any]] = field(hash=False)
+    sources: list[str] = field(default_factory=list, hash=False)  # each job's article, when known: errors name it
 
 
 class WorkerPool:
@@ -74,7 +79,7 @@ class WorkerPool:
         def run(index: int, chunk: Chunk | None) -> None:
             while chunk is not None:
                 try:
-                    reply = self._request(index, batches[chunk.batch].spec, chunk.jobs)
+                    reply = self._request(index, batches[chunk.batch], chunk)
                 except Exception as exc:  # re-raised below, once every worker has stopped
                     failures.append((chunk.batch, chunk.start, exc))
                     plan.failed(chunk)
@@ -89,10 +94,12 @@ class WorkerPool:
             raise min(failures, key=lambda failure: failure[:2])[2]  # the first in job order, whatever the timing
         return results
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
+        """End every worker; with `failed`, kill them rather than wait for them to exit: the build stops,
+        and a worker that hung in the failure's wake would hold it up for seconds more."""
         for index, worker in enumerate(self._workers):
             if worker is not None:
-                worker.close()
+                worker.close(kill=failed)
             self._workers[index] = None
             self._loaded[index].clear()
 
@@ -105,14 +112,20 @@ class WorkerPool:
                 for done in [threads.submit(run, index, chunk) for index, chunk in firsts.items()]:
                     done.result()
 
-    def _request(self, index: int, spec: StyleSpec, jobs: list[dict[str, Any]]) -> list[Any]:
+    def _request(self, index: int, batch: Batch, chunk: Chunk) -> list[Any]:
         worker = self._worker(index)
+        spec, jobs = batch.spec, chunk.jobs
         fields: dict[str, Any] = {"key": spec.key, "jobs": jobs}
         if spec.key not in self._loaded[index]:
             fields["style"] = {"style": spec.xml, "locales": spec.locales, "lang": spec.lang}
         self._loaded[index].discard(spec.key)  # known good again only after a reply
         try:
-            result = worker.request("format", **fields)
+            result = worker.request("format", timeout=allowance(len(jobs), JOB_SECONDS), **fields)
+        except EngineFailure as exc:
+            self._drop(index)
+            sources = batch.sources[chunk.start:chunk.start + len(jobs)]
+            raise exc.while_doing(f"formatting citations in style '{spec.style_id}' for {_what(sources, len(jobs))}"
+                                  ) from None
         except CitationEngineError as exc:
             raise CitationEngineError(f"cannot format with citation style '{spec.style_id}': {exc}") from exc
         if not isinstance(result, list) or len(result) != len(jobs):
@@ -120,9 +133,24 @@ class WorkerPool:
         self._loaded[index].add(spec.key)
         return result
 
+    def _drop(self, index: int) -> None:
+        """Forget a worker that failed: it is not trusted with more work."""
+        worker, self._workers[index] = self._workers[index], None
+        self._loaded[index].clear()
+        if worker is not None:
+            worker.close()
+
     def _worker(self, index: int) -> NodeWorker:
         worker = self._workers[index]
         if worker is None:
             worker = self._workers[index] = NodeWorker(self._citeproc)
             self.started += 1
         return worker
+
+
+def _what(sources: list[str], jobs: int) -> str:
+    """The articles of a chunk, for an error: the first by name and how many more."""
+    if not sources:
+        return f"{jobs} item{'s' * (jobs != 1)}"
+    more = len(sources) - 1
+    return sources[0] + (f" and {more} more article{'s' * (more != 1)}" if more else "")

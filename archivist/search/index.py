@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
-import os
 from collections import deque
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Coroutine, TypeVar
 
 from pagefind.index import IndexConfig, PagefindIndex
-from pagefind.service import PagefindService
 
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
@@ -21,7 +17,9 @@ from archivist.search.cache import ShardCache, cache_key
 from archivist.search.directory import with_vocabulary
 from archivist.search.feed import feed_html
 from archivist.search.order import order_file
+from archivist.search.service import PromptService, ProcessLost, SearchIndexError
 from archivist.search.shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
+from archivist.util.engines import PAGEFIND, EngineFailure, allowance, timed_out
 from archivist.util.workers import worker_count
 
 T = TypeVar("T")
@@ -30,7 +28,9 @@ SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
 CACHE_FOLDER = "search"
 PAGEFIND_BYTES_PER_PAGE = 2_300_000  # peak of a Pagefind process per 6,000-word article, measured
 PAGES_IN_FLIGHT = 8  # pages sent ahead of Pagefind's answers, so it never waits for the next one
-MAX_ANSWER_BYTES = 2**31  # the bundle comes back in one message; 10,000 long articles is ~0.5 GB
+# Seconds Pagefind may take per page of a shard, on top of engines.FLOOR_SECONDS: a long page takes
+# under a tenth of a second, so only a hung or lost process meets this.
+PAGE_SECONDS = 0.5
 # Pagefind's ready-made interfaces; the archive ships its own accessible one (static/search.js).
 UNUSED_BUNDLE_FILES = (
     "pagefind-ui.js", "pagefind-ui.css",
@@ -54,92 +54,6 @@ def index_options(config: SiteConfig) -> IndexConfig:
         "keep_index_url": False,
         "write_playground": False,
     }
-
-
-class SearchIndexError(Exception):
-    """Pagefind could not be started or refused a page; the build must stop without writing."""
-
-    def __init__(self, message: str, path: str = ""):
-        super().__init__(f"{path}: {message}" if path else message)
-        self.message = message
-        self.path = path  # the site path of the page at fault, when one is
-
-
-class _PromptService(PagefindService):
-    """The wrapper's service, reading answers as soon as they arrive.
-
-    The packaged reader sleeps a tenth of a second before every answer, which makes indexing
-    10,000 pages take over quarter of an hour; it also never wakes waiting calls when the
-    binary dies. This reader does neither.
-    """
-
-    async def launch(self) -> "_PromptService":
-        # Like the wrapper's launch, but with room for the whole bundle in one answer
-        # (get_files) and stderr kept out of the message stream.
-        self._backend = await asyncio.create_subprocess_exec(
-            self._bin, "--service", cwd=os.getcwd(),
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL, limit=MAX_ANSWER_BYTES,
-        )
-        self._poll_task = self._loop.create_task(self._wait_for_responses())
-        return self
-
-    def submit(self, payload: dict[str, Any]) -> "asyncio.Future[dict[str, Any]]":
-        """Send a request without waiting for its answer. Pagefind reads and handles requests one
-        at a time, in the order they are sent, so pages are still numbered in submission order."""
-        assert self._backend.stdin is not None
-        self._message_id += 1
-        future: asyncio.Future[dict[str, Any]] = self._loop.create_future()
-        self._responses[self._message_id] = future
-        request = json.dumps({"message_id": self._message_id, "payload": payload})
-        self._backend.stdin.write(base64.b64encode(request.encode("utf-8")) + b",")
-        return future
-
-    async def drained(self) -> None:
-        """Wait while the pipe to Pagefind is full."""
-        assert self._backend.stdin is not None
-        await self._backend.stdin.drain()
-
-    async def _wait_for_responses(self) -> None:
-        stdout = self._backend.stdout
-        assert stdout is not None
-        try:
-            while True:
-                chunk = await stdout.readuntil(b",")
-                self._deliver(chunk[:-1])
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError) as exc:
-            self._fail_waiting(SearchIndexError(f"the Pagefind process stopped answering ({exc})"))
-
-    def _deliver(self, encoded: bytes) -> None:
-        try:
-            answer = json.loads(base64.b64decode(encoded))
-        except ValueError:
-            return  # not a message (stray output); the call it belongs to still gets its answer
-        if not isinstance(answer, dict):
-            return
-        payload = answer.get("payload") or {}
-        message_id = answer.get("message_id")
-        if message_id is None and payload.get("original_message"):
-            message_id = _original_id(payload["original_message"])
-        future = self._responses.get(message_id) if message_id is not None else None
-        if future is None or future.done():
-            return
-        if payload.get("type") == "Error":
-            future.set_exception(SearchIndexError(f"Pagefind: {payload.get('message', 'unknown error')}"))
-        else:
-            future.set_result(payload)
-
-    def _fail_waiting(self, error: Exception) -> None:
-        for future in self._responses.values():
-            if not future.done():
-                future.set_exception(error)
-
-
-def _original_id(original: str) -> int | None:
-    try:
-        return json.loads(original).get("message_id")
-    except (ValueError, AttributeError):
-        return None
 
 
 def served_path(site_path: str) -> str:
@@ -256,7 +170,7 @@ async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, done
 
     async def one(shard: Shard) -> tuple[Shard, dict[str, bytes]]:
         async with slots:
-            files = await _index_in_memory(list(shard.pages), config, done)
+            files = await _index_shard(shard, config, done)
         return shard, _keep_bundle(files, shard.tag)
 
     tasks = [asyncio.ensure_future(one(shard)) for shard in shards]
@@ -267,6 +181,20 @@ async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, done
             task.cancel()  # after a failure, stop the shards still waiting for a slot
 
 
+async def _index_shard(shard: Shard, config: SiteConfig, done: Done | None = None) -> dict[str, bytes]:
+    """One shard's bundle, within a deadline that grows with its pages; a process that dies, hangs or
+    writes garbage stops the build with an EngineFailure naming the shard."""
+    pages = list(shard.pages)
+    seconds = allowance(len(pages), PAGE_SECONDS)
+    doing = f"indexing search shard {shard.number + 1} of {shard.count} ({len(pages)} page{'s' * (len(pages) != 1)})"
+    try:
+        return await asyncio.wait_for(_index_in_memory(pages, config, done), timeout=seconds)
+    except asyncio.TimeoutError:
+        raise EngineFailure(PAGEFIND, doing, timed_out(seconds)) from None
+    except ProcessLost as exc:
+        raise EngineFailure(PAGEFIND, doing, exc.reason) from None
+
+
 async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteConfig, done: Done | None = None
                            ) -> dict[str, bytes]:
     """The bundle as Pagefind hands it over in memory.
@@ -274,7 +202,8 @@ async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteCo
     Not write_files(): Pagefind 1.5.2 answers before its last disk writes have finished, so
     stopping it straight after can leave a truncated file; the in-memory answer is complete.
     """
-    service = await _PromptService().launch()
+    service = await PromptService().launch()
+    failed = True
     try:
         index = await service.create_index(index_options(config))
         pending: deque[tuple[str, asyncio.Future[dict[str, Any]]]] = deque()
@@ -285,9 +214,13 @@ async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteCo
                 await _added(*pending.popleft(), done)
         while pending:
             await _added(*pending.popleft(), done)
-        return {str(item["path"]): bytes(item["content"]) for item in await index.get_files()}
+        files = {str(item["path"]): bytes(item["content"]) for item in await index.get_files()}
+        failed = False
+        return files
+    except ConnectionError:  # the pipe to it broke: the reader tells how the process ended
+        raise await service.lost() from None
     finally:
-        await _close(service)
+        await service.stop(failed)
 
 
 def _add_request(index: PagefindIndex, site_path: str, html: bytes | Path, config: SiteConfig) -> dict[str, Any]:
@@ -312,14 +245,6 @@ async def _added(site_path: str, answer: "asyncio.Future[dict[str, Any]]", done:
         raise SearchIndexError(f"Pagefind gave an unexpected answer ({result.get('type')})", site_path)
     if done is not None:
         done(1)
-
-
-async def _close(service: PagefindService) -> None:
-    """Stop the binary even when a call failed; a failure here must not hide the first one."""
-    try:
-        await asyncio.wait_for(service.close(), timeout=10)
-    except (asyncio.TimeoutError, ProcessLookupError, SearchIndexError):
-        pass
 
 
 def _keep_bundle(files: dict[str, bytes], tag: str = "") -> dict[str, bytes]:

@@ -28,7 +28,7 @@ class FakeWorker:
         with FakeWorker.lock:
             FakeWorker.instances.append(self)
 
-    def request(self, op: str, key: str, jobs: list[dict], style: dict | None = None):
+    def request(self, op: str, key: str, jobs: list[dict], style: dict | None = None, timeout: float | None = None):
         if style is not None:
             self.built.append(key)
             self.styles.add(key)

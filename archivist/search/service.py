@@ -1,0 +1,164 @@
+"""Pagefind's service process, read as its answers arrive: a process that dies, hangs or writes garbage
+fails every call waiting on it instead of leaving the build waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+from typing import Any
+
+from pagefind.service import PagefindService
+
+from archivist.util.engines import exit_reason, garbage
+
+MAX_ANSWER_BYTES = 2**31  # the bundle comes back in one message; 10,000 long articles is ~0.5 GB
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not be started or refused a page; the build must stop without writing."""
+
+    def __init__(self, message: str, path: str = ""):
+        super().__init__(f"{path}: {message}" if path else message)
+        self.message = message
+        self.path = path  # the site path of the page at fault, when one is
+
+
+class ProcessLost(Exception):
+    """The Pagefind process ended or wrote garbage; `reason` says which (see engines.exit_reason)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PromptService(PagefindService):
+    """The wrapper's service, reading answers as soon as they arrive.
+
+    The packaged reader sleeps a tenth of a second before every answer, which makes indexing
+    10,000 pages take over quarter of an hour; it also never wakes waiting calls when the
+    binary dies, and skips over output that is not a message. This reader does neither: a
+    process that dies or writes garbage fails every call waiting on it, and every later one.
+    """
+
+    _lost: ProcessLost | None = None
+
+    async def launch(self) -> "PromptService":
+        # Like the wrapper's launch, but with room for the whole bundle in one answer
+        # (get_files) and stderr kept out of the message stream.
+        self._backend = await asyncio.create_subprocess_exec(
+            self._bin, "--service", cwd=os.getcwd(),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL, limit=MAX_ANSWER_BYTES,
+        )
+        self._poll_task = self._loop.create_task(self._wait_for_responses())
+        return self
+
+    def submit(self, payload: dict[str, Any]) -> "asyncio.Future[dict[str, Any]]":
+        """Send a request without waiting for its answer. Pagefind reads and handles requests one
+        at a time, in the order they are sent, so pages are still numbered in submission order."""
+        assert self._backend.stdin is not None
+        self._message_id += 1
+        future: asyncio.Future[dict[str, Any]] = self._loop.create_future()
+        if self._lost is not None:
+            future.set_exception(self._lost)
+            return future
+        future.add_done_callback(_observed)
+        self._responses[self._message_id] = future
+        request = json.dumps({"message_id": self._message_id, "payload": payload})
+        self._backend.stdin.write(base64.b64encode(request.encode("utf-8")) + b",")
+        return future
+
+    async def send(self, payload: Any) -> Any:
+        """The packaged call, failing at once when the process is already lost."""
+        if self._lost is not None:
+            raise self._lost
+        return await super().send(payload)
+
+    async def lost(self) -> ProcessLost:
+        """Why the process is gone, once the reader has seen its output end."""
+        await asyncio.wait({self._poll_task}, timeout=10)  # neither its end nor the timeout raises; a cancel does
+        return self._lost or ProcessLost(exit_reason(self._backend.returncode))
+
+    async def drained(self) -> None:
+        """Wait while the pipe to Pagefind is full."""
+        assert self._backend.stdin is not None
+        await self._backend.stdin.drain()
+
+    async def _wait_for_responses(self) -> None:
+        stdout = self._backend.stdout
+        assert stdout is not None
+        try:
+            while True:
+                chunk = await stdout.readuntil(b",")
+                self._deliver(chunk[:-1])
+        except ProcessLost as exc:
+            self._backend.kill()  # an engine that wrote garbage is not trusted with another page
+            self._fail_waiting(exc)
+        except asyncio.LimitOverrunError:
+            self._backend.kill()
+            self._fail_waiting(ProcessLost(f"it wrote over {MAX_ANSWER_BYTES} bytes that are not a message"))
+        except (asyncio.IncompleteReadError, ConnectionError):
+            self._fail_waiting(ProcessLost(await self._ended()))
+
+    async def _ended(self) -> str:
+        """How the process ended, once its output has: its exit status or the signal that killed it."""
+        try:
+            return exit_reason(await asyncio.wait_for(self._backend.wait(), timeout=5))
+        except asyncio.TimeoutError:
+            self._backend.kill()
+            return "it closed its output and stopped answering"
+
+    async def stop(self, failed: bool) -> None:
+        """End the process: asked to, after a complete answer; killed (a stopped one too) after a failure."""
+        self._poll_task.cancel()
+        if self._backend.returncode is None:
+            if failed:
+                self._backend.kill()
+            else:
+                self._backend.terminate()
+        try:
+            await asyncio.wait_for(self._backend.wait(), timeout=10)
+        except asyncio.TimeoutError:
+            self._backend.kill()
+            await self._backend.wait()
+
+    def _deliver(self, encoded: bytes) -> None:
+        try:
+            answer = json.loads(base64.b64decode(encoded, validate=True))
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or not isinstance(answer.get("payload") or {}, dict):
+            raise ProcessLost(garbage(encoded))
+        payload = answer.get("payload") or {}
+        message_id = answer.get("message_id")
+        if message_id is None and payload.get("original_message"):
+            message_id = _original_id(payload["original_message"])
+        future = self._responses.get(message_id) if message_id is not None else None
+        if future is None or future.done():
+            return
+        if payload.get("type") == "Error":
+            future.set_exception(SearchIndexError(f"Pagefind: {payload.get('message', 'unknown error')}"))
+        else:
+            future.set_result(payload)
+
+    def _fail_waiting(self, error: ProcessLost) -> None:
+        self._lost = error
+        for future in self._responses.values():
+            if not future.done():
+                future.set_exception(error)
+
+
+def _observed(future: "asyncio.Future[Any]") -> None:
+    """Mark a page's failure as seen: after the first page fails, the build stops without waiting for
+    the pages sent after it, and asyncio would print each of their failures as a stray traceback."""
+    if not future.cancelled():
+        future.exception()
+
+
+def _original_id(original: str) -> int | None:
+    try:
+        return json.loads(original).get("message_id")
+    except (ValueError, AttributeError):
+        return None
