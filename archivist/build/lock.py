@@ -66,8 +66,8 @@ def _acquire(handle: int, path: Path, wait: float, out: TextIO | None) -> None:
             pass
         holder = _holder(handle)
         if time.monotonic() >= deadline:
-            raise SiteLocked(f"another build ({holder}) has held {shown_folder(path.parent)}/{path.name} for "
-                             f"more than {wait:g} s; wait for it to end, or set {WAIT_VARIABLE} to wait longer")
+            raise SiteLocked(f"another build ({holder}) holds {shown_folder(path.parent)}/{path.name} and did "
+                             f"not end within {wait:g} s; wait for it, or set {WAIT_VARIABLE} to wait longer")
         if not announced and out is not None:
             print(f"archivist: waiting for another build ({holder}) to finish; it holds "
                   f"{shown_folder(path.parent)}/{path.name}", file=out, flush=True)

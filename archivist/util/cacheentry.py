@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from archivist.diagnostics import Diagnostic, warning
-from archivist.util.diskfaults import REASONS, is_disk_fault
+from archivist.util.diskfaults import REASONS, is_disk_fault, shown_folder
 from archivist.util.files import write_atomically
 
 SUFFIX = ".entry"
@@ -132,7 +132,15 @@ def write_entry(path: Path, kind: EntryKind, name: str, content: bytes, key: str
         write_atomically(path, seal(kind, name, content, key), suffix=SUFFIX)
     except OSError as exc:
         if is_disk_fault(exc):
-            _refused.setdefault(shown(path.parent), REASONS[exc.errno][0])
+            _refused.setdefault(shown_folder(_cache_folder(path)), REASONS[exc.errno][0])
+
+
+def _cache_folder(path: Path) -> Path:
+    """The cache an entry belongs to (.cache/archivist/render), not the shard folder it sits in."""
+    parts = path.parts
+    if ".cache" not in parts:
+        return path.parent
+    return Path(*parts[:parts.index(".cache") + 3])
 
 
 def refused_writes() -> list[str]:

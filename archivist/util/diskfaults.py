@@ -48,13 +48,13 @@ def is_disk_fault(error: BaseException) -> bool:
 
 
 def shown_folder(folder: Path) -> str:
-    """The folder as the user knows it: from the current folder when inside it, else whole."""
+    """The folder as the user knows it: from the current folder when below it, else whole."""
     folder = Path(os.path.abspath(folder))
     try:
         relative = folder.relative_to(Path.cwd())
     except (ValueError, OSError):
         return str(folder)
-    return relative.as_posix() if relative.parts else "."
+    return relative.as_posix() if relative.parts else str(folder)
 
 
 @contextmanager
