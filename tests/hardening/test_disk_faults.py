@@ -4,8 +4,12 @@ previous site untouched, nothing half-written left behind, and the next build eq
 from __future__ import annotations
 
 import errno
+import json
+import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,3 +142,45 @@ def check_one_fault(scratch: Path, template: Path, code: int, number: int, kind:
     assert build(site, capsys)[0] == EXIT_OK, case  # healed: the next build succeeds
     assert snapshot(site / "output") == clean, case
     assert leftovers(site) == [], case
+
+
+# What the one line says when a real (or emulated) small disk fills up or turns read-only.
+SMALL_DISK = {
+    "output-full": "no space left on device while writing the new output/ in output-full-volume (",
+    "cache-full": "in cache-full/.cache/archivist (free some space and build again)",
+    "output-read-only": "read-only file system while writing the new output/ in output-read-only-volume (",
+}
+
+
+def namespace_command() -> list[str] | None:
+    """`unshare` with a private mount namespace (as a mapped root), when this machine allows one."""
+    for command in (["unshare", "-rm"], ["unshare", "-m"]):
+        try:
+            made = subprocess.run([*command, "true"], capture_output=True, timeout=30, check=False)
+        except OSError:
+            return None
+        if made.returncode == 0:
+            return command
+    return None
+
+
+def test_a_small_disk_that_fills_up_or_turns_read_only(scratch: Path) -> None:
+    """Real tmpfs mounts where a mount namespace can be made (else the same folders refuse every write)."""
+    namespace = namespace_command()
+    here = Path(__file__).resolve().parent
+    driver = [sys.executable, str(here / "small_disk.py"), str(scratch), "mount" if namespace else "emulate"]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(here), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run((namespace or []) + driver, capture_output=True, text=True, timeout=600,
+                          env=environment, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(done.stdout)
+    assert [result["scenario"] for result in results] == list(SMALL_DISK)
+    for result in results:
+        case = json.dumps(result, indent=1)
+        ours = [line for line in result["lines"] if line.startswith("archivist:")]
+        assert result["first"] == 0 and result["status"] == EXIT_ENVIRONMENT, case
+        assert len(ours) == 1 and SMALL_DISK[result["scenario"]] in ours[0], case
+        assert not any("Traceback" in line for line in result["lines"]), case
+        assert result["intact"] and result["leftovers"] == [], case
+        assert result["healed"] == 0 and result["equals_clean"] and result["leftovers_after"] == [], case
+    CASES["small disks filled or frozen" + ("" if namespace else " (emulated)")] += len(results)
