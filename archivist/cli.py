@@ -58,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _unnamed_fault(exc: OSError) -> DiskFault:
+    """A refused write that no step wrapped: named by the folder of the file it was writing."""
     folder = Path(exc.filename).parent if isinstance(exc.filename, str) else Path.cwd()
     return DiskFault(exc.errno, "files", shown_folder(folder))
 

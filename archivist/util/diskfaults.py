@@ -28,14 +28,6 @@ class DiskFault(Exception):
     def __init__(self, code: int, what: str, folder: str):
         super().__init__(code, what, folder)
 
-    @property
-    def code(self) -> int:
-        return self.args[0]
-
-    @property
-    def folder(self) -> str:
-        return self.args[2]
-
     def __str__(self) -> str:
         code, what, folder = self.args
         reason, remedy = REASONS[code]
