@@ -10,6 +10,7 @@ gives up with one line naming the lock and the process holding it.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sys
@@ -24,6 +25,7 @@ LOCK_NAME = "build.lock"
 WAIT_SECONDS = 600.0  # a large archive's build takes minutes; CI's own timeout ends a real hang
 WAIT_VARIABLE = "ARCHIVIST_LOCK_WAIT"
 POLL_SECONDS = 0.1
+UNLOCKABLE = (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP)
 
 
 class SiteLocked(Exception):
@@ -64,6 +66,10 @@ def _acquire(handle: int, path: Path, wait: float, out: TextIO | None) -> None:
             return
         except BlockingIOError:
             pass
+        except OSError as exc:
+            if exc.errno in UNLOCKABLE:
+                return  # a file system without locks (some network mounts): build as before locks existed
+            raise
         holder = _holder(handle)
         if time.monotonic() >= deadline:
             raise SiteLocked(f"another build ({holder}) holds {shown_folder(path.parent)}/{path.name} and did "

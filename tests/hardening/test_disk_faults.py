@@ -184,3 +184,28 @@ def test_a_small_disk_that_fills_up_or_turns_read_only(scratch: Path) -> None:
         assert result["intact"] and result["leftovers"] == [], case
         assert result["healed"] == 0 and result["equals_clean"] and result["leftovers_after"] == [], case
     CASES["small disks filled or frozen" + ("" if namespace else " (emulated)")] += len(results)
+
+
+def test_a_refused_swap_without_renameat2_puts_the_previous_site_back(scratch: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where folders cannot be exchanged in one step, the old site is moved aside first: when the new
+    one then cannot take its place, the old one goes back."""
+    from archivist.util.diskfaults import DiskFault
+    from archivist.write import commit as commit_module
+
+    output = scratch / "output"
+    commit_module.commit(output, {"index.html": b"old"})
+    before = snapshot(output)
+    monkeypatch.setattr(commit_module, "_exchange", lambda _a, _b: False)
+    real_rename = os.rename
+
+    def refuse_the_new_site(source: str | Path, target: str | Path) -> None:
+        if Path(source).name.startswith(".output.staging-"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", refuse_the_new_site)
+    with pytest.raises(DiskFault, match="no space left on device while writing the new output/"):
+        commit_module.commit(output, {"index.html": b"new"})
+    assert snapshot(output) == before
+    assert [p.name for p in scratch.iterdir()] == ["output"]
