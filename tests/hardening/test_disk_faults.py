@@ -209,3 +209,32 @@ def test_a_refused_swap_without_renameat2_puts_the_previous_site_back(scratch: P
         commit_module.commit(output, {"index.html": b"new"})
     assert snapshot(output) == before
     assert [p.name for p in scratch.iterdir()] == ["output"]
+
+
+def test_the_preview_on_a_full_disk_keeps_serving_and_recovers(scratch: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from archivist.serve.preview import Preview
+
+    site = scratch / "site"
+    shutil.copytree(REPO_ROOT / "tests" / "golden_site", site)
+    out = io.StringIO()
+    preview = Preview(site, port=0, out=out)
+    try:
+        preview.start()
+        preview.observer.stop()  # rebuilds happen when this test says, not when the watcher sees the edit
+        preview.observer.join(timeout=10)
+        page = preview.folder / "articles" / "harbour-dues" / "index.html"
+        before = page.read_bytes()
+        with monkeypatch.context() as patch:
+            Faults(str(preview.folder), errno.ENOSPC, 1, scope=lambda _path: str(preview.folder)).install(patch)
+            edit(site)
+            preview.rebuild()
+        lines = [line for line in out.getvalue().splitlines() if line.startswith("archivist:")]
+        assert len(lines) == 1 and "no space left on device while writing the preview in" in lines[0], lines
+        assert "Traceback" not in out.getvalue() and page.read_bytes() == before
+        assert preview.rebuild() is not None  # space freed: the next rebuild shows the edit
+        assert b"A paragraph added after the fault." in page.read_bytes()
+    finally:
+        preview.stop()
