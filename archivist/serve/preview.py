@@ -263,6 +263,9 @@ class Preview:
             self._search_files = index
             try:
                 update_in_place(self.folder, {**files, **index}, self._written)
+            except DiskFault as exc:
+                self._fault(str(exc))
+                return
             except Exception:
                 self._report_crash(traceback.format_exc())
                 return

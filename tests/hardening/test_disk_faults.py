@@ -225,6 +225,9 @@ def test_the_preview_on_a_full_disk_keeps_serving_and_recovers(scratch: Path,
         preview.start()
         preview.observer.stop()  # rebuilds happen when this test says, not when the watcher sees the edit
         preview.observer.join(timeout=10)
+        for thread in preview._threads:  # the first build's search index is in place before the disk fills
+            if thread.name == "archivist-search":
+                thread.join(timeout=120)
         page = preview.folder / "articles" / "harbour-dues" / "index.html"
         before = page.read_bytes()
         with monkeypatch.context() as patch:
