@@ -1,5 +1,6 @@
 """The command line: `archivist build|merge|check|serve|new|init|theme|refs`, with exit codes 0 ok, 1 content errors,
-2 usage, 3 an engine that failed (Node or Pagefind killed, hung or answering garbage) or a bug."""
+2 usage, 3 an engine that failed (Node or Pagefind killed, hung or answering garbage) or a bug, 4 the machine
+(a full or read-only disk, another build holding the site's lock)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from typing import Sequence
 from archivist import __version__, config as config_step
 from archivist.diagnostics import ContentError, Diagnostic, has_errors, normalise
 from archivist.build.output import build_into
+from archivist.build.lock import SiteLocked, site_lock
 from archivist.build.options import BuildOptions
+from archivist.util.diskfaults import DiskFault, is_disk_fault, shown_folder
 from archivist.util.engines import EngineFailure
 from archivist.util.progress import SILENT, Progress, StageLines
 from archivist.write.commit import OutputRefused
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_ENVIRONMENT = 0, 1, 2, 3, 4
 
 
 class UsageError(Exception):
@@ -42,15 +45,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EngineFailure as exc:  # not the content, not a bug: the output is untouched and a new build may succeed
         print(f"archivist: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+    except (DiskFault, SiteLocked) as exc:
+        print(f"archivist: {exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a bug, not bad content: say so in one line, details on request
         if os.environ.get("ARCHIVIST_DEBUG"):
             raise
+        if is_disk_fault(exc):  # a write no step names: still the disk's fault, not a bug
+            print(f"archivist: {_unnamed_fault(exc)}", file=sys.stderr)
+            return EXIT_ENVIRONMENT
         print(f"archivist: internal error: {type(exc).__name__}: {exc}\n"
               "This is a bug in Archivist, not in your content; set ARCHIVIST_DEBUG=1 to see the details.",
               file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _unnamed_fault(exc: OSError) -> DiskFault:
+    """A refused write that no step wrapped: named by the folder of the file it was writing."""
+    folder = Path(exc.filename).parent if isinstance(exc.filename, str) else Path.cwd()
+    return DiskFault(exc.errno, "files", shown_folder(folder))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -218,11 +233,13 @@ def run_build(args: argparse.Namespace) -> int:
     output = _output(args, args.output or "output")
     options = BuildOptions(drafts=args.drafts, search=not args.no_search)
     try:
-        with _progress(args.quiet) as progress:
+        with site_lock(config.cache_dir), _progress(args.quiet) as progress:
             outcome = build_into(config, options, output, strict=args.strict, full=args.full, progress=progress)
     except OutputRefused as exc:
         raise UsageError(str(exc)) from None
     _print(outcome.diagnostics, "text")
+    for line in outcome.cache_refused:
+        print(f"archivist: warning: {line}", file=sys.stderr)
     report = outcome.report
     if report is None or has_errors(outcome.diagnostics, strict=args.strict):
         print(f"build failed: {_summary(outcome.diagnostics)}; output left as it was", file=sys.stderr)
@@ -256,7 +273,8 @@ def run_build_part(args: argparse.Namespace) -> int:
     output = _output(args, args.output or spec.default_output)
     options = BuildOptions(drafts=args.drafts, search=not args.no_search)
     try:
-        outcome = build_part_into(config, options, spec, output, strict=args.strict)
+        with site_lock(config.cache_dir):
+            outcome = build_part_into(config, options, spec, output, strict=args.strict)
     except OutputRefused as exc:
         raise UsageError(str(exc)) from None
     _print(outcome.diagnostics, "text")
@@ -278,7 +296,8 @@ def run_merge(args: argparse.Namespace) -> int:
     config = _load_config(args)
     output = _output(args, args.output)
     try:
-        outcome = merge_into(config, [Path(folder) for folder in args.parts], output, strict=args.strict)
+        with site_lock(config.cache_dir):
+            outcome = merge_into(config, [Path(folder) for folder in args.parts], output, strict=args.strict)
     except (PartsError, OutputRefused) as exc:
         raise UsageError(str(exc)) from None
     _print(outcome.diagnostics, "text")

@@ -74,7 +74,7 @@ class SiteConfig:
 
     @property
     def cache_dir(self) -> Path:
-        return self.root / ".cache" / "archivist"
+        return cache_dir_of(self.root)
 
     def with_base_url(self, base_url: str) -> "SiteConfig":
         return replace(self, base_url=_normalise_base_url(base_url))
@@ -233,3 +233,8 @@ def _key_lines(text: str) -> dict[str, int]:
 def _toml_error_line(exc: Exception) -> int:
     match = re.search(r"line (\d+)", str(exc))
     return int(match.group(1)) if match else 1
+
+
+def cache_dir_of(root: Path) -> Path:
+    """Where the site at `root` keeps its caches and its build lock: never inside the output."""
+    return root / ".cache" / "archivist"

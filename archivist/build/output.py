@@ -9,7 +9,7 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, has_errors, normalise
 from archivist.build.record import (BuildRecord, build_fingerprint, forget_record, input_stats, output_stats, read_record,
                           record_path, write_record)
-from archivist.util.cacheentry import CODE as DAMAGED
+from archivist.util.cacheentry import CODE as DAMAGED, refused_writes
 from archivist.util.digests import settings_digest
 from archivist.util.progress import SILENT, Progress
 from archivist.build.options import BuildOptions
@@ -26,6 +26,7 @@ class BuildOutcome:
     report: WriteReport | None
     rendered: int  # pages rendered; 0 when nothing had changed
     skipped: bool = False  # True when inputs and output were exactly as the last build left them
+    cache_refused: tuple[str, ...] = ()  # cache folders a full or read-only disk kept entries out of
 
 
 def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: bool = False,
@@ -36,6 +37,7 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     the build runs is seen by the next one. `full` ignores the previous build entirely. `progress`
     is told how far each step has got (a build with nothing to do has no steps).
     """
+    refused_writes()  # only this build's refusals are reported
     fingerprint = build_fingerprint(settings_digest(config, options, config.base_url), output)
     where = record_path(config, output)
     damage: list[Diagnostic] = []
@@ -53,14 +55,16 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
         result = build_site(config, options, previous=previous, keep_state=True, spool=spool, progress=progress)
         diagnostics = normalise(result.diagnostics + damage)
         if has_errors(diagnostics, strict=strict):
-            return BuildOutcome(diagnostics, result.article_count, None, result.rendered)
+            return BuildOutcome(diagnostics, result.article_count, None, result.rendered,
+                                cache_refused=tuple(refused_writes()))
         forget_record(where)  # from here until the new record is written, the old one is wrong
         report = commit(output, result.files, progress=progress)
     assert result.state is not None
     warnings = tuple(d for d in diagnostics if d.severity != "error" and d.code != DAMAGED)  # damage is repaired now
     write_record(where, BuildRecord(fingerprint, inputs, result.state, output_stats(output),
                                     result.article_count, warnings))
-    return BuildOutcome(diagnostics, result.article_count, report, result.rendered)
+    return BuildOutcome(diagnostics, result.article_count, report, result.rendered,
+                        cache_refused=tuple(refused_writes()))
 
 
 def _unchanged(record: BuildRecord) -> BuildOutcome:

@@ -16,12 +16,16 @@ from typing import Callable, TextIO
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from archivist.config import cache_dir_of
 from archivist.diagnostics import ContentError, Diagnostic, has_errors, normalise
 from archivist.serve.live import LiveBuilder, Outcome
 from archivist.serve.http import Hub, make_server
 from archivist.render.theme import theme_folders
+from archivist.build.lock import SiteLocked, site_lock
 from archivist.build.options import BuildOptions
 from archivist.build.steps import search_files
+from archivist.util.cacheentry import refused_writes
+from archivist.util.diskfaults import DiskFault
 from archivist.util.progress import SILENT, Progress
 from archivist.util.terminal import progress_for
 from archivist.write.commit import CommitMemory
@@ -165,10 +169,13 @@ class Preview:
         with self._build_lock:
             started = time.perf_counter()
             try:
-                with progress:
+                with site_lock(cache_dir_of(self.root), out=self.out), progress:  # a `build` meanwhile waits
                     outcome = self.builder.rebuild(progress=progress)
             except ContentError as exc:
                 self._failed(exc.diagnostics, time.perf_counter() - started)
+                return None
+            except (DiskFault, SiteLocked) as exc:
+                self._fault(str(exc))
                 return None
             except Exception:  # the preview must outlive any bug a rebuild meets
                 self.builder.forget()
@@ -184,7 +191,11 @@ class Preview:
 
     def _rebuild_everything(self) -> Outcome | None:
         try:
-            return self.builder.rebuild(force_full=True)
+            with site_lock(cache_dir_of(self.root), out=self.out):
+                return self.builder.rebuild(force_full=True)
+        except (DiskFault, SiteLocked) as exc:
+            self._fault(str(exc))
+            return None
         except Exception:
             self.builder.forget()
             self._report_crash(traceback.format_exc())
@@ -200,9 +211,14 @@ class Preview:
             with self._commit_lock:
                 self._generation += 1
                 update_in_place(self.folder, {**outcome.build.files, **self._search_files}, self._written)
-        except Exception:  # a disk problem is shown like any other failure
+        except DiskFault as exc:
+            self._fault(str(exc))
+            return
+        except Exception:  # the preview must outlive any bug the commit meets
             self._report_crash(traceback.format_exc())
             return
+        for line in refused_writes():
+            print(f"archivist: warning: {line}", file=self.out, flush=True)
         print(f"rebuilt in {outcome.seconds:.2f} s: {outcome.rendered} page(s) rendered ({outcome.plan.reason})",
               file=self.out, flush=True)
         self.hub.publish(())
@@ -247,6 +263,9 @@ class Preview:
             self._search_files = index
             try:
                 update_in_place(self.folder, {**files, **index}, self._written)
+            except DiskFault as exc:
+                self._fault(str(exc))
+                return
             except Exception:
                 self._report_crash(traceback.format_exc())
                 return
@@ -258,6 +277,11 @@ class Preview:
             print(line, file=self.out, flush=True)
         print(f"build failed in {seconds:.2f} s; still serving the last good build", file=self.out, flush=True)
         self.hub.publish(errors)
+
+    def _fault(self, message: str) -> None:
+        """A full or read-only disk, or a build that kept the lock: one line, and the last good site stays."""
+        print(f"archivist: {message}; still serving the last good build", file=self.out, flush=True)
+        self.hub.publish([message])
 
     def _report_crash(self, text: str) -> None:
         print(text, file=self.out, flush=True)

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from archivist.diagnostics import Diagnostic, warning
+from archivist.util.diskfaults import REASONS, is_disk_fault, shown_folder
 from archivist.util.files import write_atomically
 
 SUFFIX = ".entry"
@@ -39,6 +40,9 @@ CODE = "cache.damaged"
 # What a strict decoder raises on content of the wrong shape (JsonDataError is a ValueError).
 DECODE_ERRORS = (TypeError, ValueError, RecursionError)  # DamagedEntry is a ValueError too
 T = TypeVar("T")
+# Cache folders whose writes the file system refused (full, read-only) since `refused_writes` last
+# told: the build goes on without those entries, and says so once per folder.
+_refused: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -119,12 +123,32 @@ def read_decoded(path: Path, kind: EntryKind, name: str, key: str | None, decode
 
 
 def write_entry(path: Path, kind: EntryKind, name: str, content: bytes, key: str = "") -> None:
-    """Store an entry atomically; a cache that cannot be written only costs the next build time."""
+    """Store an entry atomically; a cache that cannot be written only costs the next build time.
+
+    A write cut short (a full disk) leaves the old entry or none, never part of one; a refusal by the
+    file system is remembered for `refused_writes`."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, seal(kind, name, content, key), suffix=SUFFIX)
-    except OSError:
-        pass
+    except OSError as exc:
+        if is_disk_fault(exc):
+            _refused.setdefault(shown_folder(_cache_folder(path)), REASONS[exc.errno][0])
+
+
+def _cache_folder(path: Path) -> Path:
+    """The cache an entry belongs to (.cache/archivist/render), not the shard folder it sits in."""
+    parts = path.parts
+    if ".cache" not in parts:
+        return path.parent
+    return Path(*parts[:parts.index(".cache") + 3])
+
+
+def refused_writes() -> list[str]:
+    """One line per cache folder the file system refused entries in since the last call."""
+    lines = [f"{reason}: the cache in {folder} was not written; this build went on without it"
+             for folder, reason in sorted(_refused.items())]
+    _refused.clear()
+    return lines
 
 
 def report_damage(path: Path, reason: str, problems: list[Diagnostic] | None) -> None:

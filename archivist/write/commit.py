@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Mapping
 
+from archivist.util.diskfaults import writing
 from archivist.util.progress import SILENT, Progress, Stage
 from archivist.write.spool import SpooledFile
 
@@ -96,11 +97,12 @@ def _commit(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemor
         return WriteReport(written=0, unchanged=len(unchanged), removed=0)
     staging = output.parent / f".{output.name}.staging-{os.getpid()}"
     try:
-        _fill(staging, files, output, unchanged, stage)
+        with writing(f"the new {output.name}/", output.parent):  # a full disk: one line naming the folder
+            _fill(staging, files, output, unchanged, stage)
+            _swap_in(staging, output)
     except BaseException:  # a half-made tree is never left beside the site (a kill is swept by the next build)
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_in(staging, output)
     if memory is not None:
         memory.remember(files)
     changed = tuple(sorted((set(files) - unchanged) | removed))
@@ -186,7 +188,11 @@ def _swap_in(staging: Path, output: Path) -> None:
     if not _exchange(staging, output):
         retired = output.parent / f".{output.name}.old-{os.getpid()}"
         os.rename(output, retired)
-        os.rename(staging, output)
+        try:
+            os.rename(staging, output)
+        except OSError:
+            os.rename(retired, output)  # the previous site goes back where it was
+            raise
         staging = retired
     shutil.rmtree(staging, ignore_errors=True)
 

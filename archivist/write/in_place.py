@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
+from archivist.util.diskfaults import writing
 from archivist.util.files import write_atomically
 from archivist.write.commit import MARKER, MARKER_TEXT, CommitMemory, WriteReport, check_paths, commit
 
@@ -26,8 +27,9 @@ def update_in_place(output: Path, files: Mapping[str, bytes | Path], memory: Com
     check_paths(changed)  # the others were checked when they were written (a large site has tens of thousands)
     removed = sorted(set(last) - set(files))
     memory.forget()  # until every file is in place, nothing on disk is known
-    for path in changed:
-        _replace(output, path, files[path])
+    with writing("the preview", output):
+        for path in changed:
+            _replace(output, path, files[path])
     for path in removed:
         _remove(output, path)
     memory.remember(files)

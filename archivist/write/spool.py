@@ -13,6 +13,8 @@ import os
 import shutil
 from pathlib import Path, PosixPath
 
+from archivist.util.diskfaults import writing
+
 
 class SpooledFile(PosixPath):
     """A page written to the spool: the commit may link it rather than copy it."""
@@ -28,8 +30,9 @@ class Spool:
 
     def put(self, site_path: str, data: bytes) -> SpooledFile:
         target = SpooledFile(self.folder / "site" / site_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        with writing("the rendered pages", self.folder.parent):  # the build stops; `close` removes the spool
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         return target
 
     def scratch(self, name: str) -> Path:
