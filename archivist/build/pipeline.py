@@ -172,7 +172,7 @@ class Pipeline:
         nothing is kept for a next run (whose entries would outlive the spool); else in memory."""
         if spool is None or self.remember:
             return None
-        return BodyStore(spool.scratch("bodies"))
+        return BodyStore(spool.scratch("bodies"), spool.folder.parent)
 
     def _steady(self, plan: RebuildPlan, fresh: bool) -> bool:
         """Whether this run may keep the last run's library, plan and site-wide files: only the bodies

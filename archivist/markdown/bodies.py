@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from archivist.model import Article
+from archivist.util.diskfaults import writing
 
 STAND_IN = "<!-- this article's text waits in the build's scratch folder -->"
 STOWED = ("html", "toc", "paragraph_ids", "ids", "heading_aliases")  # the body's parts kept in its file
@@ -24,8 +25,9 @@ STOWED = ("html", "toc", "paragraph_ids", "ids", "heading_aliases")  # the body'
 class BodyStore:
     """The bodies of one build's articles, by source file, in files under `folder` (the caller's to remove)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, shown: Path | None = None):
         self.folder = Path(folder)
+        self.shown = Path(shown) if shown is not None else self.folder  # the folder a full disk is reported in
         self.stowed: set[str] = set()  # sources whose body is in a file, not in their article
 
     def stow(self, article: Article) -> Article:
@@ -36,9 +38,10 @@ class BodyStore:
         source = article.source.relpath
         if not body.html.strip() or (source in self.stowed and body.html == STAND_IN):
             return article
-        self.folder.mkdir(parents=True, exist_ok=True)
         parts = {name: getattr(body, name) for name in STOWED}
-        self._file(source).write_bytes(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
+        with writing("the rendered pages", self.shown):  # the build stops; the spool goes with its bodies
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._file(source).write_bytes(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL))
         self.stowed.add(source)
         return replace(article, body=replace(body, html=STAND_IN, toc=(), paragraph_ids=(), ids=(), heading_aliases=()))
 
