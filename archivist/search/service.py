@@ -7,6 +7,8 @@ import asyncio
 import base64
 import json
 import os
+import signal
+from contextlib import suppress
 from typing import Any
 
 from pagefind.service import PagefindService
@@ -94,10 +96,10 @@ class PromptService(PagefindService):
                 chunk = await stdout.readuntil(b",")
                 self._deliver(chunk[:-1])
         except ProcessLost as exc:
-            self._backend.kill()  # an engine that wrote garbage is not trusted with another page
+            self._signal(signal.SIGKILL)  # an engine that wrote garbage is not trusted with another page
             self._fail_waiting(exc)
         except asyncio.LimitOverrunError:
-            self._backend.kill()
+            self._signal(signal.SIGKILL)
             self._fail_waiting(ProcessLost(f"it wrote over {MAX_ANSWER_BYTES} bytes that are not a message"))
         except (asyncio.IncompleteReadError, ConnectionError):
             self._fail_waiting(ProcessLost(await self._ended()))
@@ -107,22 +109,27 @@ class PromptService(PagefindService):
         try:
             return exit_reason(await asyncio.wait_for(self._backend.wait(), timeout=5))
         except asyncio.TimeoutError:
-            self._backend.kill()
+            self._signal(signal.SIGKILL)
             return "it closed its output and stopped answering"
 
     async def stop(self, failed: bool) -> None:
         """End the process: asked to, after a complete answer; killed (a stopped one too) after a failure."""
         self._poll_task.cancel()
-        if self._backend.returncode is None:
-            if failed:
-                self._backend.kill()
-            else:
-                self._backend.terminate()
+        self._signal(signal.SIGKILL if failed else signal.SIGTERM)
         try:
             await asyncio.wait_for(self._backend.wait(), timeout=10)
         except asyncio.TimeoutError:
-            self._backend.kill()
+            self._signal(signal.SIGKILL)
             await self._backend.wait()
+
+    def _signal(self, number: int) -> None:
+        """Signal the process without reaping it. The process's own kill() polls first, and a poll that
+        reaps a process that has just died races asyncio's child watcher, which then prints "Unknown
+        child process" on stderr. A dead process keeps its pid until the watcher reaps it, and the
+        returncode is known a moment after: far too soon for the pid to have passed to another process."""
+        if self._backend.returncode is None:
+            with suppress(ProcessLookupError):
+                os.kill(self._backend.pid, number)
 
     def _deliver(self, encoded: bytes) -> None:
         try:
@@ -148,6 +155,7 @@ class PromptService(PagefindService):
         for future in self._responses.values():
             if not future.done():
                 future.set_exception(error)
+                future.exception()  # seen: a request whose pipe broke before it awaited its answer never will
 
 
 def _observed(future: "asyncio.Future[Any]") -> None:

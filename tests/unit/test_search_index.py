@@ -208,3 +208,16 @@ def test_pages_given_as_files_index_to_the_same_bytes(uncached, bundle, tmp_path
 def test_a_page_file_that_vanished_is_a_search_index_error(uncached, tmp_path):
     with pytest.raises(SearchIndexError, match="cannot be read"):
         build_index([("articles/gone/index.html", tmp_path / "gone.html")], uncached)
+
+
+def test_a_binary_that_writes_garbage_and_dies_leaves_no_stray_warning(uncached, monkeypatch, tmp_path, caplog):
+    """The process is signalled without being reaped, so asyncio's child watcher never finds it gone
+    ("Unknown child process ..."), a line the build's one-line failure report must not carry."""
+    garbage = tmp_path / "garbage-pagefind"
+    garbage.write_text("#!/bin/sh\nprintf 'not-base64!,'\nexit 0\n")
+    garbage.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(garbage))
+    for _attempt in range(25):
+        with pytest.raises(EngineFailure, match="it wrote something that is not an answer"):
+            build_index(PAGES, uncached)
+    assert [record.getMessage() for record in caplog.records if record.name == "asyncio"] == []
