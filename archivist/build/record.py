@@ -31,7 +31,8 @@ from archivist.build.changes import SiteState
 from archivist.build.recorddata import diagnostics_from_json, diagnostics_to_json, state_from_json, state_to_json
 from archivist.render.theme import theme_folders
 from archivist.util.digests import code_fingerprint, package_digest
-from archivist.util.cacheentry import SUFFIX, EntryKind, read_decoded, read_json, to_bytes, write_entry
+from archivist.build.recordstream import record_chunks
+from archivist.util.cacheentry import SUFFIX, EntryKind, read_decoded, read_json, write_entry_streamed
 from archivist.util.files import site_key, walk_files
 from archivist.util.jsondata import JsonDataError, from_json
 
@@ -120,10 +121,11 @@ def read_record(path: Path, fingerprint: str, problems: list[Diagnostic] | None 
 
 def write_record(path: Path, record: BuildRecord) -> None:
     """Store the record atomically; a record that cannot be written costs the next build time only."""
-    write_entry(path, RECORD_KIND, path.stem, to_bytes(record_to_json(record)), record.fingerprint)
+    write_entry_streamed(path, RECORD_KIND, path.stem, record_chunks(record), record.fingerprint)
 
 
 def record_to_json(record: BuildRecord) -> dict:
+    """The record as JSON values (`record_chunks` writes the same, piece by piece)."""
     return {"fingerprint": record.fingerprint, "inputs": record.inputs, "state": state_to_json(record.state),
             "outputs": record.outputs, "article_count": record.article_count,
             "diagnostics": diagnostics_to_json(record.diagnostics)}

@@ -54,11 +54,22 @@ def _reads_to_json(reads: Mapping[str, tuple[tuple, ...]]) -> dict[str, Any]:
     roots: dict[Any, int] = {}
     paths: dict[frozenset, int] = {}
     pages = {}
-    for page, found in reads.items():
+    for page in sorted(reads):  # numbered in key order, as `recordstream` numbers them
+        found = reads[page]
         pages[page] = [[roots.setdefault(root, len(roots)), paths.setdefault(followed, len(paths)), digest]
                        for root, followed, digest in found]
-    return {"roots": [_plain_or(root, list(UNKNOWN)) for root in roots],
-            "paths": [_plain_or(followed, {"set": []}) for followed in paths], "pages": pages}
+    return {"roots": [plain_root(root) for root in roots], "paths": [plain_paths(followed) for followed in paths],
+            "pages": pages}
+
+
+def plain_root(root: Any) -> Any:
+    """A read's root as JSON values (an unknown root where it has no JSON form)."""
+    return _plain_or(root, list(UNKNOWN))
+
+
+def plain_paths(followed: frozenset) -> Any:
+    """A read's set of paths as JSON values (none where it has no JSON form)."""
+    return _plain_or(followed, {"set": []})
 
 
 def _plain_or(value: Any, instead: Any) -> Any:

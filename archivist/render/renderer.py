@@ -29,6 +29,7 @@ class Renderer:
         self._log = ReadLog()
         self.reads: dict[str, tuple[Read, ...]] = {}
         self._paths: dict[frozenset, frozenset] = {}  # one copy of each set of paths, shared by the pages
+        self._shared: dict[Read, Read] = {}  # one copy of each read: most pages read the same site-wide roots
         self.env = make_environment(config.templates_dir)
         self.env.globals.update(self._globals(static_files))
 
@@ -56,8 +57,11 @@ class Renderer:
         }
 
     def forget(self) -> None:
-        """Drop what `once` remembered: a renderer kept between rebuilds must not show old summaries."""
+        """Drop what `once` remembered: a renderer kept between rebuilds must not show old summaries.
+        The shared reads go too (the pages kept hold their own), so that a long preview does not keep
+        every read it ever saw."""
         self._remembered.clear()
+        self._shared.clear()
 
     def _once(self, key: Any, function: Any, *args: Any) -> Any:
         """`function(*args)` the first time `key` is seen in this build, the remembered result after.
@@ -92,8 +96,15 @@ class Renderer:
         return html.encode("utf-8"), None
 
     def keep_reads(self, path: str, reads: tuple[Read, ...]) -> None:
-        """Remember what a page read (rendered here or in a worker process)."""
-        self.reads[path] = tuple((root, self._paths.setdefault(paths, paths), found) for root, paths, found in reads)
+        """Remember what a page read (rendered here or in a worker process). A worker's reads arrive as
+        fresh copies, so each read is kept once and shared by every page that made it: thousands of
+        pages read the same few hundred roots, and the copies cost more than a page's own reads."""
+        self.reads[path] = tuple(self._share(read) for read in reads)
+
+    def _share(self, read: Read) -> Read:
+        root, paths, found = read
+        one = (root, self._paths.setdefault(paths, paths), found)
+        return self._shared.setdefault(one, one)
 
 
 def _page_url(path: str) -> str:

@@ -29,11 +29,11 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import BinaryIO, Callable, Iterable, TypeVar
 
 from archivist.diagnostics import Diagnostic, warning
 from archivist.util.diskfaults import REASONS, is_disk_fault, shown_folder
-from archivist.util.files import write_atomically
+from archivist.util.files import write_atomically, write_atomically_with
 
 SUFFIX = ".entry"
 CODE = "cache.damaged"
@@ -88,9 +88,14 @@ def unseal(data: bytes, kind: EntryKind, name: str, key: str | None = None) -> b
 
 
 def _checksum(kind: EntryKind, name: str, key: str, content: bytes) -> str:
-    digest = hashlib.sha256(f"{kind.kind}\0{kind.version}\0{name}\0{key}\0".encode("utf-8"))
+    digest = _checksummer(kind, name, key)
     digest.update(content)
     return digest.hexdigest()
+
+
+def _checksummer(kind: EntryKind, name: str, key: str) -> "hashlib._Hash":
+    """The checksum of an entry before its content is added to it."""
+    return hashlib.sha256(f"{kind.kind}\0{kind.version}\0{name}\0{key}\0".encode("utf-8"))
 
 
 def read_entry(path: Path, kind: EntryKind, name: str, key: str | None = None,
@@ -130,6 +135,29 @@ def write_entry(path: Path, kind: EntryKind, name: str, content: bytes, key: str
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, seal(kind, name, content, key), suffix=SUFFIX)
+    except OSError as exc:
+        if is_disk_fault(exc):
+            _refused.setdefault(shown_folder(_cache_folder(path)), REASONS[exc.errno][0])
+
+
+def write_entry_streamed(path: Path, kind: EntryKind, name: str, chunks: Iterable[bytes], key: str = "") -> None:
+    """As `write_entry`, with the content written as `chunks` arrive instead of joined in memory first:
+    a large archive's build record is tens of megabytes of JSON. The header is written first with a
+    placeholder checksum of the same length, then filled in once the content has been hashed."""
+    def write(out: BinaryIO) -> None:
+        header = {"cache": kind.kind, "version": kind.version, "name": name, "key": key, "sha256": "0" * 64}
+        line = json.dumps(header, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+        out.write(line + b"\n")
+        digest = _checksummer(kind, name, key)
+        for chunk in chunks:
+            digest.update(chunk)
+            out.write(chunk)
+        out.seek(line.rindex(b"0" * 64))
+        out.write(digest.hexdigest().encode("ascii"))
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically_with(path, write, suffix=SUFFIX)
     except OSError as exc:
         if is_disk_fault(exc):
             _refused.setdefault(shown_folder(_cache_folder(path)), REASONS[exc.errno][0])
