@@ -44,3 +44,12 @@ def test_edit_scenario_restores_the_article(tmp_path: Path) -> None:
                    check=True, capture_output=True)
     edited = sorted((tmp_path / "work" / "n3" / "site" / "content" / "articles").glob("*.md"))
     assert [p.read_bytes() for p in edited] == [p.read_bytes() for p in sorted(fresh.rglob("*.md"))]
+
+
+def test_memory_benchmark_probes_every_step_and_reports_the_growth(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "benchmarks" / "memory_bench.py"), "--sizes", "3,6"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for step in ("load", "render_articles", "cite", "render_pages", "commit", "write_record"):
+        assert done.stdout.count(f"  {step} ") == 2, (step, done.stdout)
+    assert "KB per article" in done.stdout.splitlines()[-1]
