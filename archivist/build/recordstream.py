@@ -9,18 +9,28 @@ so a record reads back the same whichever way it was written."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol
 
 from archivist.build.changes import SiteState
 from archivist.build.recorddata import SET_MAPS, STRING_MAPS, diagnostics_to_json, plain_paths, plain_root
 
-if TYPE_CHECKING:
-    from archivist.build.record import BuildRecord
+
+class Recorded(Protocol):
+    """What `record_chunks` reads of a build record (`archivist.build.record.BuildRecord`, which
+    imports this module: the protocol keeps the two out of an import cycle)."""
+
+    fingerprint: str
+    inputs: Mapping[str, Any]
+    state: SiteState
+    outputs: Mapping[str, Any]
+    article_count: int
+    diagnostics: tuple
+
 
 CHUNK_MEMBERS = 2000  # members joined into one piece of text before it is handed on
 
 
-def record_chunks(record: "BuildRecord") -> Iterator[bytes]:
+def record_chunks(record: Recorded) -> Iterator[bytes]:
     """The record's JSON content, as UTF-8 pieces."""
     members: list[tuple[str, Callable[[], Iterable[str]]]] = [
         ("article_count", lambda: [_dumps(record.article_count)]),
