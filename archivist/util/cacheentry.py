@@ -109,7 +109,7 @@ def read_entry(path: Path, kind: EntryKind, name: str, key: str | None = None,
     try:
         data = read_plain(path)
     except NotPlainFile as exc:
-        report_damage(path, f"it is {exc.strerror}, not a file the cache wrote", problems)
+        report_damage(path, f"it is {exc.strerror}, which the cache never writes", problems)
         return None
     except OSError:
         return None

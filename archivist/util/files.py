@@ -49,9 +49,15 @@ def read_plain(path: Path) -> bytes:
         if exc.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
             raise NotPlainFile(exc.errno, "a symbolic link", str(path)) from exc
         raise
+    try:
+        plain = stat.S_ISREG(os.fstat(handle).st_mode)
+    except OSError:
+        os.close(handle)
+        raise
+    if not plain:
+        os.close(handle)
+        raise NotPlainFile(errno.EINVAL, "a folder, a pipe or a device", str(path))
     with os.fdopen(handle, "rb") as opened:
-        if not stat.S_ISREG(os.fstat(opened.fileno()).st_mode):
-            raise NotPlainFile(errno.EINVAL, "not a regular file", str(path))
         return opened.read()
 
 
