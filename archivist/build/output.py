@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, has_errors, normalise
-from archivist.build.record import (BuildRecord, build_fingerprint, forget_record, input_stats, output_stats, read_record,
-                          record_path, write_record)
+from archivist.build.record import (BuildRecord, Stamps, build_fingerprint, forget_record, input_stamps, output_stats,
+                                    read_record, record_path, write_record)
+from archivist.build.stamps import now_ns, same_inputs, to_keep
 from archivist.util.cacheentry import CODE as DAMAGED, refused_writes
 from archivist.util.digests import settings_digest
 from archivist.util.progress import SILENT, Progress
@@ -33,8 +34,8 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
                full: bool = False, progress: Progress = SILENT) -> BuildOutcome:
     """Build and commit, reusing the previous build into `output` where that is safe.
 
-    The input files' sizes and times are taken before anything is read, so an edit made while
-    the build runs is seen by the next one. `full` ignores the previous build entirely. `progress`
+    The input files' stamps are taken before anything is read, so an edit made while the build
+    runs is seen by the next one. `full` ignores the previous build entirely. `progress`
     is told how far each step has got (a build with nothing to do has no steps).
     """
     refused_writes()  # only this build's refusals are reported
@@ -42,10 +43,11 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     where = record_path(config, output)
     damage: list[Diagnostic] = []
     record = None if full else read_record(where, fingerprint, damage)
-    inputs = input_stats(config)
+    started = now_ns()
+    inputs = input_stamps(config, started, record.inputs if record is not None else None)
     present = output_stats(output)
-    if record is not None and record.outputs == present and record.inputs == inputs:
-        return _unchanged(record)
+    if record is not None and record.outputs == present and same_inputs(record.inputs, inputs):
+        return _unchanged(record, where, to_keep(inputs, started))
     from archivist.build.pipeline import Previous, build_site  # only a build with work to do needs the whole pipeline
 
     previous = None
@@ -61,13 +63,17 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
         report = commit(output, result.files, progress=progress)
     assert result.state is not None
     warnings = tuple(d for d in diagnostics if d.severity != "error" and d.code != DAMAGED)  # damage is repaired now
-    write_record(where, BuildRecord(fingerprint, inputs, result.state, output_stats(output),
+    write_record(where, BuildRecord(fingerprint, to_keep(inputs, started), result.state, output_stats(output),
                                     result.article_count, warnings))
     return BuildOutcome(diagnostics, result.article_count, report, result.rendered,
                         cache_refused=tuple(refused_writes()))
 
 
-def _unchanged(record: BuildRecord) -> BuildOutcome:
-    """Nothing to do: the last build's warnings still stand, and every file is in place."""
+def _unchanged(record: BuildRecord, where: Path, inputs: Stamps) -> BuildOutcome:
+    """Nothing to do: the last build's warnings still stand, and every file is in place. Files the
+    record could only compare by hash and whose times are old enough now are recorded by their stat
+    data, once, so the builds after this one need not read them."""
+    if inputs != record.inputs:
+        write_record(where, replace(record, inputs=inputs))
     report = WriteReport(written=0, unchanged=len(record.outputs), removed=0)
     return BuildOutcome(list(record.diagnostics), record.article_count, report, 0, skipped=True)

@@ -3,9 +3,9 @@
 Editors rebuild many times a day, mostly after small edits. After each build that reached the
 output folder, a record is kept in the cache: a fingerprint of everything that reaches every page
 (settings, build options, the output folder, Archivist's own files and the versions of what it
-calls), the size and modification time of every input file, the state the rebuild planner
-compares (`rebuild.SiteState`), the size and modification time of every file left in the output,
-and the build's warnings. The next build then:
+calls), a stamp of every input file (its stat data, and its hash where the stat data cannot be
+trusted: see `stamps`), the state the rebuild planner compares (`rebuild.SiteState`), the size and
+modification time of every file left in the output, and the build's warnings. The next build then:
 
 - finds nothing to do when no input and no output file changed, and says so, warnings included;
 - otherwise loads and plans the whole site as usual (listings, feeds and errors need every
@@ -18,6 +18,7 @@ and the build's warnings. The next build then:
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ from archivist.citations.nodeproc import find_citeproc
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic
 from archivist.build.changes import SiteState
+from archivist.build.stamps import Stamp, stamp_of
 from archivist.build.recorddata import diagnostics_from_json, diagnostics_to_json, state_from_json, state_to_json
 from archivist.render.theme import theme_folders
 from archivist.util.digests import code_fingerprint, package_digest
@@ -36,11 +38,12 @@ from archivist.util.cacheentry import SUFFIX, EntryKind, read_decoded, read_json
 from archivist.util.files import site_key, walk_files
 from archivist.util.jsondata import JsonDataError, from_json
 
-RECORD_KIND = EntryKind("build-record", 4)  # bump the version when BuildRecord changes; older records are then ignored
+RECORD_KIND = EntryKind("build-record", 5)  # bump the version when BuildRecord changes; older records are then ignored
 # The package's files besides its code (code_fingerprint hashes that): templates, scripts, styles, words.
 PACKAGE_DATA_SUFFIXES = (".html", ".js", ".css", ".toml", ".json", ".csl", ".xml", ".svg", ".txt")
 
-Stats = dict[str, tuple[int, int]]  # path -> (size, modification time in ns)
+Stats = dict[str, tuple[int, int]]  # output path -> (size, modification time in ns)
+Stamps = dict[str, Stamp]  # input path -> its stamp (see `stamps`)
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class BuildRecord:
     """What one build depended on and left behind."""
 
     fingerprint: str
-    inputs: Stats
+    inputs: Stamps
     state: SiteState
     outputs: Stats
     article_count: int
@@ -75,17 +78,22 @@ def build_fingerprint(settings: str, output: Path) -> str:
     return hashlib.sha256(f"{settings}\n{output.resolve()}\n{package_fingerprint()}".encode()).hexdigest()
 
 
-def input_stats(config: SiteConfig) -> Stats:
-    """Size and modification time of every file a build reads from the site folder."""
-    folders = [config.content_dir, *theme_folders(config.root, config.csl_dirs)]
-    stats = file_stats(folders, config.root)
-    settings = config.root / "pyproject.toml"
-    try:
-        found = settings.stat()
-        stats["pyproject.toml"] = (found.st_size, found.st_mtime_ns)
-    except OSError:
-        pass
-    return stats
+def input_stamps(config: SiteConfig, started_ns: int, earlier: Stamps | None = None) -> Stamps:
+    """The stamp of every file a build reads from the site folder (see `stamps`): stat data where it
+    can be trusted, the content's hash where it cannot or where the `earlier` record compares by hash."""
+    earlier = earlier or {}
+    stamps: Stamps = {}
+    paths = [entry.path for folder in (config.content_dir, *theme_folders(config.root, config.csl_dirs))
+             for entry in walk_files(folder)]
+    paths.append(str(config.root / "pyproject.toml"))
+    for path in paths:
+        try:
+            found = os.stat(path)
+        except OSError:
+            continue
+        key = site_key(path, config.root)
+        stamps[key] = stamp_of(path, found, started_ns, earlier.get(key))
+    return stamps
 
 
 def file_stats(folders: Iterable[Path], relative_to: Path) -> Stats:
@@ -136,7 +144,7 @@ def record_from_json(data: object) -> BuildRecord:
     fields = ("fingerprint", "inputs", "state", "outputs", "article_count", "diagnostics")
     if not isinstance(data, dict) or set(data) != set(fields):
         raise JsonDataError(f"a build record has the fields {list(fields)}")
-    return BuildRecord(fingerprint=from_json(str, data["fingerprint"]), inputs=from_json(Stats, data["inputs"]),
+    return BuildRecord(fingerprint=from_json(str, data["fingerprint"]), inputs=from_json(Stamps, data["inputs"]),
                        state=state_from_json(data["state"]), outputs=from_json(Stats, data["outputs"]),
                        article_count=from_json(int, data["article_count"]),
                        diagnostics=diagnostics_from_json(data["diagnostics"]))

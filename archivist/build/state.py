@@ -20,10 +20,10 @@ from archivist.build.changes import SiteState
 
 
 def hash_tree(folders: Iterable[Path], relative_to: Path,
-              known: dict[str, tuple[tuple[int, int, int], str]] | None = None) -> dict[str, str]:
+              known: dict[str, tuple[tuple[int, ...], str]] | None = None) -> dict[str, str]:
     """Every non-hidden file under the folders -> hash of its bytes, keyed by a stable path.
 
-    With `known` (kept by `serve`), a file whose size, time and inode are unchanged keeps its hash
+    With `known` (kept by `serve`), a file whose size, times and inode are unchanged keeps its hash
     without being read again."""
     hashes: dict[str, str] = {}
     for folder in folders:
@@ -35,11 +35,11 @@ def hash_tree(folders: Iterable[Path], relative_to: Path,
     return hashes
 
 
-def _file_digest(name: str, known: dict[str, tuple[tuple[int, int, int], str]] | None) -> str:
+def _file_digest(name: str, known: dict[str, tuple[tuple[int, ...], str]] | None) -> str:
     if known is None:
         return digest(Path(name).read_bytes())
     found = os.stat(name)
-    key = (found.st_size, found.st_mtime_ns, found.st_ino)
+    key = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)  # ctime: a restored mtime
     if name in known and known[name][0] == key:
         return known[name][1]
     value = digest(Path(name).read_bytes())

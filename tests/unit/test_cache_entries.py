@@ -4,6 +4,7 @@ anything else is refused (out of date silently, damaged with one warning), and a
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from archivist.build.changes import SiteState
 from archivist.build.recorddata import state_from_json, state_to_json
 from archivist.diagnostics import Diagnostic
-from archivist.util.cacheentry import CODE, DamagedEntry, EntryKind, read_entry, seal, shown, unseal
+from archivist.util.cacheentry import CODE, DamagedEntry, EntryKind, read_entry, seal, shown, unseal, write_entry
 from archivist.util.jsondata import JsonDataError
 
 KIND = EntryKind("test", 3)
@@ -48,6 +49,27 @@ def test_reading_warns_once_for_damage_and_never_for_absence(tmp_path: Path) -> 
     assert read_entry(path, KIND, "a.md", "k1", problems) is None
     assert [(d.path, d.severity, d.code) for d in problems] == [(".cache/archivist/x.entry", "warning", CODE)]
     assert shown(Path("/elsewhere/x.entry")) == "/elsewhere/x.entry"
+
+
+@pytest.mark.parametrize("made", ["link to an entry", "dangling link", "folder", "pipe"])
+def test_what_is_not_a_plain_file_is_refused_with_a_warning_and_replaced(tmp_path: Path, made: str) -> None:
+    """A link is never read through (it would pass another file off as the entry) nor written through
+    (it would overwrite what it points to); a pipe is refused without waiting for a writer."""
+    folder = tmp_path / ".cache" / "archivist"
+    folder.mkdir(parents=True)
+    whole = seal(KIND, "a.md", b"content", key="k1")
+    elsewhere = tmp_path / "elsewhere.entry"
+    elsewhere.write_bytes(whole)
+    path = folder / "x.entry"
+    {"link to an entry": lambda: path.symlink_to(elsewhere), "dangling link": lambda: path.symlink_to(tmp_path / "no"),
+     "folder": path.mkdir, "pipe": lambda: os.mkfifo(path)}[made]()
+    problems: list[Diagnostic] = []
+    assert read_entry(path, KIND, "a.md", "k1", problems) is None
+    assert [(d.path, d.code) for d in problems] == [(".cache/archivist/x.entry", CODE)]
+    if made != "folder":
+        write_entry(path, KIND, "a.md", b"new", "k1")
+        assert not path.is_symlink() and read_entry(path, KIND, "a.md", "k1") == b"new"
+        assert elsewhere.read_bytes() == whole and not (tmp_path / "no").exists()
 
 
 STATE = SiteState(

@@ -31,13 +31,15 @@ def record(state: SiteState, inputs: dict, outputs: dict, notes: list[str]) -> B
 
 
 stats = st.dictionaries(texts, st.tuples(st.integers(0, 2**40), st.integers(0, 2**62)), max_size=8)
+stamps = st.dictionaries(texts, st.tuples(st.integers(0, 2**40), st.integers(0, 2**62), st.integers(0, 2**62),
+                                          st.integers(0, 2**62), st.sampled_from(["", "?", "0" * 32])), max_size=8)
 states = st.builds(SiteState, settings=texts, templates=st.dictionaries(texts, digests, max_size=4),
                    sources=st.dictionaries(texts, digests, max_size=4), links=st.dictionaries(texts, st.frozensets(texts, max_size=3), max_size=4),
                    outputs=st.dictionaries(texts, st.lists(texts, max_size=3).map(tuple), max_size=4), reads=reads)
 
 
 @settings(max_examples=60, deadline=None)
-@given(states, stats, stats, st.lists(texts, max_size=3))
+@given(states, stamps, stats, st.lists(texts, max_size=3))
 def test_pieces_join_to_the_bytes_encoded_whole(state, inputs, outputs, notes):
     whole = record(state, inputs, outputs, notes)
     assert b"".join(record_chunks(whole)) == to_bytes(record_to_json(whole))
@@ -49,7 +51,7 @@ def test_a_record_larger_than_one_piece_is_written_and_read_back(tmp_path: Path)
                                            (("site",), frozenset(), "00000000")) for n in range(pages)}
     state = SiteState(settings="s", sources={f"content/a{n}.md": f"{n:08x}" for n in range(pages)}, reads=reads,
                       pages={page: f"content/a{n}.md" for n, page in enumerate(reads)})
-    inputs = {f"content/a{n}.md": (n, n * 1000) for n in range(pages)}
+    inputs = {f"content/a{n}.md": (n, n * 1000, n * 1000, n, "") for n in range(pages)}
     written = record(state, inputs, {page: (1, 2) for page in reads}, ["é"])
     chunks = list(record_chunks(written))
     assert len(chunks) > 6  # written in pieces, not made whole
@@ -66,7 +68,7 @@ def test_a_record_larger_than_one_piece_is_written_and_read_back(tmp_path: Path)
 
 def test_a_record_damaged_after_writing_is_a_miss_with_a_warning(tmp_path: Path):
     path = tmp_path / "abc.entry"
-    written = record(SiteState(settings="s"), {"content/a.md": (1, 2)}, {}, [])
+    written = record(SiteState(settings="s"), {"content/a.md": (1, 2, 3, 4, "")}, {}, [])
     write_record(path, written)
     data = bytearray(path.read_bytes())
     data[-3] ^= 1
