@@ -24,7 +24,7 @@ from archivist.serve.http import Hub, make_server
 from archivist.serve.preview import Preview
 
 LONG = os.environ.get("ARCHIVIST_LONG_SERVE") == "1"
-LOAD_SECONDS = 600 if LONG else 20
+LOAD_SECONDS = 600 if LONG else 15
 SLOW_SECONDS = 130 if LONG else 24  # the long run outlasts the write timeout too
 SAVE_EVERY = 1.5  # seconds between saves of an article
 READERS, LISTENERS = 180, 20
