@@ -99,6 +99,21 @@ def _contexts(jobs: Mapping[str, OutputJob]) -> dict[str, str]:
     return {path: context_digest(job.template, job.context, memo) for path, job in jobs.items()}
 
 
+def _settled(earlier: Mapping[str, tuple[Read, ...]], fresh: Mapping[str, tuple[Read, ...]]
+             ) -> Mapping[str, tuple[Read, ...]]:
+    """The earlier build's reads as one flat mapping, so a preview's rebuilds never chain them.
+
+    A renderer kept between rebuilds keeps its records in one dict, which is `fresh` here and was
+    `fresh` in the earlier build too: that build can answer nothing this one's records do not, so
+    its own `earlier` stands in for it. Records from another renderer no longer change and are
+    copied. Without this, every rebuild kept the one before alive: memory grew with each save."""
+    while isinstance(earlier, PageReads) and earlier._fresh is fresh:
+        earlier = earlier._earlier
+    if isinstance(earlier, PageReads):
+        return dict(earlier.items())
+    return earlier
+
+
 class PageReads(Mapping):
     """Page -> what it read: from the renderer when it rendered the page, else from the earlier build.
 
@@ -107,7 +122,7 @@ class PageReads(Mapping):
 
     def __init__(self, fresh: Mapping[str, tuple[Read, ...]], earlier: Mapping[str, tuple[Read, ...]],
                  owners: Mapping[str, str], pages: set[str]):
-        self._fresh, self._earlier, self._owners, self._pages = fresh, earlier, owners, pages
+        self._fresh, self._earlier, self._owners, self._pages = fresh, _settled(earlier, fresh), owners, pages
         self._trimmed: dict[str, tuple[tuple[Read, ...], tuple[Read, ...]]] = {}  # page -> (fresh reads, trimmed)
 
     def __getitem__(self, page: str) -> tuple[Read, ...]:

@@ -8,9 +8,10 @@ import threading
 import urllib.parse
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Sequence
+
+from archivist.serve.limits import MAX_CONNECTIONS, BoundedServer, GuardedHandler
 
 EVENTS_PATH = "/__archivist__/events"
 KEEPALIVE_SECONDS = 15.0
@@ -120,7 +121,7 @@ def content_type(path: Path) -> str:
     return CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
-class PreviewHandler(BaseHTTPRequestHandler):
+class PreviewHandler(GuardedHandler):
     """GET and HEAD from the preview folder, plus the event stream that tells pages to reload."""
 
     protocol_version = "HTTP/1.1"
@@ -195,9 +196,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(host: str, port: int, root: Path, hub: Hub) -> ThreadingHTTPServer:
+def make_server(host: str, port: int, root: Path, hub: Hub, max_connections: int = MAX_CONNECTIONS) -> BoundedServer:
     """A threaded server bound to host:port (0 picks a free port); raises OSError when taken."""
     handler = type("Handler", (PreviewHandler,), {"root": root, "hub": hub})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True  # open event streams must not keep the process alive
-    return server
+    return BoundedServer((host, port), handler, max_connections)

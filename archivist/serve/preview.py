@@ -66,7 +66,8 @@ class Debouncer:
     def stop(self) -> None:
         self._stopping = True
         self._wake.set()
-        self._thread.join(timeout=30)
+        if self._thread.is_alive():  # stopped before it started (Ctrl+C during the first build)
+            self._thread.join(timeout=30)
 
     def _run(self) -> None:
         while True:
@@ -145,6 +146,7 @@ class Preview:
         self._written = CommitMemory()  # what the last commit put in the preview folder
         self._generation = 0
         self._watched: set[Path] = set()
+        self._serving = False  # shutting down a server that never served would wait forever
 
     def start(self, progress: Progress = SILENT) -> None:
         """Build once (telling `progress` how far it has got), then serve and watch; returns at once,
@@ -153,6 +155,7 @@ class Preview:
         serving = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
                                    name="archivist-http", daemon=True)
         serving.start()
+        self._serving = True
         self._threads.append(serving)
         self._watch()
         self.debouncer.start()
@@ -245,7 +248,8 @@ class Preview:
         indexer = threading.Thread(target=self._index, args=(config, files, redirects, generation),
                                    name="archivist-search", daemon=True)
         indexer.start()
-        self._threads.append(indexer)
+        # Finished indexers are let go of: a preview left open all day rebuilds thousands of times.
+        self._threads = [thread for thread in self._threads if thread.is_alive()] + [indexer]
 
     def _index(self, config, files: dict, redirects: frozenset[str], generation: int) -> None:
         try:
@@ -305,7 +309,8 @@ class Preview:
             self.observer.stop()
             self.observer.join(timeout=10)
         self.hub.close()
-        self.server.shutdown()
+        if self._serving:
+            self.server.shutdown()
         self.server.server_close()
         for thread in self._threads:
             thread.join(timeout=10)
