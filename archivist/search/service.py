@@ -94,7 +94,9 @@ class PromptService(PagefindService):
         try:
             while True:
                 chunk = await stdout.readuntil(b",")
-                self._deliver(chunk[:-1])
+                encoded, chunk = memoryview(chunk)[:-1], b""  # no copy, and not held while the next is awaited:
+                self._deliver(encoded)  # the answer with the bundle is hundreds of megabytes for a large shard
+                encoded.release()
         except ProcessLost as exc:
             self._signal(signal.SIGKILL)  # an engine that wrote garbage is not trusted with another page
             self._fail_waiting(exc)
@@ -131,13 +133,13 @@ class PromptService(PagefindService):
             with suppress(ProcessLookupError):
                 os.kill(self._backend.pid, number)
 
-    def _deliver(self, encoded: bytes) -> None:
+    def _deliver(self, encoded: bytes | memoryview) -> None:
         try:
             answer = json.loads(base64.b64decode(encoded, validate=True))
         except ValueError:
             answer = None
         if not isinstance(answer, dict) or not isinstance(answer.get("payload") or {}, dict):
-            raise ProcessLost(garbage(encoded))
+            raise ProcessLost(garbage(bytes(encoded[:120])))
         payload = answer.get("payload") or {}
         message_id = answer.get("message_id")
         if message_id is None and payload.get("original_message"):
@@ -145,6 +147,7 @@ class PromptService(PagefindService):
         future = self._responses.get(message_id) if message_id is not None else None
         if future is None or future.done():
             return
+        del self._responses[message_id]  # answered: the caller holds it now, and lets go of it when done
         if payload.get("type") == "Error":
             future.set_exception(SearchIndexError(f"Pagefind: {payload.get('message', 'unknown error')}"))
         else:
