@@ -20,6 +20,7 @@ from archivist.config import cache_dir_of
 from archivist.diagnostics import ContentError, Diagnostic, has_errors, normalise
 from archivist.serve.live import LiveBuilder, Outcome
 from archivist.serve.http import Hub, make_server
+from archivist.serve.limits import fewer_allocator_arenas
 from archivist.render.theme import theme_folders
 from archivist.build.lock import SiteLocked, site_lock
 from archivist.build.options import BuildOptions
@@ -323,6 +324,7 @@ def serve(root: Path, host: str, port: int, drafts: bool, open_browser: bool, ou
     """Run the preview until Ctrl+C."""
     if not (root / "pyproject.toml").is_file():
         raise ServeError(f"no pyproject.toml in {root.resolve()}; run from the site's folder or pass --site")
+    fewer_allocator_arenas()  # before the first thread: see its docstring
     preview = Preview(root, host, port, drafts, out=out)
     _stop_on_terminate()
     try:

@@ -223,3 +223,12 @@ def test_rebuilds_do_not_keep_the_builds_before_them(tmp_path):
     finally:
         preview.stop()
     CASES["rebuilds in one preview"] += 30
+
+
+def test_the_preview_asks_the_c_library_for_two_allocator_arenas():
+    """On glibc (Debian, where the preview runs in CI) mallopt accepts the limit; elsewhere it is a no-op."""
+    import platform
+
+    from archivist.serve.limits import fewer_allocator_arenas
+
+    assert fewer_allocator_arenas() == (platform.libc_ver()[0] == "glibc")
