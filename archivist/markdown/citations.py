@@ -196,8 +196,11 @@ def render_citation(renderer: Any, **attrs: Any) -> str:
 
 
 def register(md: Any) -> None:
-    md.inline.register("citation_cluster", BRACKETED, parse_bracketed, before="link")
-    md.inline.register("citation_narrative", NARRATIVE, parse_narrative, before="link")
+    # Each rule names the characters its matches start with, as every other inline rule does: one rule
+    # without them sends mistune back to searching the whole combined pattern at every position,
+    # which made parsing a long article's text several times slower.
+    md.inline.register("citation_cluster", BRACKETED, parse_bracketed, before="link", start_chars="[")
+    md.inline.register("citation_narrative", NARRATIVE, parse_narrative, before="link", start_chars="@")
     add_hook(md, "citation", record)
     add_hook(md, "link", unlink)
     set_render(md, "citation", render_citation)
