@@ -20,6 +20,7 @@ import time
 from typing import Mapping
 
 from archivist.util.digests import UNREADABLE, file_digest
+from archivist.util.files import stat_key
 
 MARGIN_NS = 3_000_000_000  # wider than the coarsest file-system clock in use (FAT's two seconds)
 
@@ -42,7 +43,7 @@ def trusted(modified_ns: int, changed_ns: int, started_ns: int) -> bool:
 def stamp_of(path: str, found: os.stat_result, started_ns: int, earlier: Stamp | None = None) -> Stamp:
     """The file's stamp; its content is hashed when its stat data is not trusted, or when the
     `earlier` stamp holds a hash of content of the same size (the two are then compared by hash)."""
-    stat_part = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+    stat_part = stat_key(found)
     wants_hash = (not trusted(found.st_mtime_ns, found.st_ctime_ns, started_ns)
                   or (earlier is not None and earlier[4] != "" and earlier[0] == found.st_size))
     return (*stat_part, file_digest(path) if wants_hash else "")

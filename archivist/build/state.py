@@ -9,7 +9,7 @@ from typing import Iterable, Mapping
 
 from archivist.render.theme import theme_folders
 from archivist.util.digests import digest
-from archivist.util.files import site_key, walk_files
+from archivist.util.files import site_key, stat_key, walk_files
 from archivist.pages.jobs import OutputJob
 from archivist.library.entry import Entry
 from archivist.library.readables import ENTRY, LibraryReads, Read, context_digest
@@ -39,7 +39,7 @@ def _file_digest(name: str, known: dict[str, tuple[tuple[int, ...], str]] | None
     if known is None:
         return digest(Path(name).read_bytes())
     found = os.stat(name)
-    key = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)  # ctime: a restored mtime
+    key = stat_key(found)
     if name in known and known[name][0] == key:
         return known[name][1]
     value = digest(Path(name).read_bytes())

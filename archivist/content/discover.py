@@ -9,7 +9,7 @@ from typing import Callable
 
 from archivist.diagnostics import Diagnostic, error
 from archivist.model import SourceFile
-from archivist.util.files import site_key
+from archivist.util.files import site_key, stat_key
 
 MAX_ARTICLE_BYTES = 4 * 1024 * 1024  # a long monograph is ~1 MB of Markdown; beyond this is a mistake
 
@@ -62,7 +62,7 @@ def _plain_file_key(name: str) -> FileKey | None:
         return None
     if not stat.S_ISREG(found.st_mode):
         return None
-    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino
+    return stat_key(found)
 
 
 def _markdown_files(folder: Path) -> list[str]:

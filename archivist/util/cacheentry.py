@@ -35,7 +35,7 @@ from typing import BinaryIO, Callable, Iterable, TypeVar
 
 from archivist.diagnostics import Diagnostic, warning
 from archivist.util.diskfaults import REASONS, is_disk_fault, shown_folder
-from archivist.util.files import NotPlainFile, read_plain, write_atomically, write_atomically_with
+from archivist.util.files import NotPlainFile, read_plain, write_atomically_with
 
 SUFFIX = ".entry"
 CODE = "cache.damaged"
@@ -139,12 +139,7 @@ def write_entry(path: Path, kind: EntryKind, name: str, content: bytes, key: str
 
     A write cut short (a full disk) leaves the old entry or none, never part of one; a refusal by the
     file system is remembered for `refused_writes`."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, seal(kind, name, content, key), suffix=SUFFIX)
-    except OSError as exc:
-        if is_disk_fault(exc):
-            _refused.setdefault(shown_folder(_cache_folder(path)), REASONS[exc.errno][0])
+    _store(path, lambda out: out.write(seal(kind, name, content, key)))
 
 
 def write_entry_streamed(path: Path, kind: EntryKind, name: str, chunks: Iterable[bytes], key: str = "") -> None:
@@ -162,6 +157,12 @@ def write_entry_streamed(path: Path, kind: EntryKind, name: str, chunks: Iterabl
         out.seek(line.rindex(b"0" * 64))
         out.write(digest.hexdigest().encode("ascii"))
 
+    _store(path, write)
+
+
+def _store(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write an entry with `write` to a temporary file renamed over `path`; a refusal by the file
+    system is remembered for `refused_writes`, any other failure costs the entry only."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically_with(path, write, suffix=SUFFIX)

@@ -30,6 +30,13 @@ def write_atomically_with(target: Path, write: Callable[[BinaryIO], object], suf
         raise
 
 
+def stat_key(found: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's size, modification and change times (ns) and inode: equal keys mean an unchanged file,
+    as far as stat data can tell. The change time catches an edit whose old modification time was
+    put back, since the kernel sets it on every write and `utime`."""
+    return found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino
+
+
 class NotPlainFile(OSError):
     """A path that is a symbolic link, a folder, a pipe or a device where a plain file was expected."""
 
