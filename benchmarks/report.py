@@ -66,6 +66,15 @@ def _facts(result: dict) -> list[str]:
         lines.append(f"{'':>8}output: {result['output_bytes'] / MIB:.1f} MiB in {result['output_files']} files, "
                      f"{result['bytes_per_article'] / 1024:.0f} KiB per article; "
                      f"search index {'present' if result.get('search_index') else 'absent'}")
+    parts = result.get("parts")
+    if parts:
+        cold = result["scenarios"].get("cold", {}).get("median")
+        against = f", {parts['slowest_plus_merge_wall'] / cold['wall']:.2f}x the cold build" if cold else ""
+        same = parts.get("differences_from_cold")
+        verdict = "" if same is None else ("; merged site identical to the cold build" if not same
+                                           else f"; merged site DIFFERS from the cold build: {same[:3]}")
+        lines.append(f"{'':>8}{parts['count']} parts: slowest part + merge {parts['slowest_plus_merge_wall']:.2f} s"
+                     f"{against}{verdict}")
     for key in ("search_query", "edit_to_serve"):
         if key in result:
             lines.append(f"{'':>8}{key.replace('_', ' ')}: {json.dumps(result[key], default=str)[:200]}")

@@ -1,7 +1,7 @@
 """The build benchmark suite: cold, warm and one-edit builds of generated corpora, beside Hugo and Pelican.
 
 Run: .venv/bin/python benchmarks/run.py --n 1000 5000 [--runs 3] [--no-peers]
-     [--only cold,warm,edit,nosearch,bare] [--json results.json]
+     [--only cold,parts,warm,edit,nosearch,bare] [--parts 4] [--json results.json]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
+import matrix  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 from measure import RunFailed, Sample, folder_size, measure, median_sample  # noqa: E402
@@ -27,7 +28,7 @@ from optional import edit_to_serve, search_query_bytes  # noqa: E402
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_SCRIPT = REPO_ROOT / "build.py"
 BASE_URL = "https://example.org/bench/"
-SCENARIOS = ("cold", "warm", "edit", "nosearch", "bare")
+SCENARIOS = ("cold", "parts", "warm", "edit", "nosearch", "bare")
 
 
 @dataclass
@@ -116,13 +117,39 @@ def edit_one(article: Path, original: str, run: int) -> None:
     article.write_text(original + f"\nA paragraph added by edit number {run} of this benchmark.\n", encoding="utf-8")
 
 
-def run_ours(work: Workspace, results: Results, only: set[str], runs: int, timeout: float) -> None:
-    site, output = work.site, work.output
+def in_parts(work: Workspace, results: Results, count: int, runs: int, timeout: float) -> None:
+    """The matrix build: each part's and the merge's medians, the slowest part plus the merge, and
+    whether the merged site is the cold build's bytes (when the cold build ran just before)."""
+    site = matrix.twin_site(work.site, work.root / "parts-site")
+    merged = work.root / "out-merged"
+    done: list[matrix.MatrixRun] = []
+    try:
+        for _ in range(runs):
+            done.append(matrix.build_in_parts(site, work.root / "parts", merged, count, BASE_URL, timeout))
+            print(f"  parts: slowest {done[-1].slowest.wall:.2f} s + merge {done[-1].merge.wall:.2f} s", file=sys.stderr)
+    except RunFailed as exc:
+        print(f"  parts: FAILED: {exc}", file=sys.stderr)
+        results.record("parts_slowest", [run.slowest for run in done], str(exc))
+        return
+    results.record("parts_slowest", [run.slowest for run in done])
+    results.record("merge", [run.merge for run in done])
+    walls = sorted(run.wall for run in done)
+    facts: dict[str, object] = {"count": count, "slowest_plus_merge_wall": round(walls[len(walls) // 2], 3),
+                                "part_walls": [[round(s.wall, 2) for s in run.parts] for run in done]}
+    if results.median("cold") and work.output.exists():
+        facts["differences_from_cold"] = matrix.differences(work.output, merged)
+    results.facts["parts"] = facts
+
+
+def run_ours(work: Workspace, results: Results, args: argparse.Namespace) -> None:
+    site, output, only, runs, timeout = work.site, work.output, args.only, args.runs, args.timeout
     if "cold" in only:
         repeat(results, "cold", runs, lambda: cold(site, output, True, timeout))
         size, files = folder_size(output) if output.exists() else (0, 0)
         results.facts.update(output_bytes=size, output_files=files, bytes_per_article=size // work.n,
                              search_index=(output / "pagefind").is_dir())
+    if "parts" in only:
+        in_parts(work, results, args.parts, runs, timeout)
     if only & {"warm", "edit"} and not output.exists():
         measure(build_command(site, output), timeout=timeout)  # prime: warm builds need a previous one
     if "warm" in only:
@@ -183,7 +210,7 @@ def run_size(n: int, args: argparse.Namespace, base: Path) -> Results:
     results = Results(n)
     print(f"N={n}: generating the corpus in {work.site}", file=sys.stderr)
     results.facts["generate_seconds"] = round(prepare(work, args.seed), 3)
-    run_ours(work, results, args.only, args.runs, args.timeout)
+    run_ours(work, results, args)
     if "cold" in args.only and work.output.exists():
         results.facts["search_query"] = search_query_bytes(work.output, sample_query(work.site))
     if "serve" in args.only:
@@ -201,6 +228,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="runs per scenario; medians are reported")
     parser.add_argument("--only", default=",".join(SCENARIOS) + ",serve",
                         help=f"comma-separated subset of {', '.join(SCENARIOS)}, serve")
+    parser.add_argument("--parts", type=int, default=4, help="parts of the matrix build (scenario parts)")
     parser.add_argument("--no-peers", action="store_true", help="do not run Hugo, Pagefind or Pelican")
     parser.add_argument("--pelican", type=Path, help="the pelican executable (default: PATH, /tmp/pelican-venv)")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds allowed for any single run")

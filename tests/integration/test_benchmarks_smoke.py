@@ -14,19 +14,24 @@ def test_suite_runs_and_reports_every_requested_scenario(tmp_path: Path) -> None
     results_file = tmp_path / "results.json"
     done = subprocess.run(
         [sys.executable, str(REPO_ROOT / "benchmarks" / "run.py"), "--n", "5", "--runs", "1", "--no-peers",
-         "--only", "cold,warm,edit,bare,serve", "--workdir", str(tmp_path / "work"), "--json", str(results_file)],
+         "--only", "cold,parts,warm,edit,bare,serve", "--parts", "2", "--workdir", str(tmp_path / "work"), "--json", str(results_file)],
         capture_output=True, text=True, timeout=900,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(results_file.read_text(encoding="utf-8"))["results"][0]
     assert result["n"] == 5
-    assert set(result["scenarios"]) == {"cold", "warm", "edit", "bare"}
+    assert set(result["scenarios"]) == {"cold", "parts_slowest", "merge", "warm", "edit", "bare"}
     for name, entry in result["scenarios"].items():
         assert entry["median"]["wall"] > 0 and entry["median"]["cpu"] > 0, name
         assert entry["median"]["max_rss"] > 0, name
     cold = result["scenarios"]["cold"]["median"]
     assert 0 < cold["tree_pss"] <= cold["tree_rss"], "the cold build's tree is measured by PSS too, shared pages once"
     assert result["output_files"] > 5 and result["bytes_per_article"] > 0
+    parts = result["parts"]
+    assert parts["count"] == 2 and len(parts["part_walls"][0]) == 2
+    assert parts["differences_from_cold"] == [], "the merged parts must be the cold build's very bytes"
+    assert parts["slowest_plus_merge_wall"] > result["scenarios"]["merge"]["median"]["wall"]
+    assert "2 parts: slowest part + merge" in done.stdout
     serve = result["edit_to_serve"]
     assert isinstance(serve, dict), serve
     assert 0 < serve["served_s"] <= serve["searchable_s"], serve

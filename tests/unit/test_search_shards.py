@@ -63,7 +63,14 @@ def cache_entries(config: SiteConfig) -> set[str]:
 
 
 def test_shard_count_is_the_least_power_of_two_that_fits():
-    assert [shard_count(n, 1000) for n in (0, 1, 1000, 1001, 2500, 4001, 10_000)] == [1, 1, 1, 2, 4, 8, 16]
+    assert [shard_count(n, 1000) for n in (0, 1, 199, 1001, 2500, 4001, 10_000)] == [1, 1, 1, 2, 4, 8, 16]
+    assert [shard_count(n, 100) for n in (0, 100, 101, 400, 401)] == [1, 1, 2, 4, 8]
+
+
+def test_an_archive_of_two_hundred_pages_or_more_has_two_shards_for_two_cores():
+    assert [shard_count(n, 1000) for n in (199, 200, 1000)] == [1, 2, 2]
+    assert shard_count(200, 10_000) == 2
+    assert shard_count(10_000, 20_000) == 2
 
 
 def test_doubling_the_shards_splits_each_one_in_two():
