@@ -57,17 +57,16 @@ def build_in_parts(site: Path, root: Path, output: Path, count: int, base_url: s
     them into `output`, the merge from an empty cache too (a job of its own)."""
     common = ["--base-url", base_url, "-q"]
     samples = []
-    for k in range(1, count + 1):
+    folders = [part_folder(root, k, count) for k in range(1, count + 1)]
+    for k, folder in enumerate(folders, start=1):
         shutil.rmtree(site / ".cache", ignore_errors=True)
-        folder = part_folder(root, k, count)
         shutil.rmtree(folder, ignore_errors=True)
         samples.append(measure([sys.executable, str(BUILD_SCRIPT), "--site", str(site), "build", "--part",
                                 f"{k}/{count}", "--output", str(folder), *common], timeout=timeout))
         print(f"    part {k}/{count}: {samples[-1].wall:.2f} s wall", file=sys.stderr)
     shutil.rmtree(site / ".cache", ignore_errors=True)
     shutil.rmtree(output, ignore_errors=True)
-    folders = [str(part_folder(root, k, count)) for k in range(1, count + 1)]
-    merged = measure([sys.executable, str(BUILD_SCRIPT), "--site", str(site), "merge", *folders,
+    merged = measure([sys.executable, str(BUILD_SCRIPT), "--site", str(site), "merge", *map(str, folders),
                       "--output", str(output), "-q"], timeout=timeout)
     return MatrixRun(tuple(samples), merged)
 

@@ -82,12 +82,9 @@ def prepare(work: Workspace, seed: int) -> float:
     started = time.perf_counter()
     corpus.generate(work.site, work.n, seed)
     elapsed = time.perf_counter() - started
-    work.bare.mkdir(parents=True, exist_ok=True)
+    matrix.twin_site(work.site, work.bare)
     settings = corpus.site_settings().replace("[tool.archivist]\n", "[tool.archivist]\ncitation_styles = []\n")
     (work.bare / "pyproject.toml").write_text(settings + "search = false\n", encoding="utf-8")
-    link = work.bare / "content"
-    if not link.exists():
-        link.symlink_to(work.site / "content", target_is_directory=True)
     return elapsed
 
 
