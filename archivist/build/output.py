@@ -7,8 +7,8 @@ from pathlib import Path
 
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, has_errors, normalise
-from archivist.build.record import (BuildRecord, Stamps, build_fingerprint, forget_record, input_stamps, output_stats,
-                                    read_record, record_path, write_record)
+from archivist.build.record import (BuildRecord, RecordHead, Stamps, build_fingerprint, forget_record, input_stamps,
+                                    output_stats, read_head, read_state, record_path, write_head, write_record)
 from archivist.build.stamps import now_ns, same_inputs, to_keep
 from archivist.util.cacheentry import CODE as DAMAGED, refused_writes
 from archivist.util.digests import settings_digest
@@ -42,17 +42,18 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     fingerprint = build_fingerprint(settings_digest(config, options, config.base_url), output)
     where = record_path(config, output)
     damage: list[Diagnostic] = []
-    record = None if full else read_record(where, fingerprint, damage)
+    head = None if full else read_head(where, fingerprint, damage)
     started = now_ns()
-    inputs = input_stamps(config, started, record.inputs if record is not None else None)
+    inputs = input_stamps(config, started, head.inputs if head is not None else None)
     present = output_stats(output)
-    if record is not None and record.outputs == present and same_inputs(record.inputs, inputs):
-        return _unchanged(record, where, to_keep(inputs, started))
+    if head is not None and head.outputs == present and same_inputs(head.inputs, inputs):
+        return _unchanged(head, where, to_keep(inputs, started))
     from archivist.build.pipeline import Previous, build_site  # only a build with work to do needs the whole pipeline
 
     previous = None
-    if record is not None and record.outputs == present:
-        previous = Previous(record.state, {path: output / path for path in present})
+    state = read_state(where, head, damage) if head is not None and head.outputs == present else None
+    if state is not None:
+        previous = Previous(state, {path: output / path for path in present})
     with Spool(config.cache_dir) as spool:
         result = build_site(config, options, previous=previous, keep_state=True, spool=spool, progress=progress)
         diagnostics = normalise(result.diagnostics + damage)
@@ -69,11 +70,11 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
                         cache_refused=tuple(refused_writes()))
 
 
-def _unchanged(record: BuildRecord, where: Path, inputs: Stamps) -> BuildOutcome:
+def _unchanged(head: RecordHead, where: Path, inputs: Stamps) -> BuildOutcome:
     """Nothing to do: the last build's warnings still stand, and every file is in place. Files the
     record could only compare by hash and whose times are old enough now are recorded by their stat
-    data, once, so the builds after this one need not read them."""
-    if inputs != record.inputs:
-        write_record(where, replace(record, inputs=inputs))
-    report = WriteReport(written=0, unchanged=len(record.outputs), removed=0)
-    return BuildOutcome(list(record.diagnostics), record.article_count, report, 0, skipped=True)
+    data, once, so the builds after this one need not read them; only the head is written again."""
+    if inputs != head.inputs:
+        write_head(where, replace(head, inputs=inputs))
+    report = WriteReport(written=0, unchanged=len(head.outputs), removed=0)
+    return BuildOutcome(list(head.diagnostics), head.article_count, report, 0, skipped=True)

@@ -1,10 +1,11 @@
-"""The build record encoded piece by piece, as it is written.
+"""The build record's two files encoded piece by piece, as they are written.
 
-A record holds a line for every input and output file and every page's reads: tens of megabytes of
-JSON for a large archive. Made whole in memory (a tree of JSON values, then one string, then its
-bytes) it was the largest moment of a build's memory. Here each map's members are encoded one
-at a time, in the same order and form `to_bytes(record_to_json(record))` gives: compact, keys sorted,
-so a record reads back the same whichever way it was written."""
+A record holds a line for every input and output file (its head) and every page's reads (its
+state): tens of megabytes of JSON for a large archive. Made whole in memory (a tree of JSON values,
+then one string, then its bytes) it was the largest moment of a build's memory. Here each map's
+members are encoded one at a time, in the same order and form `to_bytes(head_to_json(head))` and
+`to_bytes(state_to_json(state))` give: compact, keys sorted, so a record reads back the same
+whichever way it was written."""
 
 from __future__ import annotations
 
@@ -16,31 +17,40 @@ from archivist.build.recorddata import SET_MAPS, STRING_MAPS, diagnostics_to_jso
 
 
 class Recorded(Protocol):
-    """What `record_chunks` reads of a build record (`archivist.build.record.BuildRecord`, which
+    """What `head_chunks` reads of a record's head (`archivist.build.record.RecordHead`, which
     imports this module: the protocol keeps the two out of an import cycle)."""
 
     fingerprint: str
     inputs: Mapping[str, Any]
-    state: SiteState
     outputs: Mapping[str, Any]
     article_count: int
     diagnostics: tuple
+    state_digest: str
 
 
 CHUNK_MEMBERS = 2000  # members joined into one piece of text before it is handed on
 
 
-def record_chunks(record: Recorded) -> Iterator[bytes]:
-    """The record's JSON content, as UTF-8 pieces."""
+def head_chunks(head: Recorded) -> Iterator[bytes]:
+    """The head's JSON content, as UTF-8 pieces."""
     members: list[tuple[str, Callable[[], Iterable[str]]]] = [
-        ("article_count", lambda: [_dumps(record.article_count)]),
-        ("diagnostics", lambda: [_dumps(diagnostics_to_json(record.diagnostics))]),
-        ("fingerprint", lambda: [_dumps(record.fingerprint)]),
-        ("inputs", lambda: _map(record.inputs, list)),
-        ("outputs", lambda: _map(record.outputs, list)),
-        ("state", lambda: _state(record.state)),
+        ("article_count", lambda: [_dumps(head.article_count)]),
+        ("diagnostics", lambda: [_dumps(diagnostics_to_json(head.diagnostics))]),
+        ("fingerprint", lambda: [_dumps(head.fingerprint)]),
+        ("inputs", lambda: _map(head.inputs, list)),
+        ("outputs", lambda: _map(head.outputs, list)),
+        ("state_digest", lambda: [_dumps(head.state_digest)]),
     ]
-    for piece in _object(members):
+    return _encoded(_object(members))
+
+
+def state_chunks(state: SiteState) -> Iterator[bytes]:
+    """The rebuild planner's state as JSON content, in UTF-8 pieces."""
+    return _encoded(_state(state))
+
+
+def _encoded(pieces: Iterable[str]) -> Iterator[bytes]:
+    for piece in pieces:
         yield piece.encode("utf-8")
 
 

@@ -6,6 +6,7 @@ entry ever runs code."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
 import shutil
@@ -17,7 +18,7 @@ import pytest
 from archivist import config as config_step
 from archivist.build.options import BuildOptions
 from archivist.build.output import build_into
-from archivist.build.record import RECORD_KIND, read_record, record_path
+from archivist.build.record import RECORD_KIND, read_record, record_path, state_path
 from archivist.diagnostics import Diagnostic
 from archivist.markdown.batch import RenderCache
 from archivist.util import cacheentry
@@ -271,16 +272,21 @@ def test_a_crafted_record_cannot_call_what_templates_cannot(site: Site) -> None:
     so it is read; the rebuild planner then treats those reads as changed, and calls nothing."""
     build(site)  # a record that matches the output as it is
     record = target(site, "record")
-    header, _newline, content = record.read_bytes().partition(b"\n")
+    state_file = state_path(record)
+    header, _newline, content = state_file.read_bytes().partition(b"\n")
     data = json.loads(content)
-    tables = data["state"]["reads"]
-    source = next(iter(data["state"]["slugs"]))
+    tables = data["reads"]
+    source = next(iter(data["slugs"]))
     step = ["call", ["entry", source], ["article", "source", "path", "parent"], "joinpath", [["value", "code-ran"]]]
     tables["roots"].append(["call", step, [], "touch", []])
     tables["paths"].append({"set": [[]]})
     for reads in tables["pages"].values():
         reads.append([len(tables["roots"]) - 1, len(tables["paths"]) - 1, "digest"])
-    record.write_bytes(reseal(record.read_bytes(), content=json.dumps(data).encode()))
+    crafted = json.dumps(data).encode()
+    state_file.write_bytes(reseal(state_file.read_bytes(), content=crafted))
+    head = json.loads(record.read_bytes().partition(b"\n")[2])
+    head["state_digest"] = hashlib.sha256(crafted).hexdigest()  # the forger names the crafted state
+    record.write_bytes(reseal(record.read_bytes(), content=json.dumps(head).encode()))
     edited = site.root / "content/articles/mill-leases.md"
     clean_text = edited.read_text(encoding="utf-8")
     edited.write_text(clean_text.replace("title: Mill Leases", "title: Mill Leases Renewed"), encoding="utf-8")

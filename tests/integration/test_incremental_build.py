@@ -200,6 +200,40 @@ def test_a_damaged_record_costs_only_time(site, capsys):
     assert rendered(summary) == rendered(first) and "0 files written" in summary
 
 
+def state_file(site: Path) -> Path:
+    (found,) = (site / ".cache/archivist/builds").glob("*.state.entry")
+    return found
+
+
+def test_a_build_with_nothing_to_do_reads_no_state(site, capsys):
+    """The planner's state is most of the record; a build that finds nothing changed never reads it,
+    and one with work to do and no state renders everything."""
+    first = build(site, capsys)
+    state_file(site).unlink()
+    assert "nothing changed since the last build" in build(site, capsys)
+    path = site / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    assert rendered(build(site, capsys)) == rendered(first)
+    assert_same_as_full_build(site, capsys)
+
+
+def test_a_state_left_by_an_earlier_build_is_not_taken_for_the_last(site, capsys):
+    """A state file from another build (a cache restored in part) would plan against pages that are no
+    longer there: the head names its state by digest, so the build renders everything instead."""
+    first = build(site, capsys)
+    earlier = state_file(site).read_bytes()
+    path = site / ARTICLE
+    path.write_text(path.read_text(encoding="utf-8").replace("title: \"Estimating", "title: \"Re-estimating", 1), encoding="utf-8")
+    build(site, capsys)
+    state_file(site).write_bytes(earlier)
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    cli.main(["--site", str(site), "build", "--no-search"])
+    printed = capsys.readouterr()
+    assert rendered(printed.out) == rendered(first)
+    assert "not the state its build record was written with" in printed.err
+    assert_same_as_full_build(site, capsys)
+
+
 def test_a_new_version_of_archivist_renders_everything(site, capsys, monkeypatch):
     first = build(site, capsys)
     monkeypatch.setattr(incremental, "package_fingerprint", lambda: "another version")

@@ -1,15 +1,21 @@
-"""The build record written piece by piece: the same bytes as encoded whole, and read back the same."""
+"""The build record written piece by piece: the same bytes as encoded whole, and read back the same;
+its head and state as one record or none."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from hypothesis import given, settings, strategies as st
 
 from archivist.build.changes import SiteState
-from archivist.build.record import BuildRecord, read_record, record_to_json, write_record
-from archivist.build.recordstream import CHUNK_MEMBERS, record_chunks
+from archivist.build.record import (BuildRecord, RecordHead, head_to_json, read_head, read_record, state_path,
+                                    write_record)
+from archivist.build.recorddata import state_to_json
+from archivist.build.recordstream import CHUNK_MEMBERS, head_chunks, state_chunks
 from archivist.diagnostics import warning
 from archivist.util.cacheentry import to_bytes
 
@@ -42,7 +48,9 @@ states = st.builds(SiteState, settings=texts, templates=st.dictionaries(texts, d
 @given(states, stamps, stats, st.lists(texts, max_size=3))
 def test_pieces_join_to_the_bytes_encoded_whole(state, inputs, outputs, notes):
     whole = record(state, inputs, outputs, notes)
-    assert b"".join(record_chunks(whole)) == to_bytes(record_to_json(whole))
+    head = RecordHead(whole.fingerprint, inputs, outputs, whole.article_count, whole.diagnostics, "0" * 64)
+    assert b"".join(head_chunks(head)) == to_bytes(head_to_json(head))
+    assert b"".join(state_chunks(state)) == to_bytes(state_to_json(state))
 
 
 def test_a_record_larger_than_one_piece_is_written_and_read_back(tmp_path: Path):
@@ -53,8 +61,8 @@ def test_a_record_larger_than_one_piece_is_written_and_read_back(tmp_path: Path)
                       pages={page: f"content/a{n}.md" for n, page in enumerate(reads)})
     inputs = {f"content/a{n}.md": (n, n * 1000, n * 1000, n, "") for n in range(pages)}
     written = record(state, inputs, {page: (1, 2) for page in reads}, ["é"])
-    chunks = list(record_chunks(written))
-    assert len(chunks) > 6  # written in pieces, not made whole
+    assert len(list(head_chunks(RecordHead(written.fingerprint, inputs, written.outputs, 1, (), "")))) > 3
+    assert len(list(state_chunks(state))) > 3  # written in pieces, not made whole
     path = tmp_path / "builds" / "abc.entry"
     write_record(path, written)
     problems: list = []
@@ -62,8 +70,9 @@ def test_a_record_larger_than_one_piece_is_written_and_read_back(tmp_path: Path)
     assert problems == [] and back is not None
     assert back.inputs == written.inputs and back.state.reads == written.state.reads
     assert back.diagnostics == written.diagnostics
-    header = json.loads(path.read_bytes().split(b"\n", 1)[0])
-    assert header["sha256"] != "0" * 64
+    for entry in (path, state_path(path)):
+        header = json.loads(entry.read_bytes().split(b"\n", 1)[0])
+        assert header["sha256"] != "0" * 64
 
 
 def test_a_record_damaged_after_writing_is_a_miss_with_a_warning(tmp_path: Path):
@@ -76,3 +85,43 @@ def test_a_record_damaged_after_writing_is_a_miss_with_a_warning(tmp_path: Path)
     problems: list = []
     assert read_record(path, written.fingerprint, problems) is None
     assert len(problems) == 1 and "checksum" in problems[0].message
+
+
+@pytest.mark.parametrize("part", ["head", "state"])
+def test_a_record_damaged_in_either_file_is_a_miss_with_a_warning(tmp_path: Path, part: str):
+    path = tmp_path / "abc.entry"
+    written = record(SiteState(settings="s", sources={"content/a.md": "1234"}), {"content/a.md": (1, 2, 3, 4, "")}, {}, [])
+    write_record(path, written)
+    victim = path if part == "head" else state_path(path)
+    data = bytearray(victim.read_bytes())
+    data[-3] ^= 1
+    victim.write_bytes(bytes(data))
+    problems: list = []
+    assert read_record(path, written.fingerprint, problems) is None
+    assert len(problems) == 1 and "checksum" in problems[0].message
+
+
+def test_the_head_alone_is_read_without_the_state(tmp_path: Path):
+    """A build with nothing to do reads the head only: the state may be missing then."""
+    path = tmp_path / "abc.entry"
+    written = record(SiteState(settings="s"), {"content/a.md": (1, 2, 3, 4, "")}, {"index.html": (5, 6)}, ["x"])
+    write_record(path, written)
+    state_path(path).unlink()
+    problems: list = []
+    head = read_head(path, written.fingerprint, problems)
+    assert head is not None and head.inputs == written.inputs and head.outputs == written.outputs
+    assert read_record(path, written.fingerprint, problems) is None and problems == []
+
+
+def test_a_state_written_for_another_head_is_refused(tmp_path: Path):
+    """The head names its state by digest: a state file left from another build (a crash between the
+    two writes, a cache restored in part) is damage, not that build's state."""
+    path = tmp_path / "abc.entry"
+    first = record(SiteState(settings="s", sources={"content/a.md": "1111"}), {"content/a.md": (1, 2, 3, 4, "")}, {}, [])
+    write_record(path, first)
+    old_state = state_path(path).read_bytes()
+    write_record(path, replace(first, state=SiteState(settings="s", sources={"content/a.md": "2222"})))
+    state_path(path).write_bytes(old_state)
+    problems: list = []
+    assert read_record(path, first.fingerprint, problems) is None
+    assert len(problems) == 1 and "not the state" in problems[0].message
