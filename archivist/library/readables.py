@@ -42,8 +42,13 @@ class ReadLog:
         self._captures: list[list[tuple[Root, Path, str]]] = []
 
     def note(self, root: Root | None, path: Path, value: Any) -> None:
-        if root is not None:
-            self.replay([(root, path, fingerprint(value))])
+        """Record one read. The library does not change while a page renders, so a path read again
+        (an article's exports, shown in three places) keeps the fingerprint taken the first time."""
+        if root is None:
+            return
+        known = self.values.get(root)
+        found = known.get(path) if known is not None else None
+        self.replay([(root, path, found if found is not None else fingerprint(value))])
 
     def replay(self, notes: Iterable[tuple[Root, Path, str]]) -> None:
         """Record reads made elsewhere (a summary rendered once and shown on many pages)."""
@@ -69,9 +74,15 @@ def values_digest(found: Iterable[tuple[Path, str]]) -> str:
     return digest("\n".join(sorted(f"{path!r}\t{value}" for path, value in found)).encode())
 
 
+LONGEST_SHOWN = 128  # a value written out longer than this is kept as its digest
+
+
 def fingerprint(value: Any) -> str:
-    """A value as text, with every entry named by its source file (an entry's content is a read of its own)."""
-    return repr(_plain(value, {}))
+    """A value as text, with every entry named by its source file (an entry's content is a read of its own);
+    a long one (a body, an abstract, an article's exports) as a digest of that text, which no short one
+    can equal (a digest starts with '#', which begins no `repr`)."""
+    text = repr(_plain(value, {}))
+    return text if len(text) <= LONGEST_SHOWN else "#" + digest(text.encode("utf-8", "surrogatepass"))
 
 
 def _plain(value: Any, memo: dict[int, Any]) -> Any:

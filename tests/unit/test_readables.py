@@ -47,3 +47,22 @@ def test_the_plan_digest_names_entries_by_source_and_leaves_collections_out():
     assert context_digest("t", {"entries": (a, b), "collections": groups(a, b)}) == \
         context_digest("t", {"entries": (retitled, b), "collections": groups(retitled)})
     assert context_digest("t", {"entries": (a, b)}) != context_digest("t", {"entries": (b, a)})
+
+
+def test_a_long_value_read_is_kept_as_a_digest_and_still_tells_every_edit():
+    """A long title (or body, or exports) is recorded by digest, not written out: a one-letter edit
+    still reads differently, the same text reads the same, and a page that reads it three times
+    records it once."""
+    long_title = "On the Heaping of Ages in Parish Listings, " * 8
+    a, b = make_entry("a"), make_entry("b")
+    a = replace(a, article=replace(a.article, title_html=long_title))
+    template = "{% for e in entries %}{{ e.article.title_html }}{{ e.article.title_html }}{% endfor %}"
+    log = ReadLog()
+    jinja2.Environment().from_string(template).render(**wrap_context({"entries": (a, b)}, log))
+    recorded = log.values[("entry", "content/articles/a.md")][("article", "title_html")]
+    assert recorded.startswith("#") and len(recorded) < 64
+    reads = log.reads()
+    for title, differs in ((long_title, False), (long_title[:-2] + "s ", True)):
+        changed = replace(a, article=replace(a.article, title_html=title))
+        later = LibraryReads({e.article.source.relpath: e for e in (changed, b)}, groups(changed, b))
+        assert any(later.get((root, paths)) != found for root, paths, found in reads) == differs
