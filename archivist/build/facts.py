@@ -16,8 +16,11 @@ from archivist.model import Parsed, SourceFile
 from archivist.util.digests import digest
 
 ARTICLE_LINK = re.compile(r"article:([^)\s#\"'>]+)")
-# A root path in a Markdown link, a reference definition or an HTML attribute; more is harmless.
-ROOT_LINK = re.compile(r"""(?:\]\(\s*<?|\]:[ \t]*<?|(?:href|src)\s*=\s*["']?)(/[^\s)"'<>#?]*)""")
+# A root path in a Markdown link or reference definition, and in an HTML attribute; more is harmless.
+# Two patterns, each with a fixed first character or word the scan can jump to: as one alternation
+# the expression was tried at every position of a long text.
+MARKDOWN_ROOT_LINK = re.compile(r"""\](?:\(\s*|:[ \t]*)<?(/[^\s)"'<>#?]*)""")
+HTML_ROOT_LINK = re.compile(r"""(?:href|src)\s*=\s*["']?(/[^\s)"'<>#?]*)""")
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,10 @@ def _links_in(source: str, text: str, known: FactsMemo | None) -> tuple[frozense
     if known is not None and source in known.links and known.links[source][0] == text:
         return known.links[source][1], known.links[source][2]
     links = frozenset(unquote(m) for m in ARTICLE_LINK.findall(text))
-    paths = frozenset(link_key(unquote(m)) for m in ROOT_LINK.findall(text))
+    found = MARKDOWN_ROOT_LINK.findall(text)
+    if "href" in text or "src" in text:
+        found += HTML_ROOT_LINK.findall(text)
+    paths = frozenset(link_key(unquote(m)) for m in found)
     if known is not None:
         known.links[source] = (text, links, paths)
     return links, paths
