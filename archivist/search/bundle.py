@@ -111,29 +111,57 @@ class CborFloat(float):
 
 
 def cbor_encode(value: Any) -> bytes:
-    if isinstance(value, bool) or value is None:
-        return bytes([0xF5 if value is True else 0xF4 if value is False else 0xF6])
-    if isinstance(value, CborFloat):
-        fmt = {25: ">e", 26: ">f", 27: ">d"}[value.width]
-        return bytes([0xE0 | value.width]) + struct.pack(fmt, value)
-    if isinstance(value, int):
-        return _head(0, value) if value >= 0 else _head(1, -1 - value)
-    if isinstance(value, bytes):
-        return _head(2, len(value)) + value
-    if isinstance(value, str):
+    out = bytearray()
+    _encode_into(value, out)
+    return bytes(out)
+
+
+def _encode_into(value: Any, out: bytearray) -> None:
+    """Append `value`'s CBOR to `out`. The plain types come first, by exact type: a shard's index and
+    the directory are hundreds of thousands of small integers and lists."""
+    kind = type(value)
+    if kind is int:
+        out += _head(0, value) if value >= 0 else _head(1, -1 - value)
+    elif kind is list:
+        out += _head(4, len(value))
+        for item in value:
+            _encode_into(item, out)
+    elif kind is str:
         raw = value.encode("utf-8")
-        return _head(3, len(raw)) + raw
-    if isinstance(value, CborMap):
-        return _head(5, len(value)) + b"".join(cbor_encode(k) + cbor_encode(v) for k, v in value)
-    if isinstance(value, list):
-        return _head(4, len(value)) + b"".join(cbor_encode(item) for item in value)
-    raise BundleFormatError(f"cannot encode {type(value).__name__} as CBOR")
+        out += _head(3, len(raw))
+        out += raw
+    elif kind is CborMap:
+        out += _head(5, len(value))
+        for key, item in value:
+            _encode_into(key, out)
+            _encode_into(item, out)
+    elif isinstance(value, bool) or value is None:
+        out.append(0xF5 if value is True else 0xF4 if value is False else 0xF6)
+    elif isinstance(value, CborFloat):
+        out.append(0xE0 | value.width)
+        out += struct.pack({25: ">e", 26: ">f", 27: ">d"}[value.width], value)
+    elif isinstance(value, int):
+        out += _head(0, value) if value >= 0 else _head(1, -1 - value)
+    elif isinstance(value, bytes):
+        out += _head(2, len(value))
+        out += value
+    elif isinstance(value, str):  # a subclass of one of the plain types, encoded as that type
+        _encode_into(str(value), out)
+    elif isinstance(value, CborMap):
+        _encode_into(CborMap(value), out)
+    elif isinstance(value, list):
+        _encode_into(list(value), out)
+    else:
+        raise BundleFormatError(f"cannot encode {type(value).__name__} as CBOR")
+
+
+_SMALL_HEADS = [[bytes([major << 5 | length]) for length in range(24)] for major in range(8)]
 
 
 def _head(major: int, length: int) -> bytes:
     """The shortest head for a length, as serde's CBOR writer emits it."""
     if length < 24:
-        return bytes([major << 5 | length])
+        return _SMALL_HEADS[major][length]
     for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
         if length < 1 << (8 * size):
             return bytes([major << 5 | info]) + length.to_bytes(size, "big")

@@ -63,22 +63,32 @@ def _head(data: bytes, at: int) -> tuple[int, int, int]:
 
 def _skip(data: bytes, at: int) -> int:
     """Where the CBOR item at `at` ends (arrays and maps counted down, not recursed into; an
-    integer's value is never read, only its size: most items are positions)."""
+    integer's value is never read, only its size: most items are positions). The item head is read
+    here rather than by `_head`: a shard of a thousand long articles has millions of them."""
     pending = 1
     while pending:
         pending -= 1
         first = data[at]
-        major, info = first >> 5, first & 0x1F
-        if major < 2:
+        info = first & 0x1F
+        if first < 0x40:  # an unsigned or negative integer
             at += 1 if info < 24 else 1 + (1 << (info - 24))
             continue
-        major, length, at = _head(data, at)
-        if major in (2, 3):
-            at += length
-        elif major == 4:
+        if info < 24:
+            length = info
+            at += 1
+        elif info < 28:
+            size = 1 << (info - 24)
+            length = int.from_bytes(data[at + 1:at + 1 + size], "big")
+            at += 1 + size
+        else:
+            raise BundleFormatError(f"unsupported CBOR length form {info}")
+        major = first >> 5
+        if major == 4:
             pending += length
         elif major == 5:
             pending += 2 * length
+        elif major < 4:  # bytes or text
+            at += length
     return at
 
 
