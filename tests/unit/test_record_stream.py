@@ -75,18 +75,6 @@ def test_a_record_larger_than_one_piece_is_written_and_read_back(tmp_path: Path)
         assert header["sha256"] != "0" * 64
 
 
-def test_a_record_damaged_after_writing_is_a_miss_with_a_warning(tmp_path: Path):
-    path = tmp_path / "abc.entry"
-    written = record(SiteState(settings="s"), {"content/a.md": (1, 2, 3, 4, "")}, {}, [])
-    write_record(path, written)
-    data = bytearray(path.read_bytes())
-    data[-3] ^= 1
-    path.write_bytes(bytes(data))
-    problems: list = []
-    assert read_record(path, written.fingerprint, problems) is None
-    assert len(problems) == 1 and "checksum" in problems[0].message
-
-
 @pytest.mark.parametrize("part", ["head", "state"])
 def test_a_record_damaged_in_either_file_is_a_miss_with_a_warning(tmp_path: Path, part: str):
     path = tmp_path / "abc.entry"
