@@ -89,9 +89,13 @@ _LATEX_SPECIALS = {
 _LATEX_COMMANDS = {"i": r"\emph{", "b": r"\textbf{", "sup": r"\textsuperscript{", "sub": r"\textsubscript{", "span": "{"}
 
 
+_LATEX_TABLE = str.maketrans(_LATEX_SPECIALS)
+_BRACE_TOKEN = re.compile(r"\\.|[{}]", re.DOTALL)  # an escaped character, or a brace
+
+
 def latex_escape(text: str) -> str:
     """Escape LaTeX's special characters; other Unicode stays as is (BibLaTeX reads UTF-8)."""
-    return "".join(_LATEX_SPECIALS.get(ch, ch) for ch in text)
+    return text.translate(_LATEX_TABLE)
 
 
 def csl_to_latex(rich: str) -> str:
@@ -107,20 +111,20 @@ def csl_to_latex(rich: str) -> str:
 
 
 def _balance(latex: str) -> str:
-    """Close braces a malformed rich text left open, so one entry cannot break a .bib file."""
+    """Close braces a malformed rich text left open, so one entry cannot break a .bib file; a
+    closing brace with none open is dropped, and an escaped one is text."""
     depth = 0
     kept: list[str] = []
-    index = 0
-    while index < len(latex):
-        ch = latex[index]
-        if ch == "\\" and index + 1 < len(latex):
-            kept.append(latex[index:index + 2])
-            index += 2
-            continue
-        if ch == "}" and depth == 0:
-            index += 1
-            continue
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        kept.append(ch)
-        index += 1
+    position = 0
+    for match in _BRACE_TOKEN.finditer(latex):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            if depth == 0:
+                kept.append(latex[position:match.start()])
+                position = match.end()
+                continue
+            depth -= 1
+    kept.append(latex[position:])
     return "".join(kept) + "}" * depth

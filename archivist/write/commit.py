@@ -133,48 +133,70 @@ def _remove_leftovers(output: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _existing_files(output: Path) -> dict[str, Path]:
+def _existing_files(output: Path) -> dict[str, str]:
+    """Every file under `output`, by site path. Walked with plain strings: a site of tens of
+    thousands of files spent most of this in building path objects."""
     if not output.is_dir():
         return {}
-    found = {}
-    for dirpath, _dirs, filenames in os.walk(output):
-        for name in filenames:
-            full = Path(dirpath) / name
-            found[full.relative_to(output).as_posix()] = full
+    found: dict[str, str] = {}
+    root = os.fspath(output)
+    pending = [("", root)]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((name + "/", entry.path))
+                else:
+                    found[name] = entry.path
     return found
 
 
-def _same(existing: Path, data: bytes | Path) -> bool:
+def _same(existing: str, data: bytes | Path) -> bool:
     try:
         if isinstance(data, Path):
-            before, source = existing.stat(), data.stat()
+            before, source = os.stat(existing), data.stat()
             if os.path.samestat(before, source):
                 return True  # a page kept from the previous build: the very same file
-            return before.st_size == source.st_size and existing.read_bytes() == data.read_bytes()
-        return existing.stat().st_size == len(data) and existing.read_bytes() == data
+            return before.st_size == source.st_size and _read(existing) == data.read_bytes()
+        return os.stat(existing).st_size == len(data) and _read(existing) == data
     except OSError:
         return False
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def _fill(staging: Path, files: Mapping[str, bytes | Path], output: Path, unchanged: set[str], stage: Stage) -> None:
+    """The new tree, in site-path order; folders are made once each and paths kept as strings
+    (an edit of one article links tens of thousands of unchanged files here)."""
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    new_root, old_root = os.fspath(staging) + "/", os.fspath(output) + "/"
+    made = {""}
     for path, data in sorted(files.items()):
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = path.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(new_root + folder, exist_ok=True)
+            made.add(folder)
+        target = new_root + path
         if path in unchanged:
-            _link_or_copy(output / path, target)
+            _link_or_copy(old_root + path, target)
             continue  # counted when it was found unchanged
         if isinstance(data, SpooledFile):
             _link_or_copy(data, target)  # the build's own file: nothing else will ever write to it
         elif isinstance(data, Path):
             shutil.copyfile(data, target)
         else:
-            target.write_bytes(data)
+            with open(target, "wb") as handle:
+                handle.write(data)
         stage.advance()
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: str | Path, target: str) -> None:
     try:
         os.link(source, target)
     except OSError:

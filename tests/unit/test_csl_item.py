@@ -8,6 +8,7 @@ import json
 import bibtexparser
 import pytest
 import rispy
+from hypothesis import given, strategies as st
 from pylatexenc.latex2text import LatexNodes2Text
 
 from archivist.citations.cache import (
@@ -438,6 +439,30 @@ def test_caret_and_braces_are_escaped_and_balanced():
     assert csl_to_latex("x^2 and {y}") == r"x\textasciicircum{}2 and \{y\}"
     assert csl_to_latex("<i>open") == r"\emph{open}"
     assert csl_to_latex("close</i> me") == "close me"
+
+
+def _open_braces(latex: str) -> list[int]:
+    """The depth after each unescaped brace, read one character at a time."""
+    depths, depth, index = [], 0, 0
+    while index < len(latex):
+        if latex[index] == "\\" and index + 1 < len(latex):
+            index += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(latex[index], 0)
+        depths.append(depth)
+        index += 1
+    return depths
+
+
+@given(st.lists(st.sampled_from(["<i>", "</i>", "<b>", "</b>", '<span class="nocase">', "</span>", "{", "}",
+                                 "\\", "a", "é", " ", "_", "%", "^", "~", "$", "#", "&"]), max_size=40))
+def test_any_rich_text_gives_latex_whose_braces_close_and_whose_text_is_kept(pieces):
+    latex = csl_to_latex("".join(pieces))
+    depths = _open_braces(latex)
+    assert all(depth >= 0 for depth in depths) and (not depths or depths[-1] == 0)
+    text = "".join(p for p in pieces if not p.startswith("<") and p not in "{}")
+    read_back = LatexNodes2Text().latex_to_text(latex).replace("{", "").replace("}", "")
+    assert read_back.replace("\N{MODIFIER LETTER CIRCUMFLEX ACCENT}", "^") == text
 
 
 def test_ris_parses_back_to_the_same_record():
