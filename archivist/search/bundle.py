@@ -101,6 +101,11 @@ class CborMap(list):
     """A CBOR map kept as its list of pairs, so re-encoding keeps Pagefind's key order."""
 
 
+class CborEncoded(bytes):
+    """Bytes that are already one CBOR item, written as they are: a part that repeats (the directory's
+    list of shards holding a word) is encoded once rather than once for every word."""
+
+
 class CborFloat(float):
     """A float that remembers its width, so re-encoding writes the bytes it was read from."""
 
@@ -130,6 +135,8 @@ def _encode_into(value: Any, out: bytearray) -> None:
         raw = value.encode("utf-8")
         out += _head(3, len(raw))
         out += raw
+    elif kind is CborEncoded:
+        out += value
     elif kind is CborMap:
         out += _head(5, len(value))
         for key, item in value:
