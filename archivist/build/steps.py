@@ -24,7 +24,7 @@ from archivist.library import assemble as library_step
 from archivist.library.assemble import Library
 from archivist.library.entry import Entry, cited_entries
 from archivist.library.related import RelatedMemo
-from archivist.markdown.batch import RenderCache, render_each
+from archivist.markdown.batch import CachedBody, RenderCache, render_each
 from archivist.markdown.bodies import BodyStore
 from archivist.model import Article, ArticleMeta, Parsed
 from archivist.pages.jobs import OutputJob
@@ -60,9 +60,9 @@ def render_articles(config: SiteConfig, published: list[Parsed], cache: RenderCa
     site_wide = bool(site_bibliography_files(config.root))  # looked for once, not once per article
     published = [replace(item, citations=citation_mode(config, item.meta, site_wide)) for item in published]
 
-    def keep(article: Article) -> Article:
+    def keep(article: Article, stored: CachedBody | None) -> Article:
         article = replace(article, source=replace(article.source, text=""))
-        return bodies.stow(article) if bodies is not None else article
+        return bodies.stow(article, stored) if bodies is not None else article
 
     with progress.stage("markdown", "article") as stage:
         return render_each(published, config, cache, among=among, stage=stage, keep=keep)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
@@ -24,6 +25,7 @@ from archivist.util.jsondata import from_json, to_json
 from archivist.util.progress import Stage
 from archivist.util.digests import code_fingerprint, file_digest, parts_digest as digest
 from archivist.util.workers import forked_map, worker_count
+from .bodies import STOWED
 from .article import RenderedParts, article_of, article_resolver, path_resolver, render_parts
 from .context import MarkdownOptions
 
@@ -106,6 +108,22 @@ class RenderCache:
                     pass
 
 
+@dataclass(frozen=True)
+class CachedBody:
+    """An article's body as its render-cache entry holds it, for a BodyStore to link rather than write
+    out again; read back, the entry is checked as any entry is (whole, this article's, this key's)."""
+
+    path: Path
+    relpath: str
+    key: str
+
+    def read(self, path: Path) -> dict[str, Any]:
+        parts = read_decoded(path, ENTRY_KIND, self.relpath, self.key, parts_from_bytes, "an article's rendered parts")
+        if parts is None:
+            raise OSError(f"the rendered text of {self.relpath} kept for its page is gone or damaged ({path})")
+        return {name: getattr(parts.body, name) for name in STOWED}
+
+
 def parts_to_bytes(parts: RenderedParts) -> bytes:
     """The parts as one line of JSON without the body's HTML, then the HTML itself: most of an entry is
     that HTML, and reading it as raw text rather than as an escaped JSON string makes a warm build's
@@ -138,12 +156,14 @@ def render_all(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | No
 
 def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | None = None,
                 workers: int | None = None, among: Collection[str] | None = None, stage: Stage | None = None,
-                keep: Callable[[Article], Article] | None = None) -> list[tuple[Article, list[Diagnostic]]]:
+                keep: Callable[[Article, CachedBody | None], Article] | None = None
+                ) -> list[tuple[Article, list[Diagnostic]]]:
     """Each article with its own problems, as `render_all` makes them; with `among`, only the
     articles of those sources, rendered as they are among all the others (whose slugs links reach).
     `stage` counts the articles as they are read from the cache or come back rendered. `keep` makes
     what is kept of each article as soon as it is at hand (see `bodies.BodyStore.stow`), so that a
-    large archive's bodies need not all be in memory at once."""
+    large archive's bodies need not all be in memory at once; it is told which cache entry holds an
+    article read from the cache."""
     slugs = [item.meta.slug for item in parsed]
     aliases = sorted(alias_targets((item.meta.slug, item.meta.aliases) for item in parsed).items())
     site = site_fingerprint(config.language, config.base_url, slugs, MarkdownOptions.of(config), aliases)
@@ -153,9 +173,14 @@ def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | N
         stage.total = len(parsed)
     keys = [_cache_key(site, item, config) for item in parsed]
 
-    def finish(index: int, parts: RenderedParts, damage: list[Diagnostic]) -> tuple[Article, list[Diagnostic]]:
+    def finish(index: int, parts: RenderedParts, damage: list[Diagnostic], cached: bool = False
+               ) -> tuple[Article, list[Diagnostic]]:
         article = article_of(parsed[index], parts)
-        return (keep(article) if keep is not None else article), list(parts.problems) + damage
+        if keep is not None:
+            relpath = parsed[index].source.relpath
+            stored = CachedBody(cache.file_for(relpath), relpath, keys[index]) if cached and cache else None
+            article = keep(article, stored)
+        return article, list(parts.problems) + damage
 
     rendered, missing = _cached(parsed, keys, cache, stage, finish)
     waiting = iter(missing)
@@ -174,7 +199,7 @@ def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | N
 
 
 def _cached(parsed: list[Parsed], keys: list[str], cache: RenderCache | None, stage: Stage | None,
-            finish: Callable[[int, RenderedParts, list[Diagnostic]], tuple[Article, list[Diagnostic]]]
+            finish: Callable[[int, RenderedParts, list[Diagnostic], bool], tuple[Article, list[Diagnostic]]]
             ) -> tuple[list[tuple[Article, list[Diagnostic]] | None], list[tuple[int, list[Diagnostic]]]]:
     """Each article finished from the cache (None for a miss), and the positions of the misses, each
     with the warning of its damaged entry (kept with its article, so the build reports it once);
@@ -188,7 +213,7 @@ def _cached(parsed: list[Parsed], keys: list[str], cache: RenderCache | None, st
             missing.append((index, damage))
             found.append(None)
             continue
-        found.append(finish(index, parts, damage))
+        found.append(finish(index, parts, damage, True))
         if stage is not None:
             stage.advance()
     return found, missing

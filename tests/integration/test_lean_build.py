@@ -100,6 +100,51 @@ def test_a_stowed_body_waits_on_disk_and_comes_back_whole(site: Path, tmp_path: 
     assert store.stow(blank) is blank and not blank.has_body
 
 
+def test_a_body_read_from_the_cache_is_linked_there_and_never_written_through(site: Path, tmp_path: Path) -> None:
+    """A build after an edit reads thousands of bodies from the render cache: each is linked into the
+    store, not written out again; stowed anew (its citations put in place), the link is replaced,
+    and the cache entry keeps its bytes."""
+    config = config_step.load(site)
+    cache = RenderCache(tmp_path / "cache", config.base_url)
+    items = parsed_items(site)
+    render_each(items, config, cache, workers=1)  # fills the cache
+    told: dict[str, object] = {}
+    store = BodyStore(tmp_path / "bodies")
+
+    def keep(article, stored):
+        told[article.source.relpath] = stored
+        return store.stow(article, stored)
+
+    kept = {a.source.relpath: a for a, _found in render_each(items, config, cache, workers=1, keep=keep)}
+    full = {a.source.relpath: a for a, _found in render_each(items, config, cache, workers=1)}
+    source = next(relpath for relpath, article in full.items() if article.body.toc)
+    entry = cache.file_for(source)
+    assert told[source] is not None and told[source].path == entry and source in store.linked
+    assert store._file(source).stat().st_ino == entry.stat().st_ino
+    assert store.restore(kept[source]) == full[source]
+    before = entry.read_bytes()
+    cited = replace(full[source], body=replace(full[source].body, html=full[source].body.html + "<p>cited</p>"))
+    store.stow(replace(cited, source=replace(cited.source, relpath=source)))
+    assert source not in store.linked and store._file(source).stat().st_ino != entry.stat().st_ino
+    assert entry.read_bytes() == before
+    assert store.restore(kept[source]).body.html.endswith("<p>cited</p>")
+
+
+def test_a_linked_body_that_cannot_be_linked_is_written_out(site: Path, tmp_path: Path) -> None:
+    config = config_step.load(site)
+    article = next(a for a, _found in render_each(parsed_items(site), config, workers=1) if a.body.toc)
+
+    class Elsewhere:
+        path = tmp_path / "no-such-entry"
+
+        def read(self, path):
+            raise AssertionError("a body that was written out is read from its own file")
+
+    store = BodyStore(tmp_path / "bodies")
+    stowed = store.stow(article, Elsewhere())
+    assert article.source.relpath not in store.linked and store.restore(stowed) == article
+
+
 def test_forked_results_are_made_into_what_is_kept_as_they_arrive() -> None:
     kept = forked_map(abs, list(range(-60, 0)), 2, then=str)
     assert kept == [str(n) for n in range(60, 0, -1)]
