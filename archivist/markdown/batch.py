@@ -85,8 +85,7 @@ class RenderCache:
     def get(self, relpath: str, key: str, problems: list[Diagnostic] | None = None) -> RenderedParts | None:
         """The stored parts when the entry exists, is whole, and was made for this article and key;
         a damaged entry adds one warning to `problems`."""
-        return read_decoded(self.file_for(relpath), ENTRY_KIND, relpath, key, parts_from_bytes,
-                            "an article's rendered parts", problems)
+        return read_parts(self.file_for(relpath), relpath, key, problems)
 
     def put(self, relpath: str, key: str, parts: RenderedParts) -> None:
         """Store the parts; a cache that cannot be written only costs the next build time."""
@@ -108,6 +107,11 @@ class RenderCache:
                     pass
 
 
+def read_parts(path: Path, relpath: str, key: str, problems: list[Diagnostic] | None = None) -> RenderedParts | None:
+    """The parts an entry at `path` holds for this article and key, as `RenderCache.get` reads them."""
+    return read_decoded(path, ENTRY_KIND, relpath, key, parts_from_bytes, "an article's rendered parts", problems)
+
+
 @dataclass(frozen=True)
 class CachedBody:
     """An article's body as its render-cache entry holds it, for a BodyStore to link rather than write
@@ -118,7 +122,7 @@ class CachedBody:
     key: str
 
     def read(self, path: Path) -> dict[str, Any]:
-        parts = read_decoded(path, ENTRY_KIND, self.relpath, self.key, parts_from_bytes, "an article's rendered parts")
+        parts = read_parts(path, self.relpath, self.key)
         if parts is None:
             raise OSError(f"the rendered text of {self.relpath} kept for its page is gone or damaged ({path})")
         return {name: getattr(parts.body, name) for name in STOWED}
