@@ -25,20 +25,24 @@ from typing import Any, Callable
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-import archivist.build.output as output_step  # noqa: E402
 import archivist.build.pipeline as pipeline  # noqa: E402
 from archivist import cli  # noqa: E402
+from archivist.build.recorddraft import StateDraft  # noqa: E402
+from archivist.write.commit import StagedCommit  # noqa: E402
 import corpus  # noqa: E402
 
 PROBED = ((pipeline.load_step, "load"), (pipeline, "render_articles"), (pipeline, "cite"), (pipeline, "plan_site"),
           (pipeline, "site_wide_files"), (pipeline, "render_pages"), (pipeline, "article_files"),
-          (pipeline, "site_problems"), (pipeline, "search_files"), (output_step, "commit"),
-          (output_step, "write_record"))
+          (pipeline, "site_problems"), (pipeline, "search_files"), (StagedCommit, "finish", "commit"),
+          (StateDraft, "publish", "write_record"))
 Row = tuple[str, int, int, int]  # step, held before, peak during, held after (bytes)
 
 
-def probe(rows: list[Row], module: Any, name: str) -> Callable[[], None]:
-    """Wrap module.name so each call adds a row; returns what puts the original back."""
+def probe(rows: list[Row], module: Any, name: str, label: str = "") -> Callable[[], None]:
+    """Wrap module.name (a module's function or a class's method) so each call adds a row, named
+    `label` or else `name`; returns what puts the original back. The commit's and the record's rows
+    are their last part: what each begins on a thread of its own while the search index is made is
+    traced in that step's row."""
     original = getattr(module, name)
 
     def probed(*args: Any, **kwargs: Any) -> Any:
@@ -48,7 +52,7 @@ def probe(rows: list[Row], module: Any, name: str) -> Callable[[], None]:
             return original(*args, **kwargs)
         finally:
             held, peak = tracemalloc.get_traced_memory()
-            rows.append((name, before, peak, held))
+            rows.append((label or name, before, peak, held))
 
     setattr(module, name, probed)
     return lambda: setattr(module, name, original)
@@ -57,7 +61,7 @@ def probe(rows: list[Row], module: Any, name: str) -> Callable[[], None]:
 def measure(site: Path, output: Path) -> list[Row]:
     """One cold build of `site` into `output`, in this process; the rows of every probed step."""
     rows: list[Row] = []
-    restore = [probe(rows, module, name) for module, name in PROBED]
+    restore = [probe(rows, *probed) for probed in PROBED]
     tracemalloc.start(1)
     try:
         status = cli.main(["--site", str(site), "build", "--output", str(output), "-q"])

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, has_errors, normalise
-from archivist.build.record import (BuildRecord, RecordHead, Stamps, build_fingerprint, forget_record, input_stamps,
-                                    output_stats, read_head, read_state, record_path, write_head, write_record)
+from archivist.build.record import (RecordHead, Stamps, build_fingerprint, forget_record, input_stamps, output_stats,
+                                    read_head, read_state, record_path, write_head)
+from archivist.build.recorddraft import StateDraft, sweep_drafts
 from archivist.build.stamps import now_ns, same_inputs, to_keep
 from archivist.util.cacheentry import CODE as DAMAGED, refused_writes
 from archivist.util.digests import settings_digest
 from archivist.util.progress import SILENT, Progress
 from archivist.build.options import BuildOptions
 from archivist.write.spool import Spool
-from archivist.write.commit import WriteReport, commit
+from archivist.write.commit import StagedCommit, WriteReport
+
+if TYPE_CHECKING:
+    from archivist.build.pipeline import SiteBuild
 
 
 @dataclass(frozen=True)
@@ -54,20 +59,58 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     state = read_state(where, head, damage) if head is not None and head.outputs == present else None
     if state is not None:
         previous = Previous(state, {path: output / path for path in present})
+    sweep_drafts(where)
+    writer = _Writer(output, where, fingerprint, progress,
+                     failed=lambda found: has_errors(normalise(found + damage), strict=strict))
     with Spool(config.cache_dir) as spool:
-        result = build_site(config, options, previous=previous, keep_state=True, spool=spool, progress=progress)
-        diagnostics = normalise(result.diagnostics + damage)
-        if has_errors(diagnostics, strict=strict):
-            return BuildOutcome(diagnostics, result.article_count, None, result.rendered,
-                                cache_refused=tuple(refused_writes()))
-        forget_record(where)  # from here until the new record is written, the old one is wrong
-        report = commit(output, result.files, progress=progress)
-    assert result.state is not None
-    warnings = tuple(d for d in diagnostics if d.severity != "error" and d.code != DAMAGED)  # damage is repaired now
-    write_record(where, BuildRecord(fingerprint, to_keep(inputs, started), result.state, output_stats(output),
-                                    result.article_count, warnings))
+        try:
+            result = build_site(config, options, previous=previous, keep_state=True, spool=spool, progress=progress,
+                                before_search=writer.begin)
+            diagnostics = normalise(result.diagnostics + damage)
+            if has_errors(diagnostics, strict=strict):
+                writer.abandon()
+                return BuildOutcome(diagnostics, result.article_count, None, result.rendered,
+                                    cache_refused=tuple(refused_writes()))
+            forget_record(where)  # from here until the new record is written, the old one is wrong
+            report = writer.tree.finish(result.files)
+            assert result.state is not None
+            warnings = tuple(d for d in diagnostics if d.severity != "error" and d.code != DAMAGED)  # repaired now
+            writer.draft.publish(result.state, RecordHead(fingerprint, to_keep(inputs, started), output_stats(output),
+                                                          result.article_count, warnings, state_digest=""))
+        except BaseException:
+            writer.abandon()  # the output folder and the last record stay as they were (or the new ones are whole)
+            raise
     return BuildOutcome(diagnostics, result.article_count, report, result.rendered,
                         cache_refused=tuple(refused_writes()))
+
+
+class _Writer:
+    """What a build writes, begun while its search index is made (the slowest step after an edit,
+    which leaves this process mostly waiting): the new output tree and the record's state. Either
+    is abandoned, with the other, when the build fails or stops."""
+
+    def __init__(self, output: Path, where: Path, fingerprint: str, progress: Progress,
+                 failed: Callable[[list[Diagnostic]], bool]):
+        self.tree = StagedCommit(output, progress=progress)
+        self.draft = StateDraft(where, fingerprint)
+        self.failed = failed
+
+    def begin(self, so_far: SiteBuild) -> None:
+        """Start both, unless the diagnostics so far already fail the build."""
+        if not self.failed(so_far.diagnostics):
+            self.tree.begin(so_far.files)
+            if so_far.state is not None:
+                self.draft.begin(so_far.state)
+
+    def abandon(self) -> None:
+        """Stop both threads first, then wait for each; a second interrupt still leaves nothing behind
+        that the next build does not sweep. After a finished commit there is no tree left to drop."""
+        self.tree.stop()
+        self.draft.stop()
+        try:
+            self.tree.abandon()
+        finally:
+            self.draft.discard()
 
 
 def _unchanged(head: RecordHead, where: Path, inputs: Stamps) -> BuildOutcome:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from archivist.build.changes import RebuildPlan, SiteState, plan_rebuild
 from archivist.build.facts import FactsMemo, LinkNotes, article_facts
@@ -35,7 +35,11 @@ from archivist.util.cacheentry import CODE as DAMAGED
 from archivist.util.progress import SILENT, Progress
 from archivist.write.spool import Spool
 
-__all__ = ["BuildOptions", "Pipeline", "Previous", "SiteBuild", "build_site"]
+__all__ = ["BeforeSearch", "BuildOptions", "Pipeline", "Previous", "SiteBuild", "build_site"]
+
+# Told the build so far (every file but the search index's, the diagnostics, the state), just before
+# the search index is made.
+BeforeSearch = Callable[["SiteBuild"], None]
 
 
 @dataclass
@@ -73,15 +77,19 @@ class Planned:
 
 
 def build_site(config: SiteConfig, options: BuildOptions, previous: Previous | None = None,
-               keep_state: bool = False, spool: Spool | None = None, progress: Progress = SILENT) -> SiteBuild:
+               keep_state: bool = False, spool: Spool | None = None, progress: Progress = SILENT,
+               before_search: BeforeSearch | None = None) -> SiteBuild:
     """Run every step up to rendering (and the search index); the caller decides whether to write.
 
     With `previous`, only the pages the rebuild planner names are rendered and every other page is
     the previous build's file; `keep_state` records this build's state for the next one; with a
     `spool`, rendered pages are written there instead of being held in memory; `progress` is told
-    how far each step has got.
+    how far each step has got; `before_search` is handed the build so far (every file but the
+    search index's, the diagnostics, the state) just before the index is made, so that writing
+    may begin while it is.
     """
-    result = Pipeline(options, previous=previous).run(config, keep_state=keep_state, spool=spool, progress=progress)
+    result = Pipeline(options, previous=previous).run(config, keep_state=keep_state, spool=spool, progress=progress,
+                                                      before_search=before_search)
     assert result is not None
     return result
 
@@ -99,6 +107,7 @@ class Pipeline:
         self.related = RelatedMemo() if remember else None  # related articles, while no authors or keywords change
         self.engine: CitationEngine | None = None  # kept when remembering: Node started once, styles built once
         self.progress: Progress = SILENT  # the current run's, told how far each step has got
+        self.before_search: BeforeSearch | None = None  # the current run's
         self.forget()
         if previous is not None:
             self.state, self.pages = previous.state, dict(previous.pages)
@@ -126,10 +135,11 @@ class Pipeline:
         self.bodies: BodyStore | None = None  # the current run's, when its bodies wait on disk
 
     def run(self, config: SiteConfig, keep_state: bool = False, spool: Spool | None = None,
-            progress: Progress = SILENT) -> SiteBuild | None:
+            progress: Progress = SILENT, before_search: BeforeSearch | None = None) -> SiteBuild | None:
         """The complete site as the files are now; None when remembering and nothing that matters changed.
-        `progress` is told how far each step of this run has got."""
-        self.progress = progress
+        `progress` is told how far each step of this run has got; `before_search` (see `build_site`)
+        is told the files before the search index is made."""
+        self.progress, self.before_search = progress, before_search
         try:
             result = self._run(config, keep_state, spool)
         except BaseException:
@@ -266,6 +276,8 @@ class Pipeline:
         if self.remember and new_state is not None:
             self.planned = replace(planned, contexts=new_state.contexts)
         if self.options.search and config.search and not self.options.check_only:
+            if self.before_search is not None:
+                self.before_search(result)
             found_files, found = search_files(config, result.files, skip=result.redirects, progress=self.progress)
             result.files.update(found_files)
             result.diagnostics.extend(found)

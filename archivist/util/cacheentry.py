@@ -167,8 +167,14 @@ def _store(path: Path, write: Callable[[BinaryIO], object]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically_with(path, write, suffix=SUFFIX)
     except OSError as exc:
-        if is_disk_fault(exc):
-            _refused.setdefault(shown_folder(_cache_folder(path)), REASONS[exc.errno][0])
+        note_refused(path, exc)
+
+
+def note_refused(path: Path, exc: OSError) -> None:
+    """Remember a refused write of a cache entry at `path` for `refused_writes` (other failures only
+    cost the entry, and are not reported)."""
+    if is_disk_fault(exc):
+        _refused.setdefault(shown_folder(_cache_folder(path)), REASONS[exc.errno][0])
 
 
 def _cache_folder(path: Path) -> Path:

@@ -11,6 +11,7 @@ import os
 import pathlib
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -22,7 +23,12 @@ WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 @dataclass
 class Faults:
     """Counts the writes below `root` and makes write number `fail_at` (1-based; 0: none) raise, and
-    every later write below the folder `scope` names for it: a full disk or a read-only folder stays so."""
+    every later write below the folder `scope` names for it: a full disk or a read-only folder stays so.
+
+    With `kind` (which names the kind of place a write goes to) and `fail_kind`, the fault strikes at
+    the `fail_at`-th write of that kind: a build writes its output tree and its record on threads of
+    their own, so writes of different kinds interleave differently from one run to the next, while
+    the writes of one kind keep their order."""
 
     root: str
     code: int = 0
@@ -30,15 +36,26 @@ class Faults:
     scope: Callable[[str], str] = os.path.dirname
     calls: list[str] = field(default_factory=list)  # the path of every write counted, in order
     refusing: str | None = None  # the folder that refuses writes, once the fault has struck
+    kind: Callable[[str], str] | None = None
+    fail_kind: str = ""
+    counts: dict[str, int] = field(default_factory=dict)  # writes so far, by kind
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def check(self, path: Any) -> None:
         """Count one write to `path` (a str, Path or file descriptor); raise when it is refused."""
         name = _name(path)
         if name is None or not name.startswith(self.root):
             return
-        self.calls.append(name)
-        if len(self.calls) == self.fail_at:
-            self.refusing = self.scope(name)
+        with self.lock:
+            self.calls.append(name)
+            if self.kind is None:
+                struck = len(self.calls) == self.fail_at
+            else:
+                kind = self.kind(name)
+                self.counts[kind] = self.counts.get(kind, 0) + 1
+                struck = kind == self.fail_kind and self.counts[kind] == self.fail_at
+            if struck:
+                self.refusing = self.scope(name)
         if self.refusing is not None and (name + "/").startswith(self.refusing + "/"):
             raise OSError(self.code, os.strerror(self.code), name)
 

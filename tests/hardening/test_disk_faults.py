@@ -106,9 +106,10 @@ def test_every_write_site_refused_leaves_the_site_whole(sites, scratch: Path, mo
     with monkeypatch.context() as patch:
         counter.install(patch)
         assert build(site, capsys)[0] == EXIT_OK
-    by_kind: dict[str, list[int]] = {}
-    for number, path in enumerate(counter.calls, start=1):
-        by_kind.setdefault(site_kind(path, site), []).append(number)
+    by_kind: dict[str, list[int]] = {}  # each kind's writes, numbered within the kind (see Faults)
+    for path in counter.calls:
+        numbers = by_kind.setdefault(site_kind(path, site), [])
+        numbers.append(len(numbers) + 1)
     assert set(by_kind) == set(SITES), by_kind.keys()
     tried = 0
     for code in CODES:
@@ -124,11 +125,13 @@ def test_every_write_site_refused_leaves_the_site_whole(sites, scratch: Path, mo
 def check_one_fault(scratch: Path, template: Path, code: int, number: int, kind: str, before: dict, clean: dict,
                     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
     site = fresh_site(scratch, template)
-    faults = Faults(str(site), code, number, lambda path: scope_of(path, site))
+    faults = Faults(str(site), code, number, lambda path: scope_of(path, site), kind=lambda path: site_kind(path, site),
+                    fail_kind=kind)
     with monkeypatch.context() as patch:
         faults.install(patch)
         status, lines = build(site, capsys)
-    case = f"{errno.errorcode[code]} at write {number} ({kind}: {faults.calls[number - 1]})"
+    struck = [path for path in faults.calls if site_kind(path, site) == kind][number - 1:number]
+    case = f"{errno.errorcode[code]} at {kind} write {number} ({struck})"
     expected, expected_status = SITES[kind]
     ours = [line for line in lines if line.startswith("archivist:")]
     assert status == expected_status, (case, lines)

@@ -99,7 +99,7 @@ def test_a_failed_commit_leaves_the_memory_empty(tmp_path, monkeypatch):
     def broken(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(write, "_fill", broken)
+    monkeypatch.setattr(write, "_write", broken)
     with pytest.raises(OSError):
         commit(out, {"a.html": page, "b.html": b"new"}, memory)
     assert not memory.same("a.html", page)
@@ -146,3 +146,113 @@ def test_a_failed_update_is_followed_by_a_whole_commit(tmp_path, monkeypatch):
     assert not memory.last
     write_in_place.update_in_place(out, {"a.html": b"a3", "b.html": b"b3"}, memory)
     assert tree(out) == {MARKER: tree(out)[MARKER], "a.html": b"a3", "b.html": b"b3"}
+
+
+def _before(out, twin):
+    """The same previous site in two folders: one for a staged commit, one for a commit made at once."""
+    previous = {"index.html": b"home", "a/one.html": b"one", "a/two.html": b"two", "old.html": b"old"}
+    commit(out, previous)
+    commit(twin, previous)
+
+
+def test_a_staged_commit_makes_the_tree_and_report_of_a_commit_made_at_once(tmp_path):
+    from archivist.write.commit import StagedCommit
+
+    out, twin = tmp_path / "out", tmp_path / "twin"
+    _before(out, twin)
+    early = {"index.html": b"home", "a/one.html": b"one, edited", "a/two.html": b"two"}
+    final = {**early, "a/two.html": b"two, changed after begin", "search/index.bin": b"late", "search/x/y": b"deep"}
+    staged = StagedCommit(out)
+    staged.begin(early)
+    report = staged.finish(final)
+    at_once = commit(twin, final)
+    assert tree(out) == tree(twin) == {MARKER: tree(twin)[MARKER], **final}
+    assert report == at_once
+    assert (report.written, report.unchanged, report.removed) == (4, 2, 1)
+    assert not list(tmp_path.glob(".*staging*"))
+
+
+def test_a_staged_commit_refuses_to_drop_a_file_it_was_begun_with(tmp_path):
+    from archivist.write.commit import StagedCommit
+
+    out, twin = tmp_path / "out", tmp_path / "twin"
+    _before(out, twin)
+    staged = StagedCommit(out)
+    staged.begin({"index.html": b"home", "gone.html": b"begun with"})
+    with pytest.raises(ValueError):
+        staged.finish({"index.html": b"home"})
+    assert tree(out) == tree(twin)
+    assert not list(tmp_path.glob(".*staging*"))
+
+
+def test_a_staged_commit_with_nothing_to_write_succeeds_where_the_new_tree_could_not_be_made(tmp_path, monkeypatch):
+    from archivist.util.diskfaults import DiskFault
+    from archivist.write import commit as write
+
+    out, twin = tmp_path / "out", tmp_path / "twin"
+    _before(out, twin)
+    same = {"index.html": b"home", "a/one.html": b"one", "a/two.html": b"two", "old.html": b"old"}
+
+    def full_disk(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write, "_link_or_copy", full_disk)
+    staged = write.StagedCommit(out)
+    staged.begin(same)
+    report = staged.finish(same)  # as a commit made at once: every byte is in place, nothing is written
+    assert (report.written, report.removed) == (0, 0)
+    assert tree(out) == tree(twin)
+    staged = write.StagedCommit(out)
+    staged.begin({**same, "index.html": b"new home"})
+    with pytest.raises(DiskFault):  # where something must be written, the full disk is reported
+        staged.finish({**same, "index.html": b"new home"})
+    assert tree(out) == tree(twin)
+    assert not list(tmp_path.glob(".*staging*"))
+
+
+def test_a_staged_commit_fills_the_new_tree_before_it_is_finished(tmp_path):
+    import time
+
+    from archivist.write.commit import StagedCommit
+
+    out, twin = tmp_path / "out", tmp_path / "twin"
+    _before(out, twin)
+    staged = StagedCommit(out)
+    staged.begin({"index.html": b"home", "a/one.html": b"new"})
+    staging = tmp_path / f".out.staging-{os.getpid()}"
+    deadline = time.monotonic() + 30
+    while not ((staging / "a" / "one.html").is_file() and (staging / "index.html").is_file()) \
+            and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (staging / "a" / "one.html").read_bytes() == b"new"  # written while the caller did other work
+    assert (staging / "index.html").stat().st_ino == (out / "index.html").stat().st_ino  # unchanged: linked
+    assert tree(out)["a/one.html"] == b"one"  # the site is untouched until finish
+    staged.finish({"index.html": b"home", "a/one.html": b"new"})
+    assert tree(out) == {MARKER: tree(out)[MARKER], "index.html": b"home", "a/one.html": b"new"}
+
+
+def test_an_abandoned_staged_commit_leaves_the_output_as_it_was(tmp_path):
+    from archivist.write.commit import StagedCommit
+
+    out, twin = tmp_path / "out", tmp_path / "twin"
+    _before(out, twin)
+    before = {path: (out / path).stat().st_ino for path in tree(out)}
+    staged = StagedCommit(out)
+    staged.begin({f"p{n}.html": b"x" * n for n in range(500)})
+    staged.abandon()
+    assert tree(out) == tree(twin)
+    assert {path: (out / path).stat().st_ino for path in tree(out)} == before
+    assert not list(tmp_path.glob(".*staging*"))
+
+
+def test_a_staged_commit_reports_what_begin_met_when_it_finishes(tmp_path):
+    from archivist.write.commit import StagedCommit
+
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("not a built site")
+    staged = StagedCommit(foreign)
+    staged.begin({"index.html": b"home"})  # the problem waits: a build that fails for its content says so first
+    with pytest.raises(OutputRefused):
+        staged.finish({"index.html": b"home"})
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
