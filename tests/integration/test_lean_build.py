@@ -3,13 +3,13 @@ bodies stowed in the spool until their page, and the same site as a build that h
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from archivist import config as config_step
+from support import sample_site_without_styles
 from archivist.build.pipeline import BuildOptions, build_site
 from archivist.content import discover
 from archivist.content.load import TextChanged, let_go, load, parse, read_back
@@ -19,19 +19,13 @@ from archivist.model import Parsed
 from archivist.util.workers import forked_map
 from archivist.write.spool import Spool
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 OPTIONS = BuildOptions(search=False)
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """The sample archive without citation styles, so no Node process is needed."""
-    root = tmp_path / "site"
-    shutil.copytree(REPO_ROOT / "content", root / "content")
-    settings = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    (root / "pyproject.toml").write_text(settings.replace("[tool.archivist]\n", "[tool.archivist]\ncitation_styles = []\n"),
-                                         encoding="utf-8")
-    return root
+    return sample_site_without_styles(tmp_path / "site")
 
 
 def parsed_items(root: Path) -> list[Parsed]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import threading
 import sys
@@ -13,24 +12,19 @@ from pathlib import Path
 import pytest
 
 from archivist import config as config_step
+from support import sample_site_without_styles
 from archivist.build import pipeline
 from archivist.build.options import BuildOptions
 from archivist.build.output import build_into
 from archivist.diagnostics import error
 from archivist.write.commit import StagedCommit, commit
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """The sample archive without citation styles (no Node process), with its search index."""
-    root = tmp_path / "site"
-    shutil.copytree(REPO_ROOT / "content", root / "content")
-    settings = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    (root / "pyproject.toml").write_text(settings.replace("[tool.archivist]\n", "[tool.archivist]\ncitation_styles = []\n"),
-                                         encoding="utf-8")
-    return root
+    return sample_site_without_styles(tmp_path / "site")
 
 
 def tree(folder: Path) -> dict[str, bytes]:

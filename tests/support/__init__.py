@@ -6,6 +6,18 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO_ROOT / "node_modules"
 
 
+def sample_site_without_styles(root: Path) -> Path:
+    """A copy of the sample archive at `root` with no citation styles, so that building it starts
+    no Node process."""
+    import shutil
+
+    shutil.copytree(REPO_ROOT / "content", root / "content")
+    settings = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (root / "pyproject.toml").write_text(settings.replace("[tool.archivist]\n", "[tool.archivist]\ncitation_styles = []\n"),
+                                         encoding="utf-8")
+    return root
+
+
 def published_sample_slugs() -> list[str]:
     """The slugs of the sample archive's articles that a build publishes (drafts left out),
     read straight from their front-matter, so tests that count pages follow the content."""
