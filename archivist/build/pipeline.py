@@ -138,7 +138,7 @@ class Pipeline:
             progress: Progress = SILENT, before_search: BeforeSearch | None = None) -> SiteBuild | None:
         """The complete site as the files are now; None when remembering and nothing that matters changed.
         `progress` is told how far each step of this run has got; `before_search` (see `build_site`)
-        is told the files before the search index is made."""
+        is told the build so far before the search index is made."""
         self.progress, self.before_search = progress, before_search
         try:
             result = self._run(config, keep_state, spool)

@@ -182,16 +182,23 @@ def write_record(path: Path, record: BuildRecord) -> None:
     """Store the record, its state first and then the head that names it, each atomically; a record
     that cannot be written costs the next build time only."""
     where = state_path(path)
+    digest = write_state(where, where.stem, state_chunks(record.state), record.fingerprint)
+    write_head(path, RecordHead(record.fingerprint, record.inputs, record.outputs, record.article_count,
+                                record.diagnostics, digest))
+
+
+def write_state(target: Path, name: str, chunks: Iterable[bytes], fingerprint: str) -> str:
+    """Write a state's `chunks` as the entry `name` (the state file's stem, wherever `target` is: a
+    draft is renamed to it later), streamed; the SHA-256 of the content, which the head names."""
     digest = hashlib.sha256()
 
-    def hashed(chunks: Iterable[bytes]) -> Iterable[bytes]:
-        for chunk in chunks:
-            digest.update(chunk)
-            yield chunk
+    def hashed(pieces: Iterable[bytes]) -> Iterable[bytes]:
+        for piece in pieces:
+            digest.update(piece)
+            yield piece
 
-    write_entry_streamed(where, STATE_KIND, where.stem, hashed(state_chunks(record.state)), record.fingerprint)
-    write_head(path, RecordHead(record.fingerprint, record.inputs, record.outputs, record.article_count,
-                                record.diagnostics, digest.hexdigest()))
+    write_entry_streamed(target, STATE_KIND, name, hashed(chunks), fingerprint)
+    return digest.hexdigest()
 
 
 def write_head(path: Path, head: RecordHead) -> None:

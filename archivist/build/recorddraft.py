@@ -12,16 +12,15 @@ draft is written to) is swept by the next build, which holds the site's build lo
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from archivist.build.changes import SiteState
-from archivist.build.record import STATE_KIND, RecordHead, state_path, write_head
+from archivist.build.record import RecordHead, state_path, write_head, write_state
 from archivist.build.recordstream import state_chunks
-from archivist.util.cacheentry import SUFFIX, note_refused, write_entry_streamed
+from archivist.util.cacheentry import SUFFIX, note_refused
 
 DRAFT_MARK = ".draft-"  # a draft is '<state file's stem>.draft-<pid>.entry'
 TEMPORARY_PREFIX = ".tmp-"  # as util.files names the temporary file an entry is written to first
@@ -94,22 +93,20 @@ class StateDraft:
         writer notes a refusal and goes on, and no earlier draft of this name is left to be taken for it)."""
         self._digest = ""
         _remove(self.draft_path)
-        digest = hashlib.sha256()
 
-        def hashed(chunks: Iterable[bytes]) -> Iterator[bytes]:
+        def until_stopped(chunks: Iterable[bytes]) -> Iterator[bytes]:
             for chunk in chunks:
                 if self._stop.is_set():
                     raise _Stopped  # the temporary file goes with it
-                digest.update(chunk)
                 yield chunk
 
         try:
-            write_entry_streamed(self.draft_path, STATE_KIND, self.state_path.stem, hashed(state_chunks(state)),
+            digest = write_state(self.draft_path, self.state_path.stem, until_stopped(state_chunks(state)),
                                  self.fingerprint)
         except _Stopped:
             return
         if self.draft_path.is_file():
-            self._digest = digest.hexdigest()
+            self._digest = digest
 
 
 class _Stopped(Exception):

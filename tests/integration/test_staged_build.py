@@ -196,7 +196,7 @@ def test_a_draft_left_by_a_killed_build_is_swept(site: Path) -> None:
 
 
 def test_a_draft_not_written_is_never_named_the_state(site: Path, monkeypatch) -> None:
-    from archivist.build import recorddraft
+    from archivist.build import record, recorddraft
     from archivist.build.record import record_path, state_path
     from archivist.util.cacheentry import refused_writes
 
@@ -205,7 +205,7 @@ def test_a_draft_not_written_is_never_named_the_state(site: Path, monkeypatch) -
     where = record_path(config_step.load(site), output)
     draft = recorddraft.StateDraft(where, "fingerprint")
     draft.draft_path.write_bytes(b"a draft of this process id, left in a cache restored from another machine")
-    monkeypatch.setattr(recorddraft, "write_entry_streamed", lambda *_args: None)  # refused, and noted elsewhere
+    monkeypatch.setattr(record, "write_entry_streamed", lambda *_args: None)  # refused, and noted elsewhere
     before = record_files(site)
     head = recorddraft.RecordHead("fingerprint", {}, {}, 0, (), "")
     draft.publish(object(), head)  # type: ignore[arg-type]
