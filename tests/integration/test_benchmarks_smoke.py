@@ -58,3 +58,21 @@ def test_memory_benchmark_probes_every_step_and_reports_the_growth(tmp_path: Pat
     for step in ("load", "render_articles", "cite", "render_pages", "commit", "write_record"):
         assert done.stdout.count(f"  {step} ") == 2, (step, done.stdout)
     assert "KB per article" in done.stdout.splitlines()[-1]
+
+
+def test_floor_benchmark_runs_each_engine_over_the_whole_corpus(tmp_path: Path) -> None:
+    results_file = tmp_path / "floors.json"
+    done = subprocess.run([sys.executable, str(REPO_ROOT / "benchmarks" / "floors.py"), "--n", "6", "--runs", "1",
+                           "--no-peers", "--workdir", str(tmp_path / "work"), "--json", str(results_file)],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(results_file.read_text(encoding="utf-8"))
+    assert result["floor_pages"] == 6 and result["indexed_pages"] == 6, result
+    assert set(result["figures"]) == {"markdown", "citations", "search"}
+    for name, sample in result["figures"].items():
+        assert sample["wall"] > 0 and sample["cpu"] > 0, name
+    page = next((tmp_path / "work" / "n6" / "out-floor" / "articles").glob("*/index.html")).read_text(encoding="utf-8")
+    assert "<sup" in page and "<h1>" in page and "data-pagefind-body" in page, "footnotes and title rendered"
+    fed = next((tmp_path / "work" / "n6" / "fed" / "articles").glob("*/index.html")).read_bytes()
+    assert b' id="p1"' not in fed, "the search floor indexes pages as the build feeds them, without passage ids"
+    assert "cold floor (markdown + search)" in done.stdout
