@@ -32,6 +32,9 @@ MISSING = "<missing>"
 ENTRY_TYPES = (Entry, Article, ArticleMeta, SourceFile)
 # Groups of entries: their properties are followed through the stand-in, so what they read is recorded.
 GROUP_TYPES = (Author, Journal, Volume, Issue, Keyword, Year, Translation, Collections)
+READABLE_TYPES = ENTRY_TYPES + GROUP_TYPES
+# Most reads are of these (a title, a date, a count): they are recorded as they are, checked first.
+PLAIN_TYPES = frozenset({str, int, bool, float, type(None)})
 
 
 class ReadLog:
@@ -46,9 +49,12 @@ class ReadLog:
         (an article's exports, shown in three places) keeps the fingerprint taken the first time."""
         if root is None:
             return
-        known = self.values.get(root)
-        found = known.get(path) if known is not None else None
-        self.replay([(root, path, found if found is not None else fingerprint(value))])
+        known = self.values.setdefault(root, {})
+        found = known.get(path)
+        if found is None:
+            found = known[path] = fingerprint(value)
+        for capture in self._captures:
+            capture.append((root, path, found))
 
     def replay(self, notes: Iterable[tuple[Root, Path, str]]) -> None:
         """Record reads made elsewhere (a summary rendered once and shown on many pages)."""
@@ -81,7 +87,7 @@ def fingerprint(value: Any) -> str:
     """A value as text, with every entry named by its source file (an entry's content is a read of its own);
     a long one (a body, an abstract, an article's exports) as a digest of that text, which no short one
     can equal (a digest starts with '#', which begins no `repr`)."""
-    text = repr(_plain(value, {}))
+    text = repr(value if type(value) in PLAIN_TYPES else _plain(value, {}))
     return text if len(text) <= LONGEST_SHOWN else "#" + digest(text.encode("utf-8", "surrogatepass"))
 
 
@@ -129,12 +135,15 @@ def wrap_context(context: Mapping[str, Any], log: ReadLog) -> dict[str, Any]:
 def follow(value: Any, root: Root | None, path: Path, log: ReadLog) -> Any:
     """What a template gets for `value`, found at `path` from `root`: a stand-in that records further
     reads, a sequence of them, or the value itself (recorded as read)."""
+    if type(value) in PLAIN_TYPES:
+        log.note(root, path, value)
+        return value
     if isinstance(value, Entry):
         log.note(root, path, value)
         return Reading(value, (ENTRY, value.article.source.relpath), (), log)
     if isinstance(value, Collections):
         return Reading(value, (COLLECTIONS,), (), log)
-    if isinstance(value, ENTRY_TYPES + GROUP_TYPES):
+    if isinstance(value, READABLE_TYPES):
         return Reading(value, root, path, log)
     if isinstance(value, (tuple, list)) and _holds_readables(value):
         log.note(root, path + (LENGTH,), len(value))
@@ -144,7 +153,7 @@ def follow(value: Any, root: Root | None, path: Path, log: ReadLog) -> Any:
 
 
 def _holds_readables(items: tuple | list) -> bool:
-    return any(isinstance(item, ENTRY_TYPES + GROUP_TYPES) or (isinstance(item, (tuple, list)) and
+    return any(isinstance(item, READABLE_TYPES) or (isinstance(item, (tuple, list)) and
                                                                 _holds_readables(item)) for item in items)
 
 

@@ -20,8 +20,10 @@ from archivist.diagnostics import did_you_mean
 from .context import Session
 from .idschemes import heading_aliases
 
-# The body has passed the final sanitiser here, which writes every attribute double-quoted.
-_ID = re.compile(r'\sid="([^"]*)"')
+# The body has passed the final sanitiser here, which writes every attribute double-quoted after
+# one space; a pattern that starts with that literal text is found many times faster than one
+# starting with any white space.
+_ID = re.compile(r' id="([^"]*)"')
 _FRAGMENT_HREF = re.compile(r'(\shref=")#([^"]*)"')
 _PASSAGE = re.compile(r"p\d+")
 # Places every article page has around its body; 'top' is the top of any page to a browser.

@@ -21,7 +21,7 @@ import re
 from typing import Any, Match
 
 from .callouts import kind_of
-from .context import Session, Token, add_hook, set_render
+from .context import Session, Token, add_hook, add_list_hook, set_render
 from .ids import SAFE_ID, is_reserved
 
 PATTERN = r"^ {0,3}\{:(?!:)(?P<ial_text>[^}\n]*)\}[ \t]*(?:\n|$)"
@@ -167,6 +167,6 @@ def register(md: Any) -> None:
     md.block.register("block_ial", PATTERN, parse_ial, before="paragraph")
     for rules in (md.block.block_quote_rules, md.block.list_rules):
         md.block.insert_rule(rules, "block_ial", before="paragraph")
-    add_hook(md, "[list]", apply_lists)  # type: ignore[arg-type]
+    add_list_hook(md, apply_lists, needs=("list", "block_ial"))  # a list's last item may end with one
     add_hook(md, "heading", name_heading)
     set_render(md, "block_ial", render_nothing)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import MethodType
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from archivist.diagnostics import Diagnostic, error, warning
 from archivist.model import SiteLink
@@ -12,6 +12,7 @@ from archivist.model import SiteLink
 Token = dict[str, Any]
 Hook = Callable[[Token, "Session"], None]
 PARSE_WARNINGS = "archivist_parse_warnings"  # env key: (code, message, line) found by block rules
+LIST_HOOKS = "[list]"  # the hooks table's key for ListHooks
 
 DEFAULT_LABELS: Mapping[str, str] = {
     "notes": "Notes",
@@ -139,6 +140,21 @@ def add_hook(md: Any, token_type: str, hook: Hook) -> None:
     """
     hooks: dict[str, list[Hook]] = md.__dict__.setdefault("archivist_hooks", {})
     hooks.setdefault(token_type, []).append(hook)
+
+
+@dataclass(frozen=True)
+class ListHook:
+    """A hook on every list of sibling tokens that holds a token of one of the types it `needs`:
+    the walk collects a list's types once, instead of every hook scanning every list for its own."""
+
+    needs: frozenset[str]
+    run: Callable[[list[Token], "Session"], None]
+
+
+def add_list_hook(md: Any, hook: Callable[[list[Token], "Session"], None], needs: Iterable[str]) -> None:
+    """Ask the pipeline to call ``hook(tokens, session)`` on each list of sibling tokens (a block's
+    children, an inline run) that holds a token of a type in ``needs``, before those tokens' own hooks."""
+    add_hook(md, LIST_HOOKS, ListHook(frozenset(needs), hook))  # type: ignore[arg-type]
 
 
 def add_end_hook(md: Any, hook: Callable[[Any, "Session"], None]) -> None:

@@ -27,7 +27,7 @@ from mistune.util import escape
 
 from archivist.diagnostics import did_you_mean
 
-from .context import Session, Token, add_end_hook, add_hook, set_render
+from .context import Session, Token, add_end_hook, add_hook, add_list_hook, set_render
 from .typography import quotes_for
 
 CROSSREF_PREFIXES = ("fig", "tbl", "eq", "sec")
@@ -163,6 +163,6 @@ def register(md: Any) -> None:
     md.inline.register("crossref_bracketed", BRACKETED, parse_bracketed, before=first, start_chars="[")
     md.inline.register("crossref", NARRATIVE, parse_narrative, before=first, start_chars="@")
     add_hook(md, "crossref", collect)
-    add_hook(md, "[list]", mark_in_links)  # type: ignore[arg-type]
+    add_list_hook(md, mark_in_links, needs=("link",))
     add_end_hook(md, resolve)
     set_render(md, "crossref", render_crossref)

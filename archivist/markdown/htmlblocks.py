@@ -23,7 +23,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any, Match
 
-from .context import Session, Token, add_hook, set_render
+from .context import Session, Token, add_hook, add_list_hook, set_render
 from .rawhtml import sanitise_block
 
 FRAGMENT = "html_fragment"
@@ -236,7 +236,7 @@ def register(md: Any) -> None:
         previous = md.block._methods[name]  # mistune keeps rules there; no public getter
         md.block.register(name, None, lambda block, m, state, previous=previous:
                           parse_html_with_markdown(block, previous, m, state))
-    add_hook(md, "[list]", pair_containers)  # type: ignore[arg-type]
+    add_list_hook(md, pair_containers, needs=("block_html",))
     add_hook(md, FRAGMENT, clean_fragment)
     set_render(md, FRAGMENT, render_fragment)
     set_render(md, "md_span", render_fragment)

@@ -15,7 +15,7 @@ from archivist.model import Heading, RenderedBody
 from . import emphasis_scan  # noqa: F401 - mistune's marker scan, faster (see the module)
 from . import (anchors, attributes, callouts, citations, code, crossrefs, divs, figures, floats, footnotes, htmlblocks,
                ids, images, links, math, mathjax, rawhtml, rawlinks, references_place, renderer, scripts, spans, tables)
-from .context import BodyContext, Hook, Session, Token, hooks_of
+from .context import LIST_HOOKS, BodyContext, Hook, ListHook, Session, Token, hooks_of
 from .positions import SOURCE_LINES, LineBlockParser, LineInlineParser, LineState, wrap_definition_lists
 from .sanitize import final_pass
 from .text import block_text, count_words, plain_text
@@ -70,9 +70,11 @@ def walk(tokens: list[Token], session: Session, hooks: dict[str, list[Hook]]) ->
     knows the line of the token being visited, for hooks on tokens that carry none.
     """
     for tok in tokens:
+        children = tok.get("children")
+        if not children and tok["type"] not in hooks:
+            continue  # a leaf no hook asks for: most text runs
         outer = session.line
         session.line = tok.get("_line") or outer
-        children = tok.get("children")
         if children:
             if tok.get("_inline"):
                 smarten(children, session.lang)
@@ -87,8 +89,16 @@ def walk(tokens: list[Token], session: Session, hooks: dict[str, list[Hook]]) ->
 
 
 def _run_list_hooks(tokens: list[Token], session: Session, hooks: dict[str, list[Hook]]) -> None:
-    for list_hook in hooks.get("[list]", ()):
-        list_hook(tokens, session)  # type: ignore[arg-type]
+    """The list hooks whose token types the list holds. The types are collected before the first
+    hook runs: a hook adds no type that a later one needs (blank lines, and attribute lists that
+    only their own hook reads)."""
+    list_hooks: list[ListHook] = hooks.get(LIST_HOOKS, [])  # type: ignore[assignment]
+    if not list_hooks:
+        return
+    kinds = {tok["type"] for tok in tokens}
+    for list_hook in list_hooks:
+        if not kinds.isdisjoint(list_hook.needs):
+            list_hook.run(tokens, session)
 
 
 def _dispatch(tok: Token, session: Session, hooks: dict[str, list[Hook]]) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from mistune.util import escape
 
 from .callouts import gather_dropped
-from .context import Session, Token, add_hook, set_render
+from .context import Session, Token, add_hook, add_list_hook, set_render
 from .images import check_image
 from .mathjax import formulas_in_html, put_formulas
 from .sanitize import INLINE_TAGS, RAW_TAGS, VOID_TAGS, clean_block, clean_inline_tag
@@ -130,6 +130,6 @@ def render_block_raw(renderer: Any, html: str) -> str:
 
 def register(md: Any) -> None:
     add_hook(md, "block_html", clean_block_token)
-    add_hook(md, "[list]", balance_inline_html)  # type: ignore[arg-type]
+    add_list_hook(md, balance_inline_html, needs=("inline_html",))
     set_render(md, "inline_html", render_raw)
     set_render(md, "block_html", render_block_raw)

@@ -31,7 +31,7 @@ from mistune.plugins.table import (
 )
 from mistune.util import escape
 
-from .context import Session, Token, add_hook, set_render, warn_while_parsing
+from .context import Session, Token, add_hook, add_list_hook, set_render, warn_while_parsing
 from .crossrefs import claim_label, label_kind
 from .idschemes import AS_TYPED
 
@@ -245,7 +245,7 @@ def register(md: Any) -> None:
     md.block.register("nptable", None, parse_nptable)
     table_in_quote(md)
     table_in_list(md)
-    add_hook(md, "[list]", attach_captions)  # type: ignore[arg-type]
+    add_list_hook(md, attach_captions, needs=("table",))
     add_hook(md, "table", number_table)
     set_render(md, "table", render_table)
     set_render(md, "table_caption", render_table_caption)

@@ -144,3 +144,28 @@ def test_titles_follow_the_sites_subscript_and_superscript_settings():
     off = MarkdownOptions(subscript=False, superscript=False)
     assert render_inline("H~2~O and x^2^", "en", off) == "H~2~O and x^2^"
     assert inline_text("Type ^^^ in RUMSEY~8~1~2505~310017", "en") == "Type ^^^ in RUMSEY~8~1~2505~310017"
+
+
+def test_a_list_hook_runs_on_each_list_that_holds_a_type_it_needs_and_on_no_other():
+    from archivist.markdown.context import LIST_HOOKS, ListHook, Session
+    from archivist.markdown.pipeline import _run_list_hooks
+
+    seen: list[list[str]] = []
+    hooks = {LIST_HOOKS: [ListHook(frozenset({"table", "block_ial"}), lambda tokens, _s: seen.append(
+        [tok["type"] for tok in tokens]))]}
+    session = Session(ctx(), line=1)
+    for tokens in ([{"type": "paragraph"}, {"type": "table"}], [{"type": "text"}], [],
+                   [{"type": "block_ial"}], [{"type": "blank_line"}, {"type": "heading"}]):
+        _run_list_hooks(tokens, session, hooks)  # type: ignore[arg-type]
+    assert seen == [["paragraph", "table"], ["block_ial"]]
+
+
+def test_plugins_list_hooks_still_apply_attribute_lists_captions_and_inline_html():
+    source = ("* TOC\n{:toc}\n\n## Named\n{: #own}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n: Counts\n\n"
+              "Some <b>bold</b> and <i>open\n")
+    body, problems = render_body(source, ctx())
+    assert "TOC" not in body.html, "the marker list at the end of a list's item is taken as kramdown's contents"
+    assert [p.code for p in problems] == ["body.toc-marker"]
+    assert '<h2 id="own">Named</h2>' in body.html
+    assert "<caption><span class=\"table-label\">Table 1.</span> Counts</caption>" in body.html
+    assert "<i>open</i></p>" in body.html
