@@ -16,10 +16,21 @@ class JsonDataError(ValueError):
     """The JSON does not have the shape of the object asked for."""
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once per class
+
+
 def to_json(value: Any) -> Any:
     """A dataclass instance (fields in order), tuple, mapping or plain value as JSON values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if type(value) in _PLAIN:  # most values (an id, a word, a line number): one look, not five
+        return value
+    if type(value) is tuple and all(type(item) is str for item in value):  # ids, paths: the long ones
+        return list(value)
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES.setdefault(type(value), tuple(f.name for f in dataclasses.fields(value)))
+    if names is not None:
+        return {name: to_json(getattr(value, name)) for name in names}
     if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
     if isinstance(value, Mapping):
