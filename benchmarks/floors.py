@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
 import re
 import shutil
 import subprocess
@@ -39,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import corpus  # noqa: E402
 import peers  # noqa: E402
 from measure import RunFailed, Sample, measure, median_sample  # noqa: E402
+
+from archivist.util.workers import usable_cores  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_SCRIPT = REPO_ROOT / "build.py"
@@ -112,7 +113,7 @@ def _render_article(path: str) -> int:
 def render_floor(content: Path, output: Path) -> int:
     """Every article page, on every usable core; fails unless each page was written."""
     articles = sorted(str(p) for p in (content / "articles").glob("*.md"))
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = usable_cores()
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     with context.Pool(cores, initializer=_start_renderer, initargs=(str(output),)) as pool:
         sizes = pool.map(_render_article, articles, chunksize=max(1, len(articles) // (cores * 8)))
@@ -173,28 +174,23 @@ def repeat(name: str, runs: int, once) -> Sample:
     return median_sample(samples)
 
 
-def fresh(command: list[str], remove: Path, timeout: float) -> Sample:
-    shutil.rmtree(remove, ignore_errors=True)
-    return measure(command, timeout=timeout)
-
-
 def run(n: int, root: Path, runs: int, timeout: float, with_peers: bool) -> dict:
     site = root / "site"
     if not (site / "content" / "articles").is_dir():
         corpus.generate(site, n, 1)
     spec, items = citation_inputs(site, root / "citations")
     pages = fed_pages(site, root, timeout)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = usable_cores()
     pagefind = peers.find_pagefind()
     if pagefind is None:
         raise SystemExit("the Pagefind binary is not installed (pip install the project first)")
     figures: dict[str, Sample] = {}
     render_out = root / "out-floor"
-    figures["markdown"] = repeat("markdown floor", runs, lambda: fresh(
+    figures["markdown"] = repeat("markdown floor", runs, lambda: peers.measure_fresh(
         [sys.executable, __file__, "render", str(site / "content"), str(render_out)], render_out, timeout))
     figures["citations"] = repeat("citations floor", runs, lambda: measure(
         ["node", str(CITE_SCRIPT), str(spec), str(items), str(cores)], cwd=REPO_ROOT, timeout=timeout))
-    figures["search"] = repeat("search floor", runs, lambda: fresh(
+    figures["search"] = repeat("search floor", runs, lambda: peers.measure_fresh(
         peers.pagefind_command(pagefind, pages), pages / "pagefind", timeout))
     hugo = peers.find_hugo() if with_peers else None
     if hugo is not None:
@@ -202,7 +198,7 @@ def run(n: int, root: Path, runs: int, timeout: float, with_peers: bool) -> dict
         figures["hugo"] = repeat("hugo", runs, lambda: peers.measure_fresh(
             peers.hugo_command(hugo, site / "content", out, cache), out, timeout,
             lambda: shutil.rmtree(cache, ignore_errors=True)))
-        figures["pagefind_on_hugo"] = repeat("pagefind CLI on hugo", runs, lambda: fresh(
+        figures["pagefind_on_hugo"] = repeat("pagefind CLI on hugo", runs, lambda: peers.measure_fresh(
             peers.pagefind_command(pagefind, out), out / "pagefind", timeout))
     return {"n": n, "cores": cores, "floor_pages": len(list((render_out / "articles").glob("*/index.html"))),
             "indexed_pages": len(list((pages / "pagefind" / "fragment").glob("*.pf_fragment"))),
