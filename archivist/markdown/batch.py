@@ -87,9 +87,10 @@ class RenderCache:
         a damaged entry adds one warning to `problems`."""
         return read_parts(self.file_for(relpath), relpath, key, problems)
 
-    def put(self, relpath: str, key: str, parts: RenderedParts) -> None:
-        """Store the parts; a cache that cannot be written only costs the next build time."""
-        write_entry(self.file_for(relpath), ENTRY_KIND, relpath, parts_to_bytes(parts), key)
+    def put(self, relpath: str, key: str, parts: RenderedParts) -> bool:
+        """Store the parts, and say whether they were; a cache that cannot be written only costs the
+        next build time."""
+        return write_entry(self.file_for(relpath), ENTRY_KIND, relpath, parts_to_bytes(parts), key)
 
     def prune(self, keep: Iterable[str]) -> None:
         """Remove the entries of articles that no longer exist (and files of older layouts), so the
@@ -167,7 +168,7 @@ def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | N
     `stage` counts the articles as they are read from the cache or come back rendered. `keep` makes
     what is kept of each article as soon as it is at hand (see `bodies.BodyStore.stow`), so that a
     large archive's bodies need not all be in memory at once; it is told which cache entry holds an
-    article read from the cache."""
+    article's parts, when the cache holds them (read from it, or stored in it just now)."""
     slugs = [item.meta.slug for item in parsed]
     aliases = sorted(alias_targets((item.meta.slug, item.meta.aliases) for item in parsed).items())
     site = site_fingerprint(config.language, config.base_url, slugs, MarkdownOptions.of(config), aliases)
@@ -190,10 +191,12 @@ def render_each(parsed: list[Parsed], config: SiteConfig, cache: RenderCache | N
     waiting = iter(missing)
 
     def arrived(parts: RenderedParts) -> tuple[Article, list[Diagnostic]]:
+        """A fresh article, stored in the cache; `keep` is then told of its entry as of one read from
+        the cache, so that its body is linked to that file rather than written out once more."""
         index, damage = next(waiting)
-        if cache is not None and not _unread(parts):
-            cache.put(parsed[index].source.relpath, keys[index], parts)
-        return finish(index, parts, damage)
+        relpath = parsed[index].source.relpath
+        stored = cache is not None and not _unread(parts) and cache.put(relpath, keys[index], parts)
+        return finish(index, parts, damage, stored)
 
     fresh = render_many([parsed[index] for index, _damage in missing], config, slugs, workers, aliases,
                         done=stage.advance if stage is not None else None, then=arrived)

@@ -7,9 +7,10 @@ its front-matter and whether it has a text. A build that holds every body until 
 text; one that writes each body out as it arrives, keeps a short stand-in in its place and reads it
 back when that one page is rendered, holds a summary per article and one body at a time.
 
-A body read from the render cache is on disk already: its entry is linked into the folder instead
-of being written out again (a build after a one-article edit reads thousands of bodies from the
-cache and renders one page), and read back from that link, checked as any cache entry is.
+A body in the render cache is on disk already, whether it was read from there or stored there as it
+was rendered: its entry is linked into the folder instead of being written out again (a build after
+a one-article edit reads thousands of bodies from the cache and renders one page; a cold build
+would otherwise write every body twice), and read back from that link, checked as any cache entry is.
 """
 
 from __future__ import annotations

@@ -134,12 +134,13 @@ def read_decoded(path: Path, kind: EntryKind, name: str, key: str | None, decode
         return None
 
 
-def write_entry(path: Path, kind: EntryKind, name: str, content: bytes, key: str = "") -> None:
-    """Store an entry atomically; a cache that cannot be written only costs the next build time.
+def write_entry(path: Path, kind: EntryKind, name: str, content: bytes, key: str = "") -> bool:
+    """Store an entry atomically, and say whether it was; a cache that cannot be written only costs
+    the next build time.
 
     A write cut short (a full disk) leaves the old entry or none, never part of one; a refusal by the
     file system is remembered for `refused_writes`."""
-    _store(path, lambda out: out.write(seal(kind, name, content, key)))
+    return _store(path, lambda out: out.write(seal(kind, name, content, key)))
 
 
 def write_entry_streamed(path: Path, kind: EntryKind, name: str, chunks: Iterable[bytes], key: str = "") -> None:
@@ -160,14 +161,17 @@ def write_entry_streamed(path: Path, kind: EntryKind, name: str, chunks: Iterabl
     _store(path, write)
 
 
-def _store(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write an entry with `write` to a temporary file renamed over `path`; a refusal by the file
-    system is remembered for `refused_writes`, any other failure costs the entry only."""
+def _store(path: Path, write: Callable[[BinaryIO], object]) -> bool:
+    """Write an entry with `write` to a temporary file renamed over `path`, True once it is there; a
+    refusal by the file system is remembered for `refused_writes`, any other failure costs the entry
+    only."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically_with(path, write, suffix=SUFFIX)
     except OSError as exc:
         note_refused(path, exc)
+        return False
+    return True
 
 
 def note_refused(path: Path, exc: OSError) -> None:

@@ -9,6 +9,7 @@ that are never published (`scratch`): they go when the spool does.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path, PosixPath
@@ -29,10 +30,17 @@ class Spool:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def put(self, site_path: str, data: bytes) -> SpooledFile:
-        target = SpooledFile(self.folder / "site" / site_path)
+        """The page's file: all in one folder, named after the site path's digest and keeping its file
+        name. A folder per page would double the folders a build makes, and making a folder costs more
+        than writing a page on some disks."""
+        name = hashlib.sha256(site_path.encode("utf-8")).hexdigest()[:32] + "-" + site_path.rpartition("/")[2]
+        target = SpooledFile(self.folder / "site" / name)
         with writing("the rendered pages", self.folder.parent):  # the build stops; `close` removes the spool
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            try:
+                target.write_bytes(data)
+            except FileNotFoundError:  # the first page of this process's build
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
         return target
 
     def scratch(self, name: str) -> Path:

@@ -124,6 +124,35 @@ def test_a_body_read_from_the_cache_is_linked_there_and_never_written_through(si
     assert store.restore(kept[source]).body.html.endswith("<p>cited</p>")
 
 
+def test_a_body_rendered_anew_is_linked_to_the_entry_just_stored_for_it(site: Path, tmp_path: Path) -> None:
+    """A cold build stores each article's parts in the render cache and stows its body: one file on
+    disk for both, not a second copy written out."""
+    config = config_step.load(site)
+    cache = RenderCache(tmp_path / "cache", config.base_url)
+    store = BodyStore(tmp_path / "bodies")
+    kept = {a.source.relpath: a for a, _found in render_each(parsed_items(site), config, cache, workers=2,
+                                                               keep=lambda article, stored: store.stow(article, stored))}
+    full = {a.source.relpath: a for a, _found in render_each(parsed_items(site), config, workers=1)}
+    with_text = [source for source, article in full.items() if article.has_body]
+    assert with_text and sorted(store.linked) == sorted(with_text)
+    for source in with_text:
+        assert store._file(source).stat().st_ino == cache.file_for(source).stat().st_ino
+        assert kept[source].body.html == STAND_IN and store.restore(kept[source]) == full[source]
+
+
+def test_a_body_whose_entry_could_not_be_stored_is_written_out(site: Path, tmp_path: Path) -> None:
+    config = config_step.load(site)
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache's folder would be")
+    cache = RenderCache(blocked, config.base_url)
+    store = BodyStore(tmp_path / "bodies")
+    kept = {a.source.relpath: a for a, _found in render_each(parsed_items(site), config, cache, workers=1,
+                                                               keep=lambda article, stored: store.stow(article, stored))}
+    full = {a.source.relpath: a for a, _found in render_each(parsed_items(site), config, workers=1)}
+    assert store.stowed and not store.linked
+    assert all(store.restore(kept[source]) == article for source, article in full.items())
+
+
 def test_a_linked_body_that_cannot_be_linked_is_written_out(site: Path, tmp_path: Path) -> None:
     config = config_step.load(site)
     article = next(a for a, _found in render_each(parsed_items(site), config, workers=1) if a.body.toc)

@@ -62,6 +62,8 @@ def test_spooled_pages_hold_the_rendered_bytes_and_are_linked_into_the_output(pl
     with Spool(tmp_path / "cache") as spool:
         spooled = render_all_pages(renderer, some, workers=2, spool=spool)
         assert all(isinstance(data, SpooledFile) for data, _ in spooled)
+        assert len({data.parent for data, _ in spooled}) == 1  # no folder per page
+        assert len({data.name for data, _ in spooled}) == len(some)
         assert [data.read_bytes() for data, _ in spooled] == [data for data, _ in in_memory]
         files = {job.path: data for job, (data, _) in zip(some, spooled)}
         commit(tmp_path / "out", {**files, "asset.txt": asset})
@@ -77,3 +79,12 @@ def test_a_killed_build_s_spool_is_swept_by_the_next(tmp_path):
     (dead / "articles").mkdir(parents=True)
     with Spool(tmp_path):
         assert not dead.exists()
+
+
+def test_pages_of_the_same_file_name_in_different_folders_are_spooled_apart(tmp_path):
+    with Spool(tmp_path) as spool:
+        first = spool.put("articles/one/index.html", b"one")
+        second = spool.put("articles/two/index.html", b"two")
+        again = spool.put("articles/one/index.html", b"one, again")
+        assert first != second and first == again and first.name.endswith("-index.html")
+        assert (first.read_bytes(), second.read_bytes()) == (b"one, again", b"two")
