@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import ChainMap
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,27 @@ class SiteUndefined(jinja2.StrictUndefined):
         super().__init__(hint, obj._target if isinstance(obj, Reading) else obj, name, exc)
 
 
+class TemplateGlobals(ChainMap):
+    """A template's globals over the environment's, as Jinja makes them, with keys that are a plain set.
+
+    Each `{% from ... import %}` subtracts a template's global names from a set; a ChainMap's key
+    view answers that in Python, one lookup through every map per name (eight imports an article
+    page), where a set made in C answers at once."""
+
+    def keys(self) -> set[str]:  # type: ignore[override]
+        return set().union(*self.maps)
+
+
+class SiteEnvironment(jinja2.Environment):
+    """Jinja's environment, with the globals above."""
+
+    def make_globals(self, d: Any = None) -> TemplateGlobals:
+        return TemplateGlobals({} if d is None else d, self.globals)
+
+
 def make_environment(site_templates: Path | None) -> jinja2.Environment:
     """A strict environment: undefined names fail the build, and everything is escaped."""
-    env = jinja2.Environment(
+    env = SiteEnvironment(
         loader=SiteLoader(site_templates),
         autoescape=True,
         undefined=SiteUndefined,

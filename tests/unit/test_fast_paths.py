@@ -1,5 +1,5 @@
 """Each faster path finds what the plain one finds: mistune's emphasis-marker scan, the word count, the
-root links an article holds."""
+root links an article holds, the names of a template's globals."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from hypothesis import given, settings, strategies as st
 from mistune._inline import emphasis
 
 import re
+from collections import ChainMap
 
 from archivist.build.facts import HTML_ROOT_LINK, MARKDOWN_ROOT_LINK
 from archivist.markdown import emphasis_scan, render_inline
 from archivist.markdown.text import _WORD_RE, count_words
+from archivist.render.templating import make_environment
 
 texts = st.text(alphabet=st.sampled_from(["*", "_", "a", " ", "\n", "é", "\\", "`"]), max_size=40)
 
@@ -47,3 +49,20 @@ links = st.lists(st.sampled_from(["]", "(", ":", " ", "\n", "<", "/", "a", "href
 def test_the_two_link_patterns_find_every_path_the_one_pattern_found(text: str):
     found = set(MARKDOWN_ROOT_LINK.findall(text)) | set(HTML_ROOT_LINK.findall(text))
     assert set(ONE_PATTERN.findall(text)) <= found
+
+
+def test_a_template_s_global_names_are_a_set_that_follows_the_environment(tmp_path):
+    """Jinja subtracts these names from a set on every import; they must be the names a ChainMap would
+    give, later globals of the environment included, and imports must still see the globals."""
+    (tmp_path / "page.html").write_text('{% from "parts.html" import hello %}{{ hello() }}', encoding="utf-8")
+    (tmp_path / "parts.html").write_text("{% macro hello() %}{{ greeting }}, {{ name }}{% endmacro %}",
+                                         encoding="utf-8")
+    env = make_environment(tmp_path)
+    env.globals["greeting"] = "Hello"
+    page = env.get_template("page.html", globals={"own": 1})
+    names = page.globals.keys()
+    assert isinstance(names, set) and names == set(ChainMap(*page.globals.maps).keys())
+    assert {"own", "greeting", "range"} <= names
+    env.globals["name"] = "reader"
+    assert "name" in page.globals.keys()
+    assert page.render() == "Hello, reader"
