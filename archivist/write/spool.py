@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from pathlib import Path, PosixPath
+from pathlib import Path, PosixPath, PurePosixPath
 
 from archivist.util.diskfaults import writing
 
@@ -30,10 +30,12 @@ class Spool:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def put(self, site_path: str, data: bytes) -> SpooledFile:
-        """The page's file: all in one folder, named after the site path's digest and keeping its file
-        name. A folder per page would double the folders a build makes, and making a folder costs more
-        than writing a page on some disks."""
-        name = hashlib.sha256(site_path.encode("utf-8")).hexdigest()[:32] + "-" + site_path.rpartition("/")[2]
+        """The page's file: all in one folder, named after the site path's digest with the page's own
+        extension. A folder per page would double the folders a build makes, and making a folder costs
+        more than writing a page on some disks; the page's own name is left out, since a page's name may
+        be as long as a file name may be."""
+        extension = PurePosixPath(site_path).suffix
+        name = hashlib.sha256(site_path.encode("utf-8")).hexdigest()[:32] + (extension if len(extension) <= 16 else "")
         target = SpooledFile(self.folder / "site" / name)
         with writing("the rendered pages", self.folder.parent):  # the build stops; `close` removes the spool
             try:

@@ -86,5 +86,13 @@ def test_pages_of_the_same_file_name_in_different_folders_are_spooled_apart(tmp_
         first = spool.put("articles/one/index.html", b"one")
         second = spool.put("articles/two/index.html", b"two")
         again = spool.put("articles/one/index.html", b"one, again")
-        assert first != second and first == again and first.name.endswith("-index.html")
+        assert first != second and first == again and first.suffix == ".html"
         assert (first.read_bytes(), second.read_bytes()) == (b"one, again", b"two")
+
+
+def test_a_page_whose_name_is_as_long_as_a_file_name_may_be_is_spooled(tmp_path):
+    """An article's old address may end in a name of 255 bytes (content.aliases allows it)."""
+    longest = "old/" + "é" * 122 + "-page.html"
+    assert len(longest.rpartition("/")[2].encode("utf-8")) == 254
+    with Spool(tmp_path) as spool:
+        assert spool.put(longest, b"moved").read_bytes() == b"moved"
