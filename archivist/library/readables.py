@@ -14,6 +14,7 @@ from typing import Any, Iterable, Mapping
 
 from archivist.model import Article, ArticleMeta, SourceFile
 from archivist.util.digests import digest
+from archivist.util.jsondata import PLAIN_TYPES  # most reads (a title, a date, a count): recorded as they are
 from . import ENTRY, UNKNOWN
 from .collections import Author, Collections, Issue, Journal, Keyword, Volume, Year
 from .entry import Entry
@@ -33,8 +34,6 @@ ENTRY_TYPES = (Entry, Article, ArticleMeta, SourceFile)
 # Groups of entries: their properties are followed through the stand-in, so what they read is recorded.
 GROUP_TYPES = (Author, Journal, Volume, Issue, Keyword, Year, Translation, Collections)
 READABLE_TYPES = ENTRY_TYPES + GROUP_TYPES
-# Most reads are of these (a title, a date, a count): they are recorded as they are, checked first.
-PLAIN_TYPES = frozenset({str, int, bool, float, type(None)})
 
 
 class ReadLog:

@@ -16,13 +16,13 @@ class JsonDataError(ValueError):
     """The JSON does not have the shape of the object asked for."""
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None)})
+PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})  # values that are their own JSON (and repr)
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once per class
 
 
 def to_json(value: Any) -> Any:
     """A dataclass instance (fields in order), tuple, mapping or plain value as JSON values."""
-    if type(value) in _PLAIN:  # most values (an id, a word, a line number): one look, not five
+    if type(value) in PLAIN_TYPES:  # most values (an id, a word, a line number): one look, not five
         return value
     if type(value) is tuple and all(type(item) is str for item in value):  # ids, paths: the long ones
         return list(value)

@@ -9,11 +9,11 @@ that are never published (`scratch`): they go when the spool does.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path, PosixPath, PurePosixPath
 
+from archivist.util.digests import digest
 from archivist.util.diskfaults import writing
 
 
@@ -35,7 +35,7 @@ class Spool:
         more than writing a page on some disks; the page's own name is left out, since a page's name may
         be as long as a file name may be."""
         extension = PurePosixPath(site_path).suffix
-        name = hashlib.sha256(site_path.encode("utf-8")).hexdigest()[:32] + (extension if len(extension) <= 16 else "")
+        name = digest(site_path.encode("utf-8")) + (extension if len(extension) <= 16 else "")
         target = SpooledFile(self.folder / "site" / name)
         with writing("the rendered pages", self.folder.parent):  # the build stops; `close` removes the spool
             try:
