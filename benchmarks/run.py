@@ -1,5 +1,8 @@
 """The build benchmark suite: cold, warm and one-edit builds of generated corpora, beside Hugo and Pelican.
 
+Scenarios take turns: each round runs every requested scenario once, ours and then the peers', and
+the ratios are given both from the medians and round by round (see in_rounds).
+
 Run: .venv/bin/python benchmarks/run.py --n 1000 5000 [--runs 3] [--no-peers]
      [--only cold,parts,warm,edit,nosearch,bare] [--parts 4] [--json results.json]
 """
@@ -7,6 +10,7 @@ Run: .venv/bin/python benchmarks/run.py --n 1000 5000 [--runs 3] [--no-peers]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shutil
 import sys
@@ -88,18 +92,34 @@ def prepare(work: Workspace, seed: int) -> float:
     return elapsed
 
 
-def repeat(results: Results, name: str, runs: int, once: Callable[[], Sample]) -> None:
-    """Run a scenario `runs` times; a failure stops it and is recorded, not raised."""
-    samples: list[Sample] = []
-    try:
-        for _ in range(runs):
-            samples.append(once())
-            print(f"  {name}: {samples[-1].wall:.2f} s wall, {samples[-1].cpu:.2f} s CPU", file=sys.stderr)
-    except RunFailed as exc:
-        print(f"  {name}: FAILED: {exc}", file=sys.stderr)
-        results.record(name, samples, str(exc))
-        return
-    results.record(name, samples)
+Once = Callable[[], Sample]
+
+
+def in_rounds(results: Results, scenarios: list[tuple[str, Once]], runs: int) -> None:
+    """Each scenario once per round, in the order given, for `runs` rounds.
+
+    A machine's speed can drift over the minutes a benchmark runs (page cache, memory reclaim,
+    other tenants). Repeating one scenario back to back, then the next, lets that drift land on
+    one scenario and not another; taking turns spreads it over all of them, so round k of ours
+    and round k of a peer ran under the same conditions and their ratio compares like with like.
+    A scenario that fails is recorded with its error and left out of later rounds."""
+    samples: dict[str, list[Sample]] = {name: [] for name, _ in scenarios}
+    errors: dict[str, str] = {}
+    for round_number in range(1, runs + 1):
+        for name, once in scenarios:
+            if name in errors:
+                continue
+            try:
+                samples[name].append(once())
+            except RunFailed as exc:
+                errors[name] = str(exc)
+                print(f"  {name}: FAILED: {exc}", file=sys.stderr)
+                continue
+            done = samples[name][-1]
+            print(f"  {name} (round {round_number}/{runs}): {done.wall:.2f} s wall, {done.cpu:.2f} s CPU",
+                  file=sys.stderr)
+    for name, _ in scenarios:
+        results.record(name, samples[name], errors.get(name, ""))
 
 
 def cold(site: Path, output: Path, search: bool, timeout: float) -> Sample:
@@ -114,85 +134,121 @@ def edit_one(article: Path, original: str, run: int) -> None:
     article.write_text(original + f"\nA paragraph added by edit number {run} of this benchmark.\n", encoding="utf-8")
 
 
-def in_parts(work: Workspace, results: Results, count: int, runs: int, timeout: float) -> None:
-    """The matrix build: each part's and the merge's medians, the slowest part plus the merge, and
-    whether the merged site is the cold build's bytes (when the cold build ran just before)."""
-    site = matrix.twin_site(work.site, work.root / "parts-site")
-    merged = work.root / "out-merged"
-    done: list[matrix.MatrixRun] = []
-    try:
-        for _ in range(runs):
-            done.append(matrix.build_in_parts(site, work.root / "parts", merged, count, BASE_URL, timeout))
-            print(f"  parts: slowest {done[-1].slowest.wall:.2f} s + merge {done[-1].merge.wall:.2f} s", file=sys.stderr)
-    except RunFailed as exc:
-        print(f"  parts: FAILED: {exc}", file=sys.stderr)
-        results.record("parts_slowest", [run.slowest for run in done], str(exc))
-        return
-    results.record("parts_slowest", [run.slowest for run in done])
-    results.record("merge", [run.merge for run in done])
-    walls = sorted(run.wall for run in done)
-    facts: dict[str, object] = {"count": count, "slowest_plus_merge_wall": round(walls[len(walls) // 2], 3),
-                                "part_walls": [[round(s.wall, 2) for s in run.parts] for run in done]}
-    if results.median("cold") and work.output.exists():
-        facts["differences_from_cold"] = matrix.differences(work.output, merged)
-    results.facts["parts"] = facts
+@dataclass
+class PartsRuns:
+    """The matrix build, one run per round: each part's and the merge's figures, the slowest part plus
+    the merge, and whether the merged site is the cold build's bytes (when the cold build ran just before
+    in the same round, and so from the same content)."""
+
+    work: Workspace
+    count: int
+    timeout: float
+    after_cold: bool
+    runs: list[matrix.MatrixRun] = field(default_factory=list)
+    differences: list[str] | None = None
+
+    def once(self) -> Sample:
+        site = matrix.twin_site(self.work.site, self.work.root / "parts-site")
+        merged = self.work.root / "out-merged"
+        self.runs.append(matrix.build_in_parts(site, self.work.root / "parts", merged, self.count, BASE_URL,
+                                               self.timeout))
+        if self.after_cold and self.work.output.exists():
+            self.differences = sorted(set(self.differences or ()) | set(matrix.differences(self.work.output, merged)))
+        done = self.runs[-1]
+        print(f"  parts: slowest {done.slowest.wall:.2f} s + merge {done.merge.wall:.2f} s", file=sys.stderr)
+        return done.slowest
+
+    def record(self, results: Results) -> None:
+        """The merge's figures and the facts beside the slowest part's, which the rounds recorded."""
+        if not self.runs:
+            return
+        results.record("merge", [run.merge for run in self.runs])
+        walls = sorted(run.wall for run in self.runs)
+        facts: dict[str, object] = {"count": self.count, "slowest_plus_merge_wall": round(walls[len(walls) // 2], 3),
+                                    "part_walls": [[round(s.wall, 2) for s in run.parts] for run in self.runs]}
+        if self.differences is not None:
+            facts["differences_from_cold"] = self.differences[:10]
+        results.facts["parts"] = facts
 
 
-def run_ours(work: Workspace, results: Results, args: argparse.Namespace) -> None:
-    site, output, only, runs, timeout = work.site, work.output, args.only, args.runs, args.timeout
+def our_scenarios(work: Workspace, results: Results, args: argparse.Namespace,
+                  parts: PartsRuns | None, article: Path | None, original: str) -> list[tuple[str, Once]]:
+    """Our scenarios in the order a round runs them: the cold build first, so that the parts are
+    compared with it and the warm build has its output to start from."""
+    site, output, only, timeout = work.site, work.output, args.only, args.timeout
+    chosen: list[tuple[str, Once]] = []
     if "cold" in only:
-        repeat(results, "cold", runs, lambda: cold(site, output, True, timeout))
-        size, files = folder_size(output) if output.exists() else (0, 0)
-        results.facts.update(output_bytes=size, output_files=files, bytes_per_article=size // work.n,
-                             search_index=(output / "pagefind").is_dir())
-    if "parts" in only:
-        in_parts(work, results, args.parts, runs, timeout)
-    if only & {"warm", "edit"} and not output.exists():
-        measure(build_command(site, output), timeout=timeout)  # prime: warm builds need a previous one
+        def cold_build() -> Sample:
+            sample = cold(site, output, True, timeout)
+            size, files = folder_size(output)
+            results.facts.update(output_bytes=size, output_files=files, bytes_per_article=size // work.n,
+                                 search_index=(output / "pagefind").is_dir())
+            return sample
+        chosen.append(("cold", cold_build))
+    if parts is not None:
+        chosen.append(("parts_slowest", parts.once))
     if "warm" in only:
-        repeat(results, "warm", runs, lambda: measure(build_command(site, output), timeout=timeout))
-    if "edit" in only:
-        article = sorted((site / "content" / "articles").glob("*.md"))[work.n // 2]
-        original = article.read_text(encoding="utf-8")
-        counter = iter(range(1, runs + 1))
-        try:
-            repeat(results, "edit", runs, lambda: (edit_one(article, original, next(counter)),
-                                                    measure(build_command(site, output), timeout=timeout))[1])
-        finally:
-            article.write_text(original, encoding="utf-8")
+        chosen.append(("warm", lambda: measure(build_command(site, output), timeout=timeout)))
+    if article is not None:
+        counter = itertools.count(1)
+        chosen.append(("edit", lambda: (edit_one(article, original, next(counter)),
+                                        measure(build_command(site, output), timeout=timeout))[1]))
     if "nosearch" in only:
-        repeat(results, "nosearch", runs, lambda: cold(site, work.root / "out-nosearch", False, timeout))
+        chosen.append(("nosearch", lambda: cold(site, work.root / "out-nosearch", False, timeout)))
     if "bare" in only:
-        repeat(results, "bare", runs, lambda: cold(work.bare, work.root / "out-bare", False, timeout))
+        chosen.append(("bare", lambda: cold(work.bare, work.root / "out-bare", False, timeout)))
+    return chosen
 
 
-def run_peers(work: Workspace, results: Results, runs: int, timeout: float, pelican: Path | None) -> None:
+def peer_scenarios(work: Workspace, results: Results, timeout: float, pelican: Path | None) -> list[tuple[str, Once]]:
     """Hugo (+ the Pagefind CLI on its output) and Pelican on the same corpus; absent tools are skipped."""
     content = work.site / "content"
     hugo, pagefind, pelican_peer = peers.find_hugo(), peers.find_pagefind(), peers.find_pelican(pelican)
     results.facts["peer_versions"] = {p.name: p.version for p in (hugo, pagefind, pelican_peer) if p}
+    chosen: list[tuple[str, Once]] = []
     if hugo is None:
         print("  hugo: not installed, skipped", file=sys.stderr)
     else:
         out, cache = work.root / "out-hugo", work.root / "hugo-cache"
         command = peers.hugo_command(hugo, content, out, cache)
-        repeat(results, "hugo", runs, lambda: peers.measure_fresh(
-            command, out, timeout, lambda: shutil.rmtree(cache, ignore_errors=True)))
-        repeat(results, "hugo_warm", runs, lambda: measure(command, timeout=timeout))
+        chosen.append(("hugo", lambda: peers.measure_fresh(command, out, timeout,
+                                                           lambda: shutil.rmtree(cache, ignore_errors=True))))
+        chosen.append(("hugo_warm", lambda: measure(command, timeout=timeout)))
         if pagefind is None:
             print("  pagefind CLI: not found, skipped", file=sys.stderr)
         else:
-            repeat(results, "pagefind_on_hugo", runs, lambda: peers.measure_fresh(
-                peers.pagefind_command(pagefind, out), out / "pagefind", timeout))
+            chosen.append(("pagefind_on_hugo", lambda: peers.measure_fresh(
+                peers.pagefind_command(pagefind, out), out / "pagefind", timeout)))
     if pelican_peer is None:
         print("  pelican: not installed, skipped", file=sys.stderr)
-        return
+        return chosen
     pelican_content = work.root / "pelican-content"
     if not pelican_content.exists():
         peers.to_pelican(content, pelican_content)
-    out = work.root / "out-pelican"
-    repeat(results, "pelican", runs, lambda: peers.measure_fresh(
-        peers.pelican_command(pelican_peer, pelican_content, out), out, timeout))
+    pelican_out = work.root / "out-pelican"
+    chosen.append(("pelican", lambda: peers.measure_fresh(
+        peers.pelican_command(pelican_peer, pelican_content, pelican_out), pelican_out, timeout)))
+    return chosen
+
+
+def run_all(work: Workspace, results: Results, args: argparse.Namespace) -> None:
+    """Ours and the peers, in rounds; the edited article is restored however the rounds end."""
+    only = args.only
+    parts = PartsRuns(work, args.parts, args.timeout, after_cold="cold" in only) if "parts" in only else None
+    article = sorted((work.site / "content" / "articles").glob("*.md"))[work.n // 2] if "edit" in only else None
+    original = article.read_text(encoding="utf-8") if article is not None else ""
+    if only & {"warm", "edit"} and "cold" not in only and not work.output.exists():
+        measure(build_command(work.site, work.output), timeout=args.timeout)  # prime: they need a previous build
+    try:
+        scenarios = our_scenarios(work, results, args, parts, article, original)
+        if not args.no_peers:
+            scenarios += peer_scenarios(work, results, args.timeout, args.pelican)
+        in_rounds(results, scenarios, args.runs)
+    finally:
+        if article is not None:
+            article.write_text(original, encoding="utf-8")
+    if parts is not None:
+        parts.record(results)
 
 
 def sample_query(site: Path) -> str:
@@ -207,14 +263,12 @@ def run_size(n: int, args: argparse.Namespace, base: Path) -> Results:
     results = Results(n)
     print(f"N={n}: generating the corpus in {work.site}", file=sys.stderr)
     results.facts["generate_seconds"] = round(prepare(work, args.seed), 3)
-    run_ours(work, results, args)
+    run_all(work, results, args)
     if "cold" in args.only and work.output.exists():
         results.facts["search_query"] = search_query_bytes(work.output, sample_query(work.site))
     if "serve" in args.only:
         article = sorted((work.site / "content" / "articles").glob("*.md"))[0]
         results.facts["edit_to_serve"] = edit_to_serve(work.site, article, args.runs)
-    if not args.no_peers:
-        run_peers(work, results, args.runs, args.timeout, args.pelican)
     results.facts["ratios"] = report.ratios(results.scenarios)
     return results
 

@@ -115,3 +115,16 @@ def test_ratios_divide_our_median_by_the_peers_sum() -> None:
     assert found["cold / (hugo + pagefind)"] == {"wall": 2.0, "cpu": 2.0, "target": 1.0, "met": False}
     assert found["cold peak memory (GiB)"]["met"] is False
     assert "cold / pelican" not in found
+
+
+def test_paired_ratios_compare_each_round_with_the_peers_same_round() -> None:
+    def runs(*walls: float) -> dict:
+        samples = [{"wall": wall, "cpu": wall, "max_rss": 0, "tree_rss": 0} for wall in walls]
+        return {"runs": samples, "median": sorted(samples, key=lambda s: s["wall"])[len(samples) // 2]}
+
+    # the machine slows down run after run: ours and Hugo's later rounds are both slower
+    scenarios = {"bare": runs(10, 20, 40), "hugo": runs(5, 10, 20)}
+    found = report.ratios(scenarios)["bare / hugo"]
+    assert found["paired_wall"] == {"median": 2.0, "low": 2.0, "high": 2.0}
+    scenarios["hugo"] = runs(5, 10)  # a peer that failed in its last round: no pairs to make
+    assert "paired_wall" not in report.ratios(scenarios)["bare / hugo"]
