@@ -86,8 +86,26 @@ def fingerprint(value: Any) -> str:
     """A value as text, with every entry named by its source file (an entry's content is a read of its own);
     a long one (a body, an abstract, an article's exports) as a digest of that text, which no short one
     can equal (a digest starts with '#', which begins no `repr`)."""
+    if type(value) is str and len(value) > LONGEST_SHOWN:
+        return "#" + LongText(value).digest
     text = repr(value if type(value) in PLAIN_TYPES else _plain(value, {}))
     return text if len(text) <= LONGEST_SHOWN else "#" + digest(text.encode("utf-8", "surrogatepass"))
+
+
+class LongText:
+    """A long string as a digest of its own bytes. An article page reads its body, some 50 KB of HTML:
+    writing that out with `repr` (which escapes it character by character) before hashing it cost more
+    than the hash. Its `repr` begins with '<', which begins the `repr` of no plain value, so it equals
+    no short value's; the hashed bytes begin 'text' and a NUL, which begin no `repr`, so its digest is
+    not that of another value's `repr` either."""
+
+    __slots__ = ("digest",)
+
+    def __init__(self, text: str):
+        self.digest = digest(b"text\0" + text.encode("utf-8", "surrogatepass"))
+
+    def __repr__(self) -> str:
+        return f"<text #{self.digest}>"
 
 
 def _plain(value: Any, memo: dict[int, Any]) -> Any:
@@ -97,7 +115,9 @@ def _plain(value: Any, memo: dict[int, Any]) -> Any:
     kind = type(value)
     if kind is Entry:
         return (ENTRY, value.article.source.relpath)
-    if kind in (str, int, bool, float) or value is None:
+    if kind is str:
+        return value if len(value) <= LONGEST_SHOWN else LongText(value)
+    if kind in (int, bool, float) or value is None:
         return value
     if kind is tuple or kind is list:
         return tuple(_plain(item, memo) for item in value)
