@@ -75,9 +75,14 @@ class SiteEnvironment(jinja2.Environment):
 
 
 def make_environment(site_templates: Path | None) -> jinja2.Environment:
-    """A strict environment: undefined names fail the build, and everything is escaped."""
+    """A strict environment: undefined names fail the build, and everything is escaped.
+
+    Templates are not checked for changes while it lives: Jinja would otherwise look at a template
+    file's time on each use (every include, import and extends: about fifty for an article page). An
+    environment serves one build, and `serve` makes a new one when the planner finds a template changed."""
     env = SiteEnvironment(
         loader=SiteLoader(site_templates),
+        auto_reload=False,
         autoescape=True,
         undefined=SiteUndefined,
         trim_blocks=True,

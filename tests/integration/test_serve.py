@@ -382,3 +382,19 @@ def test_the_preview_prints_each_warning_once_and_counts_those_that_still_stand(
         assert out.getvalue().count("also.md:6:1: warning[body.heading-level]") == 1
     finally:
         preview.stop()
+
+
+def test_the_preview_shows_an_edited_template_it_has_already_used(tmp_path: Path):
+    """Templates are not checked for changes while an environment lives (render.templating), so the
+    preview must take a new one when a template it has loaded is edited."""
+    root = make_site(tmp_path / "site")
+    (root / "templates").mkdir(exist_ok=True)
+    page = root / "templates" / "404.html"
+    page.write_text('{% extends "!builtin/404.html" %}{% block main %}First words{% endblock %}\n', encoding="utf-8")
+    builder = LiveBuilder(root, BuildOptions(drafts=False, search=False), base_url="http://127.0.0.1:8000/")
+    assert b"First words" in builder.rebuild().build.files["404.html"]
+    page.write_text('{% extends "!builtin/404.html" %}{% block main %}Second words{% endblock %}\n', encoding="utf-8")
+    outcome = builder.rebuild()
+    assert outcome is not None and outcome.plan.full
+    shown = outcome.build.files["404.html"]
+    assert b"Second words" in shown and b"First words" not in shown
