@@ -8,8 +8,9 @@ tenth of it. A compiled regular expression finds the same position.
 Once the markers are found, mistune runs the full CommonMark delimiter algorithm on every inline
 run that holds one: a token per piece of text, a record per marker, an index over them. Most runs
 that hold markers at all hold exactly two single ones around a word or phrase (`*sic*`, `_et al._`),
-and for those the algorithm's answer is known in advance: `single_pair` makes that answer directly
-and hands every other run to mistune.
+and for those the algorithm's answer is known in advance: `single_pair` makes that answer directly.
+A run without markers (half of them) is answered as mistune answers it, and every other run goes to
+mistune.
 
 Only the version this was measured against is changed; any other keeps its own code (the dependency
 is pinned, and tests compare both paths with mistune's on arbitrary input)."""
@@ -36,23 +37,29 @@ def next_delimiter_run(text: str, pos: int) -> int:
 
 
 def finalize_emphasis_tokens(tokens: list[Token], enabled: bool, max_depth: int) -> list[Token]:
-    """mistune's `finalize_emphasis_tokens`, answered directly for a run with one pair of single markers."""
-    if enabled:
-        found = single_pair(tokens, max_depth)
-        if found is not None:
-            return found
-    return ORIGINAL_FINALIZE(tokens, enabled, max_depth)  # type: ignore[misc]
+    """mistune's `finalize_emphasis_tokens`, answered directly for a run without markers or with one
+    pair of single markers; any other run goes to mistune's own."""
+    if not enabled:
+        return ORIGINAL_FINALIZE(tokens, enabled, max_depth)  # type: ignore[misc]
+    run = emphasis._coalesce_emphasis_text(tokens) if len(tokens) > 1 else tokens
+    holder, first, second = _the_two_markers(run)
+    if holder is None:
+        return [emphasis._clean_emphasis_token(token) for token in run]  # no marker: mistune's first answer
+    found = _paired(run, holder, first, second, max_depth) if first >= 0 else None
+    return found if found is not None else ORIGINAL_FINALIZE(tokens, enabled, max_depth)  # type: ignore[misc]
 
 
 def single_pair(tokens: list[Token], max_depth: int) -> list[Token] | None:
     """The tokens with `*x*` or `_x_` made emphasis, when the run holds just those two markers, in one
-    text token, and they pair; else None (mistune decides). Every step mirrors what mistune does with
-    such a run: the same merging of text before and after, the same flanking tests and depth limit."""
-    if len(tokens) > 1:
-        tokens = emphasis._coalesce_emphasis_text(tokens)
-    holder, first, second = _the_two_markers(tokens)
-    if holder is None:
-        return None
+    text token, and they pair; else None (mistune decides)."""
+    run = emphasis._coalesce_emphasis_text(tokens) if len(tokens) > 1 else tokens
+    holder, first, second = _the_two_markers(run)
+    return _paired(run, holder, first, second, max_depth) if holder is not None and first >= 0 else None
+
+
+def _paired(tokens: list[Token], holder: int, first: int, second: int, max_depth: int) -> list[Token] | None:
+    """Every step mirrors what mistune does with such a run (already coalesced): the same flanking
+    tests, depth limit and merging of the text before and after."""
     raw: str = tokens[holder]["raw"]
     marker = raw[first]
     source = emphasis._emphasis_source_text(tokens)
@@ -71,8 +78,9 @@ def single_pair(tokens: list[Token], max_depth: int) -> list[Token] | None:
 
 
 def _the_two_markers(tokens: list[Token]) -> tuple[int | None, int, int]:
-    """(index of the token, first, second) when the run's only markers are two equal single ones, apart,
-    in one token whose emphasis is on; else (None, 0, 0)."""
+    """(None, 0, 0) when no text token whose emphasis is on holds a marker; (index of the token, first,
+    second) when the run's only markers are two equal single ones, apart, in that one token; else
+    (index, -1, -1): markers mistune must pair."""
     holder = None
     for index, token in enumerate(tokens):
         if token["type"] != "text" or not token.get("_emphasis", True):
@@ -80,7 +88,7 @@ def _the_two_markers(tokens: list[Token]) -> tuple[int | None, int, int]:
         raw = token["raw"]
         if "*" in raw or "_" in raw:
             if holder is not None:
-                return None, 0, 0
+                return index, -1, -1
             holder = index
     if holder is None:
         return None, 0, 0
@@ -88,9 +96,9 @@ def _the_two_markers(tokens: list[Token]) -> tuple[int | None, int, int]:
     first = next_delimiter_run(raw, 0)
     second = next_delimiter_run(raw, first + 1)
     if second >= len(raw) or raw[second] != raw[first] or second == first + 1:
-        return None, 0, 0
+        return holder, -1, -1
     if next_delimiter_run(raw, second + 1) < len(raw):
-        return None, 0, 0
+        return holder, -1, -1
     return holder, first, second
 
 
