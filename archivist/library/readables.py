@@ -10,9 +10,12 @@ build evaluates the same paths on its own library and re-renders a page only whe
 from __future__ import annotations
 
 import dataclasses
+import io
+import pickle
 from typing import Any, Iterable, Mapping
 
-from archivist.model import Article, ArticleMeta, SourceFile
+from archivist.citations.metadata import PageMetadata
+from archivist.model import Article, ArticleMeta, RenderedBody, SourceFile
 from archivist.util.digests import digest
 from archivist.util.jsondata import PLAIN_TYPES  # most reads (a title, a date, a count): recorded as they are
 from . import ENTRY, UNKNOWN
@@ -80,6 +83,23 @@ def values_digest(found: Iterable[tuple[Path, str]]) -> str:
 
 
 LONGEST_SHOWN = 128  # a value written out longer than this is kept as its digest
+# Values read whole on an article page, made of plain data all through (no entry, no group: nothing
+# `_plain` would name instead of writing out): hashed as their pickle, which C writes at once, where
+# `_plain` walked them in Python and hashed each heading and tag on its own.
+PICKLED_TYPES = frozenset({RenderedBody, PageMetadata})
+PICKLE_PROTOCOL = 5
+
+
+def _pickled(value: Any) -> bytes:
+    """The value's pickle, without the references by which pickle writes an object it has seen once:
+    a body read back from the cache holds separate copies of strings that a freshly rendered one
+    shares, and both must give the same bytes, or a warm build would render every article page again."""
+    out = io.BytesIO()
+    out.write(b"pickle\0")
+    pickler = pickle.Pickler(out, protocol=PICKLE_PROTOCOL)
+    pickler.fast = True  # no memo: equal values give equal bytes, whatever objects they share
+    pickler.dump(value)
+    return out.getvalue()
 
 
 def fingerprint(value: Any) -> str:
@@ -88,6 +108,8 @@ def fingerprint(value: Any) -> str:
     can equal (a digest starts with '#', which begins no `repr`)."""
     if type(value) is str and len(value) > LONGEST_SHOWN:
         return "#" + LongText(value).digest
+    if type(value) in PICKLED_TYPES:
+        return "#" + digest(_pickled(value))
     text = repr(value if type(value) in PLAIN_TYPES else _plain(value, {}))
     return text if len(text) <= LONGEST_SHOWN else "#" + digest(text.encode("utf-8", "surrogatepass"))
 

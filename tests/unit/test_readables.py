@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import jinja2
 
-from archivist.library.readables import LibraryReads, ReadLog, context_digest, wrap_context
-from archivist.model import Person
+from archivist.library.readables import LibraryReads, ReadLog, context_digest, fingerprint, wrap_context
+from archivist.model import Heading, Person, RenderedBody
 from tests.unit.test_collections import groups, make_entry
 
 TEMPLATE = ("{% for e in entries %}{{ e.article.title_html }}:"
@@ -66,3 +66,17 @@ def test_a_long_value_read_is_kept_as_a_digest_and_still_tells_every_edit():
         changed = replace(a, article=replace(a.article, title_html=title))
         later = LibraryReads({e.article.source.relpath: e for e in (changed, b)}, groups(changed, b))
         assert any(later.get((root, paths)) != found for root, paths, found in reads) == differs
+
+
+def test_a_body_read_whole_reads_the_same_whether_its_strings_are_shared_or_copied():
+    """A body rendered in this build shares some strings between its fields; one read back from the
+    cache holds copies. Both must read the same, or every article page would render again."""
+    shared = "a-heading-id"
+    fresh = RenderedBody(html="<p>words</p>" * 40, toc=(Heading(2, shared, "A heading", "A heading"),),
+                         ids=(shared,))
+    copies = ["".join(["a-heading-", part]) for part in ("id", "id")]  # made at run time: two objects
+    copied = RenderedBody(html="<p>words</p>" * 40, toc=(Heading(2, copies[0], "A heading", "A heading"),),
+                          ids=(copies[1],))
+    assert fresh.ids[0] is fresh.toc[0].id and copied.ids[0] is not copied.toc[0].id
+    assert fingerprint(fresh) == fingerprint(copied)
+    assert fingerprint(replace(copied, word_count=1)) != fingerprint(copied), "and any change reads differently"
