@@ -25,10 +25,19 @@ def kramdown_id(text: str) -> str:
     return kept.replace(" ", "-").lower() or "section"
 
 
+# The same rules over ASCII, where most headings are written: one pattern instead of a test per character.
+_NOT_GITHUB_ASCII = re.compile(r"[^a-z0-9_ -]")
+_NOT_PANDOC_ASCII = re.compile(r"[^a-z0-9_.\-" + re.escape("".join(chr(c) for c in range(128) if chr(c).isspace())) + "]")
+_ASCII_LETTER = re.compile(r"[a-z]")
+
+
 def github_id(text: str) -> str:
     """GitHub's (and kramdown's GFM parser's): lower-cased; letters, marks, digits, '_', '-' and spaces
     are kept and each space becomes a hyphen; every other character is removed."""
-    return "".join("-" if ch == " " else ch for ch in text.lower() if ch in " -" or _word_character(ch))
+    lowered = text.lower()
+    if lowered.isascii():
+        return _NOT_GITHUB_ASCII.sub("", lowered).replace(" ", "-")
+    return "".join("-" if ch == " " else ch for ch in lowered if ch in " -" or _word_character(ch))
 
 
 def _word_character(ch: str) -> bool:
@@ -39,7 +48,12 @@ def _word_character(ch: str) -> bool:
 def pandoc_id(text: str) -> str:
     """Pandoc's `auto_identifiers`: letters, digits, '_', '-' and '.' are kept, runs of spaces become one
     hyphen, all lower-cased, everything before the first letter goes; 'section' when nothing is left."""
-    kept = "".join(ch for ch in text.lower() if ch.isspace() or ch.isalnum() or ch in "_-.")
+    lowered = text.lower()
+    if lowered.isascii():
+        joined = "-".join(_NOT_PANDOC_ASCII.sub("", lowered).split())
+        letter = _ASCII_LETTER.search(joined)
+        return joined[letter.start():] if letter else "section"
+    kept = "".join(ch for ch in lowered if ch.isspace() or ch.isalnum() or ch in "_-.")
     joined = "-".join(kept.split())
     first = next((i for i, ch in enumerate(joined) if ch.isalpha()), len(joined))
     return joined[first:] or "section"

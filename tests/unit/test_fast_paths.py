@@ -12,7 +12,7 @@ import re
 from collections import ChainMap
 
 from archivist.build.facts import HTML_ROOT_LINK, MARKDOWN_ROOT_LINK
-from archivist.markdown import emphasis_scan, render_inline
+from archivist.markdown import emphasis_scan, idschemes, render_inline
 from archivist.markdown.text import _WORD_RE, count_words
 from archivist.render.templating import make_environment
 
@@ -115,3 +115,25 @@ def test_a_template_s_global_names_are_a_set_that_follows_the_environment(tmp_pa
     env.globals["name"] = "reader"
     assert "name" in page.globals.keys()
     assert page.render() == "Hello, reader"
+
+
+def _github_by_character(text: str) -> str:
+    return "".join("-" if ch == " " else ch for ch in text.lower() if ch in " -" or idschemes._word_character(ch))
+
+
+def _pandoc_by_character(text: str) -> str:
+    kept = "".join(ch for ch in text.lower() if ch.isspace() or ch.isalnum() or ch in "_-.")
+    joined = "-".join(kept.split())
+    first = next((i for i, ch in enumerate(joined) if ch.isalpha()), len(joined))
+    return joined[first:] or "section"
+
+
+headings = st.text(alphabet=st.one_of(st.characters(max_codepoint=127), st.sampled_from(["é", "\u212a", "²", "\u00a0"])),
+                   max_size=30)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(headings)
+def test_heading_ids_of_ascii_text_follow_the_per_character_rules(text: str):
+    assert idschemes.github_id(text) == _github_by_character(text)
+    assert idschemes.pandoc_id(text) == _pandoc_by_character(text)
