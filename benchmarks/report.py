@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 from importlib import metadata
@@ -55,8 +56,8 @@ def paired_ratio(scenarios: dict[str, dict], ours: str, theirs: tuple[str, ...])
     runs = [scenarios.get(name, {}).get("runs") or [] for name in (ours, *theirs)]
     if not runs[0] or any(len(r) != len(runs[0]) for r in runs):
         return None
-    each = sorted(mine["wall"] / sum(other[k]["wall"] for other in runs[1:]) for k, mine in enumerate(runs[0]))
-    return {"median": round(each[len(each) // 2], 3), "low": round(each[0], 3), "high": round(each[-1], 3)}
+    each = [mine["wall"] / sum(other[k]["wall"] for other in runs[1:]) for k, mine in enumerate(runs[0])]
+    return {"median": round(statistics.median(each), 3), "low": round(min(each), 3), "high": round(max(each), 3)}
 
 
 def table(document: dict) -> str:

@@ -18,7 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -143,8 +143,8 @@ class PartsRuns:
     work: Workspace
     count: int
     timeout: float
-    after_cold: bool
     runs: list[matrix.MatrixRun] = field(default_factory=list)
+    cold_just_built: bool = False  # the output folder holds a cold build that succeeded, and nothing since
     differences: list[str] | None = None
 
     def once(self) -> Sample:
@@ -152,7 +152,7 @@ class PartsRuns:
         merged = self.work.root / "out-merged"
         self.runs.append(matrix.build_in_parts(site, self.work.root / "parts", merged, self.count, BASE_URL,
                                                self.timeout))
-        if self.after_cold and self.work.output.exists():
+        if self.cold_just_built:
             self.differences = sorted(set(self.differences or ()) | set(matrix.differences(self.work.output, merged)))
         done = self.runs[-1]
         print(f"  parts: slowest {done.slowest.wall:.2f} s + merge {done.merge.wall:.2f} s", file=sys.stderr)
@@ -171,30 +171,67 @@ class PartsRuns:
         results.facts["parts"] = facts
 
 
-def our_scenarios(work: Workspace, results: Results, args: argparse.Namespace,
-                  parts: PartsRuns | None, article: Path | None, original: str) -> list[tuple[str, Once]]:
+@dataclass
+class OurBuilds:
+    """Our builds of the site, which share its output folder and cache from one scenario to the next."""
+
+    work: Workspace
+    results: Results
+    timeout: float
+    parts: PartsRuns | None = None
+    article: Path | None = None  # the article the edit scenario changes, and its text as generated
+    original: str = ""
+    counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))  # each edit differs
+
+    def cold(self) -> Sample:
+        self._cold_built(False)
+        sample = cold(self.work.site, self.work.output, True, self.timeout)
+        self._cold_built(True)
+        size, files = folder_size(self.work.output)
+        self.results.facts.update(output_bytes=size, output_files=files, bytes_per_article=size // self.work.n,
+                                  search_index=(self.work.output / "pagefind").is_dir())
+        return sample
+
+    def warm(self) -> Sample:
+        self._previous()
+        return self._build()
+
+    def edited(self) -> Sample:
+        assert self.article is not None
+        self._previous()
+        edit_one(self.article, self.original, next(self.counter))
+        return self._build()
+
+    def _build(self) -> Sample:
+        return measure(build_command(self.work.site, self.work.output), timeout=self.timeout)
+
+    def _previous(self) -> None:
+        """A warm or edited build starts from the last build; when there is none (no cold build was asked
+        for, or this round's failed), one is made first and not counted."""
+        self._cold_built(False)
+        if not self.work.output.exists():
+            self._build()
+
+    def _cold_built(self, fresh: bool) -> None:
+        if self.parts is not None:
+            self.parts.cold_just_built = fresh
+
+
+def our_scenarios(work: Workspace, args: argparse.Namespace, builds: OurBuilds) -> list[tuple[str, Once]]:
     """Our scenarios in the order a round runs them: the cold build first, so that the parts are
     compared with it and the warm build has its output to start from."""
-    site, output, only, timeout = work.site, work.output, args.only, args.timeout
+    only, timeout = args.only, args.timeout
     chosen: list[tuple[str, Once]] = []
     if "cold" in only:
-        def cold_build() -> Sample:
-            sample = cold(site, output, True, timeout)
-            size, files = folder_size(output)
-            results.facts.update(output_bytes=size, output_files=files, bytes_per_article=size // work.n,
-                                 search_index=(output / "pagefind").is_dir())
-            return sample
-        chosen.append(("cold", cold_build))
-    if parts is not None:
-        chosen.append(("parts_slowest", parts.once))
+        chosen.append(("cold", builds.cold))
+    if builds.parts is not None:
+        chosen.append(("parts_slowest", builds.parts.once))
     if "warm" in only:
-        chosen.append(("warm", lambda: measure(build_command(site, output), timeout=timeout)))
-    if article is not None:
-        counter = itertools.count(1)
-        chosen.append(("edit", lambda: (edit_one(article, original, next(counter)),
-                                        measure(build_command(site, output), timeout=timeout))[1]))
+        chosen.append(("warm", builds.warm))
+    if builds.article is not None:
+        chosen.append(("edit", builds.edited))
     if "nosearch" in only:
-        chosen.append(("nosearch", lambda: cold(site, work.root / "out-nosearch", False, timeout)))
+        chosen.append(("nosearch", lambda: cold(work.site, work.root / "out-nosearch", False, timeout)))
     if "bare" in only:
         chosen.append(("bare", lambda: cold(work.bare, work.root / "out-bare", False, timeout)))
     return chosen
@@ -234,13 +271,12 @@ def peer_scenarios(work: Workspace, results: Results, timeout: float, pelican: P
 def run_all(work: Workspace, results: Results, args: argparse.Namespace) -> None:
     """Ours and the peers, in rounds; the edited article is restored however the rounds end."""
     only = args.only
-    parts = PartsRuns(work, args.parts, args.timeout, after_cold="cold" in only) if "parts" in only else None
+    parts = PartsRuns(work, args.parts, args.timeout) if "parts" in only else None
     article = sorted((work.site / "content" / "articles").glob("*.md"))[work.n // 2] if "edit" in only else None
     original = article.read_text(encoding="utf-8") if article is not None else ""
-    if only & {"warm", "edit"} and "cold" not in only and not work.output.exists():
-        measure(build_command(work.site, work.output), timeout=args.timeout)  # prime: they need a previous build
     try:
-        scenarios = our_scenarios(work, results, args, parts, article, original)
+        builds = OurBuilds(work, results, args.timeout, parts, article, original)
+        scenarios = our_scenarios(work, args, builds)
         if not args.no_peers:
             scenarios += peer_scenarios(work, results, args.timeout, args.pelican)
         in_rounds(results, scenarios, args.runs)

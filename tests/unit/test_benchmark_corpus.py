@@ -126,5 +126,7 @@ def test_paired_ratios_compare_each_round_with_the_peers_same_round() -> None:
     scenarios = {"bare": runs(10, 20, 40), "hugo": runs(5, 10, 20)}
     found = report.ratios(scenarios)["bare / hugo"]
     assert found["paired_wall"] == {"median": 2.0, "low": 2.0, "high": 2.0}
-    scenarios["hugo"] = runs(5, 10)  # a peer that failed in its last round: no pairs to make
+    scenarios = {"bare": runs(10, 20), "hugo": runs(5, 20)}  # two rounds: the median lies between them
+    assert report.ratios(scenarios)["bare / hugo"]["paired_wall"] == {"median": 1.5, "low": 1.0, "high": 2.0}
+    scenarios["hugo"] = runs(5)  # a peer that failed in its second round: no pairs to make
     assert "paired_wall" not in report.ratios(scenarios)["bare / hugo"]
