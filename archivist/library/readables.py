@@ -109,7 +109,10 @@ def fingerprint(value: Any) -> str:
     if type(value) is str and len(value) > LONGEST_SHOWN:
         return "#" + LongText(value).digest
     if type(value) in PICKLED_TYPES:
-        return "#" + digest(_pickled(value))
+        try:
+            return "#" + digest(_pickled(value))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            pass  # a field of a kind pickle cannot write (a mapping proxy): written out as any value is
     text = repr(value if type(value) in PLAIN_TYPES else _plain(value, {}))
     return text if len(text) <= LONGEST_SHOWN else "#" + digest(text.encode("utf-8", "surrogatepass"))
 

@@ -80,3 +80,16 @@ def test_a_body_read_whole_reads_the_same_whether_its_strings_are_shared_or_copi
     assert fresh.ids[0] is fresh.toc[0].id and copied.ids[0] is not copied.toc[0].id
     assert fingerprint(fresh) == fingerprint(copied)
     assert fingerprint(replace(copied, word_count=1)) != fingerprint(copied), "and any change reads differently"
+
+
+def test_a_page_metadata_that_cannot_be_pickled_is_still_read():
+    """A value read whole is hashed as its pickle; one holding a field pickle cannot write is written
+    out as any other value is, and still tells an edit."""
+    from types import MappingProxyType
+
+    from archivist.citations.metadata import PageMetadata
+
+    one = PageMetadata(highwire=(), dublin_core=(), eprints=(), open_graph=(), json_ld=MappingProxyType({"a": 1}))
+    other = replace(one, json_ld=MappingProxyType({"a": 2}))
+    assert fingerprint(one) != fingerprint(other)
+    assert fingerprint(one) == fingerprint(replace(one))
