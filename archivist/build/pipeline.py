@@ -278,7 +278,9 @@ class Pipeline:
         if self.options.search and config.search and not self.options.check_only:
             if self.before_search is not None:
                 self.before_search(result)
-            found_files, found = search_files(config, result.files, skip=result.redirects, progress=self.progress)
+            stow = spool.put if spool is not None and self.bodies is not None else None  # as the site-wide files
+            found_files, found = search_files(config, result.files, skip=result.redirects, progress=self.progress,
+                                              stow=stow)
             result.files.update(found_files)
             result.diagnostics.extend(found)
         return result

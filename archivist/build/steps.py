@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Collection, Iterable, Mapping, Sequence
+from typing import Callable, Collection, Iterable, Mapping, Sequence
 
 from archivist.build.changes import SiteState, plan_rebuild
 from archivist.build.facts import ArticleFacts
@@ -176,12 +176,14 @@ def site_problems(library: Library, files: Mapping[str, bytes | Path], jobs: Map
 
 
 def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size: int | None = None,
-                 skip: Collection[str] = frozenset(), progress: Progress = SILENT
-                 ) -> tuple[dict[str, bytes], list[Diagnostic]]:
+                 skip: Collection[str] = frozenset(), progress: Progress = SILENT,
+                 stow: Callable[[str, bytes], bytes | Path] | None = None
+                 ) -> tuple[dict[str, bytes | Path], list[Diagnostic]]:
     """The Pagefind bundle, indexed from the article pages already rendered
     (`articles/<slug>/index.html`, in memory or as the files a large build spooled them to, which
     are read one at a time); `build` and `serve` both index through here. `skip` holds redirect
-    pages, which an old article address such as articles/old-slug/ makes look like articles."""
+    pages, which an old article address such as articles/old-slug/ makes look like articles. With
+    `stow` (a spool's `put`), the bulk of each shard's bundle goes to it as soon as the shard is ready."""
     from archivist.search.index import SearchIndexError, build_index, search_diagnostic  # only a build that indexes needs Pagefind
 
     pages = sorted((path, data) for path, data in files.items() if ARTICLE_PAGE.fullmatch(path) and path not in skip)
@@ -189,6 +191,6 @@ def search_files(config: SiteConfig, files: dict[str, bytes | Path], shard_size:
     try:
         with progress.stage("search", "page", len(pages)) as stage:
             return build_index(pages, config, shard_size=shard_size or config.search_shard_size, done=stage.advance,
-                               problems=damaged), damaged
+                               problems=damaged, stow=stow), damaged
     except SearchIndexError as exc:
         return {}, [search_diagnostic(exc), *damaged]

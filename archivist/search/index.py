@@ -14,16 +14,20 @@ from archivist.config import SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.search.bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
 from archivist.search.cache import ShardCache, cache_key
-from archivist.search.directory import with_vocabulary
+from archivist.search.directory import WORDS_FILE, with_vocabulary
 from archivist.search.feed import feed_html
 from archivist.search.order import order_file
 from archivist.search.service import PromptService, ProcessLost, SearchIndexError
-from archivist.search.shards import BUNDLE_DIR, Shard, join_bundles, page_bytes, plan_shards
+from archivist.search.shards import BUNDLE_DIR, SHARD_DATA_FOLDERS, Shard, join_bundles, page_bytes, plan_shards
 from archivist.util.engines import PAGEFIND, EngineFailure, allowance, timed_out
 from archivist.util.workers import worker_count
 
 T = TypeVar("T")
 Done = Callable[[int], None]  # told how many more pages are indexed
+# Given a bundle file's site path and bytes, what the build keeps of it: the bytes, or the file
+# they were written to (a large build's spool). See _stowed.
+Stow = Callable[[str, bytes], "bytes | Path"]
+Bundle = dict[str, "bytes | Path"]
 SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
 CACHE_FOLDER = "search"
 PAGEFIND_BYTES_PER_PAGE = 2_300_000  # peak of a Pagefind process per 6,000-word article, measured
@@ -63,7 +67,7 @@ def served_path(site_path: str) -> str:
 
 def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, shard_size: int = SHARD_SIZE,
                 workers: int | None = None, done: Done | None = None,
-                problems: list[Diagnostic] | None = None) -> dict[str, bytes]:
+                problems: list[Diagnostic] | None = None, stow: Stow | None = None) -> Bundle:
     """The search bundle for these pages, as {'pagefind/…': bytes}.
 
     Result URLs are the pages' served URLs (with the site's sub-path), so the search page must
@@ -72,34 +76,58 @@ def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, sh
     cache under config.cache_dir, the others are indexed, up to `workers` Pagefind processes at
     once (default: one per CPU). The bytes depend only on the pages, not on their order. `done(n)`
     as `n` more pages are indexed (a cached shard's all at once), from whichever thread runs Pagefind.
-    A damaged cache entry adds one warning to `problems`.
+    A damaged cache entry adds one warning to `problems`. With `stow`, each shard's pages, word
+    index and filters are handed to it as soon as the shard is ready (see _stowed).
     """
     shards = plan_shards(pages, shard_size)
-    return joined_index(index_bundles(shards, config, shard_size, workers, prune=True, done=done, problems=problems))
+    return joined_index(index_bundles(shards, config, shard_size, workers, prune=True, done=done, problems=problems,
+                                      stow=stow))
 
 
 def index_bundles(shards: list[Shard], config: SiteConfig, shard_size: int, workers: int | None = None,
-                  prune: bool = False, done: Done | None = None,
-                  problems: list[Diagnostic] | None = None) -> list[tuple[Shard, dict[str, bytes]]]:
+                  prune: bool = False, done: Done | None = None, problems: list[Diagnostic] | None = None,
+                  stow: Stow | None = None) -> list[tuple[Shard, Bundle]]:
     """Each shard with its bundle (paths relative to pagefind/), from the cache or indexed; with `prune`,
     the cache keeps only these shards (a build of some of the shards, one part of a site, keeps the others').
-    A damaged cache entry adds one warning to `problems`."""
+    A damaged cache entry adds one warning to `problems`; `stow`, see _stowed."""
     options = index_options(config)
     cache = ShardCache(config.cache_dir / CACHE_FOLDER / f"size-{shard_size}")  # build and preview use their own sizes
     keys = {shard.number: _shard_key(shard, options, config) for shard in shards}
-    bundles = {shard.number: cache.load(keys[shard.number], problems) for shard in shards}
+    bundles: dict[int, Bundle | None] = {}
+    for shard in shards:
+        loaded = cache.load(keys[shard.number], problems)
+        bundles[shard.number] = None if loaded is None else _stowed(shard, loaded, stow)
     missing = [shard for shard in shards if bundles[shard.number] is None]
     if done is not None and len(missing) < len(shards):
         done(sum(len(shard.pages) for shard in shards if bundles[shard.number] is not None))
-    for shard, files in _index_shards(missing, config, workers or default_workers(missing), done):
-        bundles[shard.number] = files
+
+    def settle(shard: Shard, files: dict[str, bytes]) -> Bundle:
         cache.store(keys[shard.number], files)
+        return _stowed(shard, files, stow)
+
+    for shard, files in _index_shards(missing, config, workers or default_workers(missing), done, settle):
+        bundles[shard.number] = files
     if prune:
         cache.prune(set(keys.values()))
     return [(shard, bundles[shard.number]) for shard in shards]
 
 
-def joined_index(joined: list[tuple[Shard, dict[str, bytes]]]) -> dict[str, bytes]:
+def _stowed(shard: Shard, files: dict[str, bytes], stow: Stow | None) -> Bundle:
+    """The shard's bundle with its pages, word index and filters handed to `stow` (nearly all of its
+    bytes), the rest kept: joining the shards reads only their metadata, entry files and words.
+
+    A build that spools its pages stows these too, as each shard is ready: an archive's bundle is
+    about 67 KB an article, and held until the end it made the build's memory grow with the archive
+    (a third of a gigabyte at 5,000 articles), while Pagefind still indexed the last shards."""
+    if stow is None:
+        return files
+    if WORDS_FILE not in files:
+        files = with_vocabulary(files)  # read from the word index before it goes
+    return {path: stow(f"{BUNDLE_DIR}/{shard.folder}{path}", data) if path.startswith(SHARD_DATA_FOLDERS) else data
+            for path, data in files.items()}
+
+
+def joined_index(joined: list[tuple[Shard, Bundle]]) -> Bundle:
     """The search bundle of every shard of the archive, each with its bundle as index_bundles gives it:
     a whole build's, or the bundles its parts indexed on other machines."""
     try:
@@ -137,13 +165,17 @@ def _shard_key(shard: Shard, options: IndexConfig, config: SiteConfig) -> str:
         raise SearchIndexError(f"a rendered page cannot be read ({exc})") from exc
 
 
-def _index_shards(shards: list[Shard], config: SiteConfig, workers: int, done: Done | None = None
-                  ) -> list[tuple[Shard, dict[str, bytes]]]:
-    """Each shard's bundle (paths relative to pagefind/), indexed `workers` at a time."""
+Settle = Callable[[Shard, dict[str, bytes]], Bundle]  # what is kept of a shard's bundle, once it is ready
+
+
+def _index_shards(shards: list[Shard], config: SiteConfig, workers: int, done: Done | None = None,
+                  settle: Settle | None = None) -> list[tuple[Shard, Bundle]]:
+    """Each shard's bundle (paths relative to pagefind/), indexed `workers` at a time, as `settle`
+    keeps it (called as each shard is ready)."""
     if not shards:
         return []
     try:
-        return _run_apart(lambda: _index_all(shards, config, workers, done))
+        return _run_apart(lambda: _index_all(shards, config, workers, done, settle))
     except SearchIndexError:
         raise
     except (ConnectionError, BrokenPipeError) as exc:
@@ -177,15 +209,16 @@ def _run_to_end(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
     return kept[0]
 
 
-async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, done: Done | None = None
-                     ) -> list[tuple[Shard, dict[str, bytes]]]:
+async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, done: Done | None = None,
+                     settle: Settle | None = None) -> list[tuple[Shard, Bundle]]:
     """One Pagefind process per shard (each holds only its shard's index), `workers` at once."""
     slots = asyncio.Semaphore(max(1, workers))
 
-    async def one(shard: Shard) -> tuple[Shard, dict[str, bytes]]:
+    async def one(shard: Shard) -> tuple[Shard, Bundle]:
         async with slots:
             files = await _index_shard(shard, config, done)
-        return shard, _keep_bundle(files, shard.tag)
+        kept = _keep_bundle(files, shard.tag)
+        return shard, (settle(shard, kept) if settle is not None else kept)
 
     tasks = [asyncio.ensure_future(one(shard)) for shard in shards]
     try:

@@ -150,6 +150,45 @@ def test_the_order_table_gives_every_page_its_global_date_rank(config):
         assert [expected[r][0] for r in ranks] == [path for path, _ in local]
 
 
+def test_a_spooling_build_stows_each_shards_pages_words_and_filters_as_the_shard_is_ready(config, tmp_path, monkeypatch):
+    plain = build_index(PAGES, config, shard_size=SHARD_SIZE)
+    stowed: dict[str, Path] = {}
+    at_each_run: list[int] = []
+
+    def stow(site_path: str, data: bytes) -> Path:
+        target = tmp_path / "spool" / f"{len(stowed)}.bin"
+        target.parent.mkdir(exist_ok=True)
+        target.write_bytes(data)
+        stowed[site_path] = target
+        return target
+
+    real = search._index_in_memory
+
+    async def counting(pages, config, done=None):
+        at_each_run.append(len(stowed))
+        return await real(pages, config, done)
+
+    monkeypatch.setattr(search, "_index_in_memory", counting)
+    for cached in (False, True):  # indexed, then every shard from the cache
+        stowed.clear()
+        if not cached:
+            for entry in cache_folder(config).iterdir():
+                entry.unlink()
+        files = build_index(PAGES, config, shard_size=SHARD_SIZE, workers=1, stow=stow)
+        assert files.keys() == plain.keys()
+        for path, data in files.items():
+            held = data.read_bytes() if isinstance(data, Path) else data
+            assert held == plain[path], path
+            # A shard's own; the shard directory is made when the shards are joined, and kept.
+            bulk = path.split("/")[-2] in ("fragment", "index", "filter") and not path.startswith("pagefind/directory/")
+            assert isinstance(data, Path) == bulk, path
+            assert not bulk or stowed[path] == data
+    shards = len(plan_shards(PAGES, SHARD_SIZE))
+    assert len(at_each_run) == shards  # the second build indexed nothing
+    # One shard at a time: each run began after every shard before it had gone to the stow.
+    assert at_each_run[0] == 0 and all(later > earlier for earlier, later in zip(at_each_run, at_each_run[1:]))
+
+
 # ---------- the cache
 
 
