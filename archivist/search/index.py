@@ -214,16 +214,11 @@ async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, done
     """One Pagefind process per shard (each holds only its shard's index), `workers` at once."""
     slots = asyncio.Semaphore(max(1, workers))
 
-    def finish(shard: Shard, files: dict[str, bytes]) -> Bundle:
-        kept = _keep_bundle(files, shard.tag)
-        return settle(shard, kept) if settle is not None else kept
-
     async def one(shard: Shard) -> tuple[Shard, Bundle]:
         async with slots:
             files = await _index_shard(shard, config, done)
-        # On a thread of its own, so that the other shards' pages go on being fed to their Pagefind
-        # processes while this bundle is read, written to the cache and stowed.
-        return shard, await asyncio.get_running_loop().run_in_executor(None, finish, shard, files)
+        kept = _keep_bundle(files, shard.tag)
+        return shard, (settle(shard, kept) if settle is not None else kept)
 
     tasks = [asyncio.ensure_future(one(shard)) for shard in shards]
     try:
