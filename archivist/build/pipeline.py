@@ -278,9 +278,8 @@ class Pipeline:
         if self.options.search and config.search and not self.options.check_only:
             if self.before_search is not None:
                 self.before_search(result)
-            stow = spool.put if spool is not None and self.bodies is not None else None  # as the site-wide files
             found_files, found = search_files(config, result.files, skip=result.redirects, progress=self.progress,
-                                              stow=stow)
+                                              stow=self._stow(spool))
             result.files.update(found_files)
             result.diagnostics.extend(found)
         return result
@@ -291,10 +290,15 @@ class Pipeline:
         library, data_problems = assemble_library(config, entries, self.related)
         listings, jobs = plan_site(config, library)
         site_wide, found = site_wide_files(config, library, self.statics, listings)
-        if spool is not None and self.bodies is not None:
-            site_wide = {path: spool.put(path, data) if isinstance(data, bytes) else data
-                         for path, data in site_wide.items()}
+        stow = self._stow(spool)
+        if stow is not None:
+            site_wide = {path: stow(path, data) if isinstance(data, bytes) else data for path, data in site_wide.items()}
         return Planned(library, jobs, site_wide, data_problems, found)
+
+    def _stow(self, spool: Spool | None) -> Callable[[str, bytes], Path] | None:
+        """Where this run's made files go instead of memory: the spool, when its bodies wait there too
+        (nothing is kept for a next run); else nowhere."""
+        return spool.put if spool is not None and self.bodies is not None else None
 
     def _engine(self, config: SiteConfig) -> CitationEngine | None:
         """The kept citation engine (made on first use), or None when nothing is kept or nothing is cited."""

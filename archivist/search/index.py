@@ -28,6 +28,7 @@ Done = Callable[[int], None]  # told how many more pages are indexed
 # they were written to (a large build's spool). See _stowed.
 Stow = Callable[[str, bytes], "bytes | Path"]
 Bundle = dict[str, "bytes | Path"]
+Settle = Callable[[Shard, dict[str, bytes]], Bundle]  # what is kept of a shard's bundle, once it is ready
 SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
 CACHE_FOLDER = "search"
 PAGEFIND_BYTES_PER_PAGE = 2_300_000  # peak of a Pagefind process per 6,000-word article, measured
@@ -105,7 +106,7 @@ def index_bundles(shards: list[Shard], config: SiteConfig, shard_size: int, work
         cache.store(keys[shard.number], files)
         return _stowed(shard, files, stow)
 
-    for shard, files in _index_shards(missing, config, workers or default_workers(missing), done, settle):
+    for shard, files in _index_shards(missing, config, workers or default_workers(missing), settle, done):
         bundles[shard.number] = files
     if prune:
         cache.prune(set(keys.values()))
@@ -165,17 +166,14 @@ def _shard_key(shard: Shard, options: IndexConfig, config: SiteConfig) -> str:
         raise SearchIndexError(f"a rendered page cannot be read ({exc})") from exc
 
 
-Settle = Callable[[Shard, dict[str, bytes]], Bundle]  # what is kept of a shard's bundle, once it is ready
-
-
-def _index_shards(shards: list[Shard], config: SiteConfig, workers: int, done: Done | None = None,
-                  settle: Settle | None = None) -> list[tuple[Shard, Bundle]]:
+def _index_shards(shards: list[Shard], config: SiteConfig, workers: int, settle: Settle, done: Done | None = None
+                  ) -> list[tuple[Shard, Bundle]]:
     """Each shard's bundle (paths relative to pagefind/), indexed `workers` at a time, as `settle`
     keeps it (called as each shard is ready)."""
     if not shards:
         return []
     try:
-        return _run_apart(lambda: _index_all(shards, config, workers, done, settle))
+        return _run_apart(lambda: _index_all(shards, config, workers, settle, done))
     except SearchIndexError:
         raise
     except (ConnectionError, BrokenPipeError) as exc:
@@ -209,16 +207,15 @@ def _run_to_end(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
     return kept[0]
 
 
-async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, done: Done | None = None,
-                     settle: Settle | None = None) -> list[tuple[Shard, Bundle]]:
+async def _index_all(shards: list[Shard], config: SiteConfig, workers: int, settle: Settle, done: Done | None = None
+                     ) -> list[tuple[Shard, Bundle]]:
     """One Pagefind process per shard (each holds only its shard's index), `workers` at once."""
     slots = asyncio.Semaphore(max(1, workers))
 
     async def one(shard: Shard) -> tuple[Shard, Bundle]:
         async with slots:
             files = await _index_shard(shard, config, done)
-        kept = _keep_bundle(files, shard.tag)
-        return shard, (settle(shard, kept) if settle is not None else kept)
+        return shard, settle(shard, _keep_bundle(files, shard.tag))
 
     tasks = [asyncio.ensure_future(one(shard)) for shard in shards]
     try:
