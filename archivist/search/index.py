@@ -258,7 +258,10 @@ async def _index_in_memory(pages: list[tuple[str, bytes | Path]], config: SiteCo
                 await _added(*pending.popleft(), done)
         while pending:
             await _added(*pending.popleft(), done)
-        files = {str(item["path"]): bytes(item["content"]) for item in await index.get_files()}
+        answer = await service.submit({"type": "GetFiles", "index_id": index._index_id})
+        if answer.get("type") != "GetFiles":
+            raise SearchIndexError(f"Pagefind gave an unexpected answer ({answer.get('type')})")
+        files = {item["path"]: item["content"] for item in answer["files"]}  # decoded as they arrived
         failed = False
         return files
     except ConnectionError:  # the pipe to it broke: the reader tells how the process ended

@@ -13,9 +13,11 @@ from typing import Any
 
 from pagefind.service import PagefindService
 
-from archivist.util.engines import exit_reason, garbage
+from archivist.search.answers import AnswerReader, NotAnAnswer
+from archivist.util.engines import exit_reason
 
-MAX_ANSWER_BYTES = 2**31  # the bundle comes back in one message; 10,000 long articles is ~0.5 GB
+MAX_ANSWER_BYTES = 2**28  # what one answer may hold that is neither a whole answer nor a bundle file
+READ_BYTES = 2**16  # read at a time from the process: a pipe's capacity
 
 
 class SearchIndexError(Exception):
@@ -47,12 +49,12 @@ class PromptService(PagefindService):
     _lost: ProcessLost | None = None
 
     async def launch(self) -> "PromptService":
-        # Like the wrapper's launch, but with room for the whole bundle in one answer
-        # (get_files) and stderr kept out of the message stream.
+        # Like the wrapper's launch, with stderr kept out of the message stream; answers are read
+        # as they arrive (see answers.AnswerReader), so no answer needs room to be buffered whole.
         self._backend = await asyncio.create_subprocess_exec(
             self._bin, "--service", cwd=os.getcwd(),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL, limit=MAX_ANSWER_BYTES,
+            stderr=asyncio.subprocess.DEVNULL, limit=READ_BYTES,
         )
         self._poll_task = self._loop.create_task(self._wait_for_responses())
         return self
@@ -91,19 +93,16 @@ class PromptService(PagefindService):
     async def _wait_for_responses(self) -> None:
         stdout = self._backend.stdout
         assert stdout is not None
+        reader = AnswerReader(MAX_ANSWER_BYTES)
         try:
-            while True:
-                chunk = await stdout.readuntil(b",")
-                encoded, chunk = memoryview(chunk)[:-1], b""  # no copy, and not held while the next is awaited:
-                self._deliver(encoded)  # the answer with the bundle is hundreds of megabytes for a large shard
-                encoded.release()
-        except ProcessLost as exc:
+            while chunk := await stdout.read(READ_BYTES):
+                for answer in reader.feed(chunk):
+                    self._deliver(answer)
+            self._fail_waiting(ProcessLost(await self._ended()))
+        except NotAnAnswer as exc:
             self._signal(signal.SIGKILL)  # an engine that wrote garbage is not trusted with another page
-            self._fail_waiting(exc)
-        except asyncio.LimitOverrunError:
-            self._signal(signal.SIGKILL)
-            self._fail_waiting(ProcessLost(f"it wrote over {MAX_ANSWER_BYTES} bytes that are not a message"))
-        except (asyncio.IncompleteReadError, ConnectionError):
+            self._fail_waiting(ProcessLost(exc.reason))
+        except ConnectionError:
             self._fail_waiting(ProcessLost(await self._ended()))
 
     async def _ended(self) -> str:
@@ -133,13 +132,8 @@ class PromptService(PagefindService):
             with suppress(ProcessLookupError):
                 os.kill(self._backend.pid, number)
 
-    def _deliver(self, encoded: bytes | memoryview) -> None:
-        try:
-            answer = json.loads(base64.b64decode(encoded, validate=True))
-        except ValueError:
-            answer = None
-        if not isinstance(answer, dict) or not isinstance(answer.get("payload") or {}, dict):
-            raise ProcessLost(garbage(bytes(encoded[:120])))
+    def _deliver(self, answer: dict[str, Any]) -> None:
+        """Hand an answer to the call waiting for it (a bundle answer's files already decoded)."""
         payload = answer.get("payload") or {}
         message_id = answer.get("message_id")
         if message_id is None and payload.get("original_message"):
