@@ -271,7 +271,7 @@ class Pipeline:
         result.files.update(planned.site_wide)
         result.diagnostics.extend(planned.site_problems)
         result.redirects = redirect_pages(jobs)
-        result.files.update(self._article_files(library.entries))
+        result.files.update(self._article_files(library.entries, self._stow(spool)))
         result.diagnostics.extend(site_problems(library, result.files, jobs, planned.site_wide, self.bodies))
         if self.remember and new_state is not None:
             self.planned = replace(planned, contexts=new_state.contexts)
@@ -311,11 +311,13 @@ class Pipeline:
                 return None  # cite_all makes its own, and reports what is wrong
         return self.engine
 
-    def _article_files(self, entries: tuple[Entry, ...]) -> dict[str, bytes | Path]:
-        """Each article's exports and bundle assets, made again only for the articles made again: the
-        same objects as before tell the preview's folder which files it need not write again."""
+    def _article_files(self, entries: tuple[Entry, ...], stow: Callable[[str, bytes], Path] | None = None
+                       ) -> dict[str, bytes | Path]:
+        """Each article's exports and bundle assets (exports handed to `stow` when given, see _stow); when
+        remembering, made again only for the articles made again: the same objects as before tell the
+        preview's folder which files it need not write again."""
         if not self.remember:
-            return article_files(entries)
+            return article_files(entries, stow)
         files: dict[str, bytes | Path] = {}
         for entry in entries:
             source = entry.article.source.relpath

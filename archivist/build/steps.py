@@ -149,10 +149,12 @@ def render_pages(renderer: Renderer, jobs: Iterable[OutputJob], spool: Spool | N
     return pages, problems
 
 
-def article_files(entries: Iterable[Entry]) -> dict[str, bytes | Path]:
-    """What travels with each article besides its page: bundle assets and citation exports."""
+def article_files(entries: Iterable[Entry], stow: Callable[[str, bytes], Path] | None = None
+                  ) -> dict[str, bytes | Path]:
+    """What travels with each article besides its page: bundle assets and citation exports (see
+    export_files for `stow`)."""
     entries = tuple(entries)
-    return {**bundle_assets(Library(entries=entries)), **export_files(entries)}
+    return {**bundle_assets(Library(entries=entries)), **export_files(entries, stow)}
 
 
 def site_wide_files(config: SiteConfig, library: Library, statics: dict[str, Path],

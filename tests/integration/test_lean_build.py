@@ -49,6 +49,16 @@ def test_a_spooled_build_makes_the_very_files_a_build_in_memory_makes(site: Path
     assert STAND_IN.encode() not in page
 
 
+def test_a_spooled_build_hands_each_article_s_exports_to_the_spool(site: Path, tmp_path: Path) -> None:
+    """BibTeX, RIS and CSL-JSON wait on disk like the pages, not in the build's memory until the commit."""
+    with Spool(tmp_path / "spool") as spool:
+        files = build_site(config_step.load(site), OPTIONS, spool=spool).files
+        exports = {path: data for path, data in files.items() if path.rpartition("/")[2] in ("cite.bib", "cite.ris", "cite.json")}
+        assert len(exports) >= 3 and all(isinstance(data, Path) and data.is_file() for data in exports.values())
+    in_memory = build_site(config_step.load(site), OPTIONS).files
+    assert all(isinstance(in_memory[path], bytes) for path in exports)
+
+
 def test_a_text_let_go_is_read_back_as_it_was_parsed(site: Path) -> None:
     items = parsed_items(site)
     for item in items:
