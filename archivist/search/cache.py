@@ -13,10 +13,10 @@ import hashlib
 import json
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from archivist.diagnostics import Diagnostic
-from archivist.util.cacheentry import SUFFIX, EntryKind, read_entry, report_damage, write_entry
+from archivist.util.cacheentry import SUFFIX, EntryKind, read_entry, report_damage, write_entry_streamed
 from archivist.search.shards import page_bytes
 
 FORMAT = b"archivist-search-shard 4\n"  # change when what a cached bundle holds changes
@@ -44,9 +44,16 @@ def cache_key(pages: Iterable[tuple[str, bytes | Path]], options: dict[str, Any]
 
 def encode(files: dict[str, bytes]) -> bytes:
     """A bundle as one blob: the format line, a JSON list of [path, size], a newline, the bytes."""
+    return b"".join(encoded(files))
+
+
+def encoded(files: dict[str, bytes]) -> Iterator[bytes]:
+    """The blob of `encode` in pieces: its head, then each file's bytes as they are."""
     ordered = sorted(files.items())
     header = json.dumps([[path, len(data)] for path, data in ordered], separators=(",", ":"))
-    return FORMAT + header.encode("utf-8") + b"\n" + b"".join(data for _, data in ordered)
+    yield FORMAT + header.encode("utf-8") + b"\n"
+    for _, data in ordered:
+        yield data
 
 
 def decode(blob: bytes) -> dict[str, bytes] | None:
@@ -86,7 +93,9 @@ class ShardCache:
         return files
 
     def store(self, key: str, files: dict[str, bytes]) -> None:
-        write_entry(self._path(key), ENTRY_KIND, key, encode(files), key)  # unwritable: indexed again next time
+        """Keep a shard's bundle, written file by file: joined first, and sealed, it was in memory
+        twice more beside the bundle. Unwritable, it is only indexed again next time."""
+        write_entry_streamed(self._path(key), ENTRY_KIND, key, encoded(files), key)
 
     def prune(self, keep: set[str]) -> None:
         """Remove the entries of shards that no longer exist (and stray temporary files)."""

@@ -12,7 +12,8 @@ import archivist.search.index as search
 from archivist.config import SiteConfig
 from archivist.search.index import build_index
 from archivist.search.bundle import unpack, unpack_json
-from archivist.search.cache import ShardCache, decode, encode
+from archivist.search.cache import ENTRY_KIND, ShardCache, decode, encode
+from archivist.util.cacheentry import SUFFIX, seal
 from archivist.search.order import sort_values
 from archivist.search.shards import plan_shards, shard_count, shard_of
 
@@ -264,6 +265,9 @@ def test_cache_blobs_round_trip_and_refuse_truncation(tmp_path):
     cache = ShardCache(tmp_path / "c")
     cache.store("k1", files)
     cache.store("k2", {})
+    # written file by file, an entry has the very bytes of the blob sealed whole: earlier entries still load
+    assert (tmp_path / "c" / f"k1{SUFFIX}").read_bytes() == seal(ENTRY_KIND, "k1", blob, "k1")
+    assert cache.load("k1") == files
     cache.prune({"k2"})
     assert cache.load("k1") is None and cache.load("k2") == {}
 
