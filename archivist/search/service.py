@@ -96,14 +96,20 @@ class PromptService(PagefindService):
         reader = AnswerReader(MAX_ANSWER_BYTES)
         try:
             while chunk := await stdout.read(READ_BYTES):
-                for answer in reader.feed(chunk):
-                    self._deliver(answer)
+                self._take(reader, chunk)
             self._fail_waiting(ProcessLost(await self._ended()))
         except NotAnAnswer as exc:
             self._signal(signal.SIGKILL)  # an engine that wrote garbage is not trusted with another page
             self._fail_waiting(ProcessLost(exc.reason))
         except ConnectionError:
             self._fail_waiting(ProcessLost(await self._ended()))
+
+    def _take(self, reader: AnswerReader, chunk: bytes) -> None:
+        """Deliver the answers this piece of output completes. Apart from the reading loop, so that no
+        answer stays bound in the loop's frame: stopping the process cancels the loop, and the
+        cancellation's traceback keeps that frame, with a shard's whole bundle, until a full collection."""
+        for answer in reader.feed(chunk):
+            self._deliver(answer)
 
     async def _ended(self) -> str:
         """How the process ended, once its output has: its exit status or the signal that killed it."""
