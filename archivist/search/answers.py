@@ -132,7 +132,7 @@ class AnswerReader:
         try:
             path = json.loads(path_json)
             data = base64.b64decode(content, validate=True)
-        except (ValueError, binascii.Error):
+        except (ValueError, binascii.Error, RecursionError):
             raise NotAnAnswer(garbage(self._shown)) from None
         if not isinstance(path, str):
             raise NotAnAnswer(garbage(self._shown))
@@ -156,15 +156,22 @@ class AnswerReader:
         """A message read whole: any answer, or a bundle answer that did not start as expected."""
         try:
             answer = json.loads(bytes(self._json))
-        except ValueError:
+        except (ValueError, RecursionError):
             answer = None
         if not isinstance(answer, dict) or not isinstance(answer.get("payload") or {}, dict):
             raise NotAnAnswer(garbage(self._shown))
         payload = answer.get("payload") or {}
         if payload.get("type") == "GetFiles":
             try:
-                payload["files"] = [{"path": str(item["path"]), "content": base64.b64decode(item["content"])}
+                payload["files"] = [{"path": _text(item["path"]), "content": base64.b64decode(item["content"], validate=True)}
                                     for item in payload["files"]]
             except (KeyError, TypeError, ValueError, binascii.Error):
                 raise NotAnAnswer(garbage(self._shown)) from None
         return answer
+
+
+def _text(value: Any) -> str:
+    """A file's path, which must be a string, as it must be in a bundle answer read as it arrives."""
+    if not isinstance(value, str):
+        raise TypeError("a file's path is not a string")
+    return value

@@ -50,7 +50,7 @@ class PromptService(PagefindService):
 
     async def launch(self) -> "PromptService":
         # Like the wrapper's launch, with stderr kept out of the message stream; answers are read
-        # as they arrive (see answers.AnswerReader), so no answer needs room to be buffered whole.
+        # as they arrive (see answers.AnswerReader): a bundle is never buffered as one message.
         self._backend = await asyncio.create_subprocess_exec(
             self._bin, "--service", cwd=os.getcwd(),
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -103,6 +103,9 @@ class PromptService(PagefindService):
             self._fail_waiting(ProcessLost(exc.reason))
         except ConnectionError:
             self._fail_waiting(ProcessLost(await self._ended()))
+        except Exception as exc:  # noqa: BLE001 - an answer no part of this reader foresaw: never a silent wait
+            self._signal(signal.SIGKILL)
+            self._fail_waiting(ProcessLost(f"its answer could not be read ({type(exc).__name__})"))
 
     def _take(self, reader: AnswerReader, chunk: bytes) -> None:
         """Deliver the answers this piece of output completes. Apart from the reading loop, so that no

@@ -3,6 +3,7 @@ in, garbage refused, and a shard's bundle never held in memory several times ove
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import random
@@ -120,3 +121,41 @@ def test_a_large_bundle_is_held_about_once_while_it_is_read() -> None:
         tracemalloc.stop()
     assert [item["content"] for item in answers[0]["payload"]["files"]] == list(files.values())
     assert peak < 1.3 * total, f"peak {peak} bytes for a bundle of {total}"
+
+
+@pytest.mark.parametrize("stream", [
+    # nesting deep enough to exhaust the JSON reader, in a path and in a message read whole
+    base64.b64encode(b'{"message_id":7,"payload":{"type":"GetFiles","files":[{"path":' + b"[" * 100_000
+                     + b',"content":"QUFB"}]}}') + b",",
+    base64.b64encode(b'{"message_id":' + b"[" * 100_000) + b",",
+    # a bundle answer short enough to be read whole, with a path that is no string or content that is no base64
+    base64.b64encode(b'{"message_id":7,"payload":{"type":"GetFiles","files":[{"path":1,"content":""}]}}') + b",",
+    base64.b64encode(b'{"message_id":7,"payload":{"type":"GetFiles","files":[{"path":"a","content":"@@"}]}}') + b",",
+])
+def test_malformed_answers_of_every_shape_are_refused_as_garbage(stream: bytes) -> None:
+    with pytest.raises(NotAnAnswer, match="not an answer"):
+        AnswerReader(LIMIT).feed(stream)
+
+
+def test_an_answer_the_service_cannot_take_fails_the_waiting_call_at_once(tmp_path, monkeypatch) -> None:
+    """An answer no check foresaw (here a message id that is a list) ends the process and fails the
+    call waiting on it at once: it must not wait for the shard's deadline, as a reader that stopped
+    silently would make it."""
+    from archivist.search.service import ProcessLost, PromptService
+
+    fake = tmp_path / "pagefind"
+    answer = base64.b64encode(b'{"message_id":[1],"payload":{"type":"NewIndex","index_id":0}}') + b","
+    fake.write_text(f"#!/bin/sh\nprintf '%s' '{answer.decode()}'\nexec sleep 60\n", encoding="utf-8")
+    fake.chmod(0o755)
+
+    async def call() -> None:
+        service = PromptService()
+        service._bin = fake
+        await service.launch()
+        try:
+            await asyncio.wait_for(service.submit({"type": "NewIndex"}), timeout=10)
+        finally:
+            await service.stop(failed=True)
+
+    with pytest.raises(ProcessLost, match="could not be read"):
+        asyncio.run(call())
