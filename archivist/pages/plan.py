@@ -53,7 +53,8 @@ def bundle_assets(library: Library) -> dict[str, Path]:
 
 def export_files(entries: Iterable[Entry], stow: Callable[[str, bytes], Path] | None = None) -> dict[str, bytes | Path]:
     """cite.bib, cite.ris and cite.json beside each article page; with `stow`, each file is handed to it
-    as it is made and the build keeps where it went (a large build's spool: 3.7 KB an article less)."""
+    as it is made and the build keeps where it went (a large build's spool). Measured, that saved 7 MB
+    at 5,000 articles and nothing at 1,000: a spooled file's path costs nearly what an export does."""
     files: dict[str, bytes | Path] = {}
     for entry in entries:
         for name, text in entry.exports.items():
