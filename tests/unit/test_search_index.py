@@ -221,3 +221,51 @@ def test_a_binary_that_writes_garbage_and_dies_leaves_no_stray_warning(uncached,
         with pytest.raises(EngineFailure, match="it wrote something that is not an answer"):
             build_index(PAGES, uncached)
     assert [record.getMessage() for record in caplog.records if record.name == "asyncio"] == []
+
+
+def test_pagefinds_allocator_takes_the_settings_the_service_starts_it_with():
+    """The pinned binary's allocator reads the settings (a binary built with another allocator, or a
+    variable of another name, would ignore them silently: the process would keep freed memory for
+    ten seconds instead of three)."""
+    import subprocess
+
+    from pagefind.service import _must_get_executable
+
+    from archivist.search.service import ALLOCATOR_VARIABLE, engine_environment
+
+    environment = engine_environment()
+    environment[ALLOCATOR_VARIABLE] += ",stats_print:true"  # jemalloc prints the settings it uses on exit
+    printed = subprocess.run([str(_must_get_executable()), "--version"], env=environment, capture_output=True,
+                             text=True, timeout=60, check=True).stderr
+    assert "Invalid conf" not in printed
+    assert "opt.dirty_decay_ms: 3000 " in printed
+    assert "opt.muzzy_decay_ms: 0 " in printed
+
+
+def test_a_machines_own_allocator_settings_are_kept(monkeypatch):
+    from archivist.search.service import ALLOCATOR_SETTINGS, ALLOCATOR_VARIABLE, engine_environment
+
+    monkeypatch.delenv(ALLOCATOR_VARIABLE, raising=False)
+    assert engine_environment()[ALLOCATOR_VARIABLE] == ALLOCATOR_SETTINGS
+    monkeypatch.setenv(ALLOCATOR_VARIABLE, "narenas:1")
+    assert engine_environment()[ALLOCATOR_VARIABLE] == "narenas:1"
+
+
+def test_the_service_process_runs_with_the_allocator_settings(monkeypatch):
+    """Read from the running process itself: the settings reach Pagefind, not only the helper."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from archivist.search.service import ALLOCATOR_SETTINGS, ALLOCATOR_VARIABLE, PromptService
+
+    async def environment_of_a_running_service() -> bytes:
+        service = await PromptService().launch()
+        try:
+            return Path(f"/proc/{service._backend.pid}/environ").read_bytes()
+        finally:
+            await service.stop(False)
+
+    monkeypatch.delenv(ALLOCATOR_VARIABLE, raising=False)
+    with ThreadPoolExecutor(max_workers=1) as thread:  # a loop of its own, whatever this thread runs
+        seen = thread.submit(asyncio.run, environment_of_a_running_service()).result().split(b"\0")
+    assert f"{ALLOCATOR_VARIABLE}={ALLOCATOR_SETTINGS}".encode() in seen
