@@ -31,7 +31,7 @@ Bundle = dict[str, "bytes | Path"]
 Settle = Callable[[Shard, dict[str, bytes]], Bundle]  # what is kept of a shard's bundle, once it is ready
 SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
 CACHE_FOLDER = "search"
-PAGEFIND_BYTES_PER_PAGE = 2_200_000  # peak of a Pagefind process per 6,000-word article: 2.1 MB measured
+PAGEFIND_BYTES_PER_PAGE = 2_200_000  # peak of a Pagefind process per 6,000-word article (2.1-2.2 MB measured)
 PAGES_IN_FLIGHT = 8  # pages sent ahead of Pagefind's answers, so it never waits for the next one
 # Seconds Pagefind may take per page of a shard, on top of engines.FLOOR_SECONDS: a long page takes
 # under a tenth of a second, so only a hung or lost process meets this.

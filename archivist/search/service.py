@@ -21,9 +21,9 @@ ALLOCATOR_VARIABLE = "_RJEM_MALLOC_CONF"
 # Freed memory handed back to the system after three seconds instead of jemalloc's ten. Building a
 # shard's index, Pagefind copies every page's words, packs them into the index and frees the copies
 # as it goes; with ten seconds' grace the freed pages stay the process's while it packs the rest.
-# One long page costs 2.1 MB at the peak instead of 2.3 (625 pages: 1,413 -> 1,327 MB; 1,000 pages:
-# 2,230 -> 2,056 MB). One second saves more (1,276 MB for 625 pages) but made a cold build of 1,000
-# articles 3-12 s slower (median 6 s of 60); three seconds cost nothing that could be measured.
+# A long page costs 2.1-2.2 MB at the peak instead of 2.3 (625 pages: 1,380 -> 1,296 MiB; 1,000
+# pages: 2,177 -> 2,007 MiB). One second saves more (1,246 MiB for 625 pages) but made a cold
+# build of 1,000 articles 3-12 s slower (median 6 s of 60); three seconds cost nothing measurable.
 ALLOCATOR_SETTINGS = "dirty_decay_ms:3000,muzzy_decay_ms:0"
 MAX_ANSWER_BYTES = 2**28  # what one answer may hold that is neither a whole answer nor a bundle file
 READ_BYTES = 2**16  # read at a time from the process: a pipe's capacity

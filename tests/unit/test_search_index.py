@@ -223,7 +223,7 @@ def test_a_binary_that_writes_garbage_and_dies_leaves_no_stray_warning(uncached,
     assert [record.getMessage() for record in caplog.records if record.name == "asyncio"] == []
 
 
-def test_pagefinds_allocator_takes_the_settings_the_service_starts_it_with():
+def test_pagefinds_allocator_takes_the_settings_the_service_starts_it_with(monkeypatch):
     """The pinned binary's allocator reads the settings (a binary built with another allocator, or a
     variable of another name, would ignore them silently: the process would keep freed memory for
     ten seconds instead of three)."""
@@ -233,6 +233,7 @@ def test_pagefinds_allocator_takes_the_settings_the_service_starts_it_with():
 
     from archivist.search.service import ALLOCATOR_VARIABLE, engine_environment
 
+    monkeypatch.delenv(ALLOCATOR_VARIABLE, raising=False)
     environment = engine_environment()
     environment[ALLOCATOR_VARIABLE] += ",stats_print:true"  # jemalloc prints the settings it uses on exit
     printed = subprocess.run([str(_must_get_executable()), "--version"], env=environment, capture_output=True,
