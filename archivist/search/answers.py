@@ -130,13 +130,9 @@ class AnswerReader:
 
     def _file(self, path_json: bytes, content: bytearray) -> dict[str, Any]:
         try:
-            path = json.loads(path_json)
-            data = base64.b64decode(content, validate=True)
-        except (ValueError, binascii.Error, RecursionError):
+            return {"path": _text(json.loads(path_json)), "content": base64.b64decode(content, validate=True)}
+        except (ValueError, TypeError, binascii.Error, RecursionError):
             raise NotAnAnswer(garbage(self._shown)) from None
-        if not isinstance(path, str):
-            raise NotAnAnswer(garbage(self._shown))
-        return {"path": path, "content": data}
 
     def _finish(self) -> dict[str, Any]:
         """The message that has just ended, as an answer."""
@@ -171,7 +167,7 @@ class AnswerReader:
 
 
 def _text(value: Any) -> str:
-    """A file's path, which must be a string, as it must be in a bundle answer read as it arrives."""
+    """A file's path, which must be a string, however the bundle answer is read."""
     if not isinstance(value, str):
         raise TypeError("a file's path is not a string")
     return value

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import random
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
+from pagefind.service import _must_get_executable
 
 from archivist.config import SiteConfig
 from archivist.util.engines import EngineFailure
 from archivist.search.index import SearchIndexError, build_index, search_diagnostic, served_path
+from archivist.search.service import ALLOCATOR_SETTINGS, ALLOCATOR_VARIABLE, PromptService, engine_environment
 from archivist.search.bundle import cbor_decode, cbor_encode, pack_json, trim_fragments, unpack, unpack_json
 
 BASE_URL = "https://example.org/archive/"
@@ -227,12 +232,6 @@ def test_pagefinds_allocator_takes_the_settings_the_service_starts_it_with(monke
     """The pinned binary's allocator reads the settings (a binary built with another allocator, or a
     variable of another name, would ignore them silently: the process would keep freed memory for
     ten seconds instead of three)."""
-    import subprocess
-
-    from pagefind.service import _must_get_executable
-
-    from archivist.search.service import ALLOCATOR_VARIABLE, engine_environment
-
     monkeypatch.delenv(ALLOCATOR_VARIABLE, raising=False)
     environment = engine_environment()
     environment[ALLOCATOR_VARIABLE] += ",stats_print:true"  # jemalloc prints the settings it uses on exit
@@ -244,8 +243,6 @@ def test_pagefinds_allocator_takes_the_settings_the_service_starts_it_with(monke
 
 
 def test_a_machines_own_allocator_settings_are_kept(monkeypatch):
-    from archivist.search.service import ALLOCATOR_SETTINGS, ALLOCATOR_VARIABLE, engine_environment
-
     monkeypatch.delenv(ALLOCATOR_VARIABLE, raising=False)
     assert engine_environment()[ALLOCATOR_VARIABLE] == ALLOCATOR_SETTINGS
     monkeypatch.setenv(ALLOCATOR_VARIABLE, "narenas:1")
@@ -254,11 +251,6 @@ def test_a_machines_own_allocator_settings_are_kept(monkeypatch):
 
 def test_the_service_process_runs_with_the_allocator_settings(monkeypatch):
     """Read from the running process itself: the settings reach Pagefind, not only the helper."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    from archivist.search.service import ALLOCATOR_SETTINGS, ALLOCATOR_VARIABLE, PromptService
-
     async def environment_of_a_running_service() -> bytes:
         service = await PromptService().launch()
         try:
