@@ -17,7 +17,7 @@ from archivist.util.digests import settings_digest
 from archivist.util.progress import SILENT, Progress
 from archivist.build.options import BuildOptions
 from archivist.write.spool import Spool
-from archivist.write.commit import StagedCommit, WriteReport
+from archivist.write.commit import StagedCommit, WriteReport, remove_leftovers
 
 if TYPE_CHECKING:
     from archivist.build.pipeline import SiteBuild
@@ -52,6 +52,7 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     inputs = input_stamps(config, started, head.inputs if head is not None else None)
     present = output_stats(output)
     if head is not None and head.outputs == present and same_inputs(head.inputs, inputs):
+        remove_leftovers(output)  # a build that does write sweeps them as it begins its tree
         return _unchanged(head, where, to_keep(inputs, started))
     from archivist.build.pipeline import Previous, build_site  # only a build with work to do needs the whole pipeline
 

@@ -116,7 +116,7 @@ class StagedCommit:
         try:
             check_paths(self._begun)
             _refuse_foreign(self.output)
-            _remove_leftovers(self.output)
+            remove_leftovers(self.output)
         except (ValueError, OutputRefused, OSError) as exc:
             self._failure = exc
             return
@@ -307,8 +307,10 @@ def _refuse_foreign(output: Path) -> None:
                             "choose another --output folder or empty this one yourself")
 
 
-def _remove_leftovers(output: Path) -> None:
-    """Trees left by a build that was killed before it could clean up after itself."""
+def remove_leftovers(output: Path) -> None:
+    """Trees left beside `output` by a build that was killed before it could clean up after itself.
+    Every build into `output` sweeps them, one with nothing to write too: a build killed while it
+    filled its tree leaves the last complete build's record valid, so the next may have nothing to do."""
     for pattern in (f".{output.name}.staging-*", f".{output.name}.old-*"):
         for leftover in output.parent.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)

@@ -143,6 +143,20 @@ def test_a_killed_builds_leftovers_are_swept_by_the_next(tmp_path: Path) -> None
                                 "index.html": b"second"}
 
 
+def test_a_build_with_nothing_to_do_sweeps_a_killed_builds_leftovers(sites: dict) -> None:
+    """A build killed while it filled its new tree leaves the record of the last complete build valid,
+    so the next build has nothing to do; it must still sweep the half-made tree."""
+    output = sites["root"] / "unchanged" / "output"
+    output.parent.mkdir()
+    build(sites["old"], output)
+    half_made = output.parent / ".output.staging-99999" / "articles"
+    half_made.mkdir(parents=True)
+    (half_made / "half.html").write_bytes(b"<p>half")
+    build(sites["old"], output)
+    assert leftovers(output) == []
+    assert snapshot(output) == sites["clean-old"]
+
+
 def test_the_cache_survives_kills_and_a_later_build_matches_a_clean_one(sites: dict, tmp_path: Path) -> None:
     """Kill builds of a fresh copy while its citation cache fills, then build to completion."""
     site = tmp_path / "site"
