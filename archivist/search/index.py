@@ -10,7 +10,7 @@ from typing import Any, Callable, Coroutine, TypeVar
 
 from pagefind.index import IndexConfig, PagefindIndex
 
-from archivist.config import SiteConfig
+from archivist.config import SEARCH_SHARD_SIZE, SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.search.bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
 from archivist.search.cache import ShardCache, cache_key
@@ -29,7 +29,7 @@ Done = Callable[[int], None]  # told how many more pages are indexed
 Stow = Callable[[str, bytes], "bytes | Path"]
 Bundle = dict[str, "bytes | Path"]
 Settle = Callable[[Shard, dict[str, bytes]], Bundle]  # what is kept of a shard's bundle, once it is ready
-SHARD_SIZE = 1000  # pages per shard, on average at most; see search_shards
+SHARD_SIZE = SEARCH_SHARD_SIZE  # pages per shard, on average at most; see shards.shard_count
 CACHE_FOLDER = "search"
 PAGEFIND_BYTES_PER_PAGE = 2_200_000  # peak of a Pagefind process per 6,000-word article (2.1-2.2 MB measured)
 PAGES_IN_FLIGHT = 8  # pages sent ahead of Pagefind's answers, so it never waits for the next one

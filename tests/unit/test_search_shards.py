@@ -77,6 +77,20 @@ def test_an_archive_of_two_hundred_pages_or_more_has_two_shards_for_two_cores():
     assert shard_count(10_000, 20_000) == 2
 
 
+def test_the_default_shard_size_keeps_each_pagefind_process_within_a_gigabyte_and_a_half():
+    """Each Pagefind process holds one shard, about PAGEFIND_BYTES_PER_PAGE per long page at its peak,
+    so the largest shard the default makes bounds the build's memory at every size of archive, not
+    only at the sizes the benchmark measures: two shards of about 1,000 pages at 2,000 articles
+    peaked at 4.1 GiB for the whole build."""
+    default = SiteConfig(root=Path(".")).search_shard_size
+    for articles in (200, 1000, 1250, 1251, 1600, 2000, 3000, 4000, 5000, 7000, 10_000):
+        pages = [(f"articles/article-{n:05d}/index.html", b"") for n in range(articles)]
+        largest = max(len(shard.pages) for shard in plan_shards(pages, default))
+        assert largest * search.PAGEFIND_BYTES_PER_PAGE <= 1.5 * 2**30, (articles, largest)
+    # The sizes the benchmark measures keep the shards they had: 2 at 1,000, 8 at 5,000, 16 at 10,000.
+    assert [shard_count(n, default) for n in (1000, 5000, 10_000)] == [2, 8, 16]
+
+
 def test_doubling_the_shards_splits_each_one_in_two():
     paths = [f"articles/a{i}/index.html" for i in range(500)]
     for count in (1, 2, 4, 8):
