@@ -21,14 +21,14 @@ DEFAULT_STYLES = (
 # TeX delimiters a site may read as math (see markdown/mathjax.py); only dollars by default.
 MATH_DELIMITERS = ("dollars", "double_backslash", "single_backslash")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-# Articles per search shard, on average at most. The shard count is a power of two, so a shard
-# holds between half this and all of it, and one Pagefind process per core indexes a shard at a
-# time, holding about 2.1 MB per long article at its peak. At 625 the largest shard any archive
-# gets keeps each process near 1.3 GiB. At 1,000, archives of 1,251 to 2,000 articles (and each
-# doubling of those) had shards of 625 to 1,000 pages; two of 1,000 at once peaked at 4.1 GiB for
-# the whole build of 2,000 articles, more than a build of 10,000 needs. There the smaller default
-# makes twice the shards, each re-indexed in half the time after an edit; a first query for a
-# common word fetches one word-index file more per extra shard (BENCHMARKS.md, "seventh").
+# Articles per search shard, on average at most. The shard count is the least power of two that
+# keeps the average within this (at least two from 200 articles), and one Pagefind process per core
+# indexes one shard at a time, holding about 2.1 MB per long article at its peak; 625 keeps each
+# process near 1.3 GiB. At 1,000, archives of 1,251 to 2,000 articles (and each doubling of those)
+# had shards of 625 to 1,000 pages: 2,000 articles peaked at 4.0 GiB for the whole build, more than
+# 10,000 need. In those ranges 625 makes twice the shards, each re-indexed in half the time after
+# an edit; the cold build took longer in the runs measured, and a first query for a common word
+# fetches one word-index file more per extra shard (BENCHMARKS.md, "seventh").
 SEARCH_SHARD_SIZE = 625
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -22,6 +23,28 @@ from archivist.search.shards import page_bytes
 FORMAT = b"archivist-search-shard 4\n"  # change when what a cached bundle holds changes
 ENTRY_KIND = EntryKind("search-shard", 4)
 STALE_SUFFIXES = (SUFFIX, ".shard")  # the files prune may remove: entries, and those of the older layout
+# The preview re-indexes the shard of each article saved; small shards keep that to a few seconds,
+# and locally it does not matter that a query downloads one small index file per shard.
+PREVIEW_SHARD_SIZE = 100
+SIZE_FOLDER = "size-{}"  # one folder of entries per shard size: build and preview keep their own
+
+
+def size_folder(root: Path, shard_size: int) -> Path:
+    """The folder of one shard size's entries under the search cache's `root`."""
+    return root / SIZE_FOLDER.format(shard_size)
+
+
+def remove_other_sizes(root: Path, keep: Iterable[int]) -> None:
+    """Remove the folders of shard sizes neither the build nor the preview uses now: left by a site
+    whose `search_shard_size` changed, or whose default did. Each holds a whole archive's bundles
+    (about 35 KB an article), which a cache kept between CI runs would otherwise carry for ever."""
+    kept = {SIZE_FOLDER.format(size) for size in keep}
+    try:
+        folders = [path for path in root.glob(SIZE_FOLDER.format("*")) if path.name not in kept and path.is_dir()]
+    except OSError:
+        return
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)  # one that cannot be removed costs only disk space
 
 
 def pagefind_version() -> str:

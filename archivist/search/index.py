@@ -13,7 +13,7 @@ from pagefind.index import IndexConfig, PagefindIndex
 from archivist.config import SEARCH_SHARD_SIZE, SiteConfig
 from archivist.diagnostics import Diagnostic, error
 from archivist.search.bundle import BundleFormatError, canonicalise, tag_pages, trim_fragments
-from archivist.search.cache import ShardCache, cache_key
+from archivist.search.cache import PREVIEW_SHARD_SIZE, ShardCache, cache_key, remove_other_sizes, size_folder
 from archivist.search.directory import WORDS_FILE, with_vocabulary
 from archivist.search.feed import feed_html
 from archivist.search.order import order_file
@@ -92,7 +92,7 @@ def index_bundles(shards: list[Shard], config: SiteConfig, shard_size: int, work
     the cache keeps only these shards (a build of some of the shards, one part of a site, keeps the others').
     A damaged cache entry adds one warning to `problems`; `stow`, see _stowed."""
     options = index_options(config)
-    cache = ShardCache(config.cache_dir / CACHE_FOLDER / f"size-{shard_size}")  # build and preview use their own sizes
+    cache = ShardCache(size_folder(config.cache_dir / CACHE_FOLDER, shard_size))
     keys = {shard.number: _shard_key(shard, options, config) for shard in shards}
     bundles: dict[int, Bundle | None] = {}
     for shard in shards:
@@ -110,6 +110,7 @@ def index_bundles(shards: list[Shard], config: SiteConfig, shard_size: int, work
         bundles[shard.number] = files
     if prune:
         cache.prune(set(keys.values()))
+        remove_other_sizes(config.cache_dir / CACHE_FOLDER, {shard_size, config.search_shard_size, PREVIEW_SHARD_SIZE})
     return [(shard, bundles[shard.number]) for shard in shards]
 
 

@@ -25,6 +25,7 @@ from archivist.render.theme import theme_folders
 from archivist.build.lock import SiteLocked, site_lock
 from archivist.build.options import BuildOptions
 from archivist.build.steps import search_files
+from archivist.search.cache import PREVIEW_SHARD_SIZE
 from archivist.util.cacheentry import refused_writes
 from archivist.util.diskfaults import DiskFault
 from archivist.util.progress import SILENT, Progress
@@ -32,9 +33,6 @@ from archivist.util.terminal import progress_for
 from archivist.write.commit import CommitMemory
 from archivist.write.in_place import update_in_place
 
-# The preview re-indexes the shard of each article saved; small shards keep that to a few seconds,
-# and locally it does not matter that a query downloads one small index file per shard.
-PREVIEW_SHARD_SIZE = 100
 QUIET_SECONDS = 0.15  # editors save in bursts (temp file, rename, chmod): wait for them to settle
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload")
 IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})  # reading a file must not trigger a build

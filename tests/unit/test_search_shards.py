@@ -6,6 +6,7 @@ import asyncio
 import gc
 import json
 import tracemalloc
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import archivist.search.index as search
 from archivist.config import SiteConfig
 from archivist.search.index import build_index
 from archivist.search.bundle import unpack, unpack_json
-from archivist.search.cache import ENTRY_KIND, ShardCache, decode, encode
+from archivist.search.cache import ENTRY_KIND, PREVIEW_SHARD_SIZE, ShardCache, decode, encode
 from archivist.util.cacheentry import SUFFIX, seal
 from archivist.search.order import sort_values
 from archivist.search.shards import plan_shards, shard_count, shard_of
@@ -81,9 +82,9 @@ def test_the_default_shard_size_keeps_each_pagefind_process_within_a_gigabyte_an
     """Each Pagefind process holds one shard, about PAGEFIND_BYTES_PER_PAGE per long page at its peak,
     so the largest shard the default makes bounds the build's memory at every size of archive, not
     only at the sizes the benchmark measures: two shards of about 1,000 pages at 2,000 articles
-    peaked at 4.1 GiB for the whole build."""
+    peaked at 4.0 GiB for the whole build."""
     default = SiteConfig(root=Path(".")).search_shard_size
-    for articles in (200, 1000, 1250, 1251, 1600, 2000, 3000, 4000, 5000, 7000, 10_000):
+    for articles in (200, 1000, 1250, 1251, 1600, 2000, 2500, 3000, 4000, 5000, 7000, 10_000):
         pages = [(f"articles/article-{n:05d}/index.html", b"") for n in range(articles)]
         largest = max(len(shard.pages) for shard in plan_shards(pages, default))
         assert largest * search.PAGEFIND_BYTES_PER_PAGE <= 1.5 * 2**30, (articles, largest)
@@ -321,8 +322,28 @@ def test_cache_blobs_round_trip_and_refuse_truncation(tmp_path):
 
 
 def test_build_and_preview_shard_sizes_keep_their_own_cache(config, indexed):
+    config = replace(config, search_shard_size=SHARD_SIZE)
     build_index(PAGES, config, shard_size=SHARD_SIZE)
-    build_index(PAGES, config, shard_size=1)
+    build_index(PAGES, config, shard_size=PREVIEW_SHARD_SIZE)
     indexed.clear()
     build_index(PAGES, config, shard_size=SHARD_SIZE)
     assert indexed == []  # the preview's small shards did not prune the build's
+    build_index(PAGES, config, shard_size=PREVIEW_SHARD_SIZE)
+    assert indexed == []  # nor the build's the preview's
+
+
+def test_a_build_removes_the_cache_of_a_shard_size_no_longer_used(config, indexed):
+    """A site whose shard size changed (or whose default did) would otherwise keep the old size's
+    bundles for ever, a whole archive's worth, in every cache restored between CI runs."""
+    before = replace(config, search_shard_size=5)  # the size this site used before
+    root = config.cache_dir / "search"
+    build_index(PAGES, before, shard_size=PREVIEW_SHARD_SIZE)
+    build_index(PAGES, before, shard_size=5)
+    assert sorted(path.name for path in root.iterdir()) == [f"size-{PREVIEW_SHARD_SIZE}", "size-5"]
+    (root / "notes").mkdir()  # not a size's folder: left alone
+    config = replace(config, search_shard_size=SHARD_SIZE)
+    build_index(PAGES, config, shard_size=SHARD_SIZE)
+    assert sorted(path.name for path in root.iterdir()) == ["notes", f"size-{PREVIEW_SHARD_SIZE}", f"size-{SHARD_SIZE}"]
+    indexed.clear()
+    build_index(PAGES, config, shard_size=PREVIEW_SHARD_SIZE)
+    assert indexed == []  # the preview's entries were kept
