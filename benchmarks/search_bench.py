@@ -34,7 +34,8 @@ from archivist import config as config_step  # noqa: E402
 from archivist.pages.plan import OutputJob  # noqa: E402
 from archivist.render.renderer import Renderer  # noqa: E402
 from archivist.render.theme import static_files  # noqa: E402
-from archivist.search.index import SHARD_SIZE, build_index  # noqa: E402
+from archivist.config import SEARCH_SHARD_SIZE  # noqa: E402
+from archivist.search.index import build_index  # noqa: E402
 from archivist.build.pipeline import BuildOptions, build_site  # noqa: E402
 from archivist.write.commit import commit  # noqa: E402
 
@@ -43,7 +44,7 @@ GOAL_BYTES = 300 * 1024
 COMPRESSED_BY_SERVER = (".html", ".css", ".js", ".json", ".svg", ".xml")
 
 
-def build(site_root: Path, output: Path, shard_size: int = SHARD_SIZE) -> dict[str, float]:
+def build(site_root: Path, output: Path, shard_size: int = SEARCH_SHARD_SIZE) -> dict[str, float]:
     """Build a site with its search page and index; return timings and index size.
 
     The index is built from an empty cache, then once more after one article changes (what
@@ -226,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000, help="generated articles (0: sample only)")
     parser.add_argument("--no-sample", action="store_true", help="skip the sample archive")
     parser.add_argument("--templates", type=Path, help="site templates to use for every archive measured")
-    parser.add_argument("--shard-size", type=int, nargs="+", default=[SHARD_SIZE],
+    parser.add_argument("--shard-size", type=int, nargs="+", default=[SEARCH_SHARD_SIZE],
                         help="articles per search shard (several: measure each)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="search-bench-") as scratch:

@@ -29,7 +29,6 @@ Done = Callable[[int], None]  # told how many more pages are indexed
 Stow = Callable[[str, bytes], "bytes | Path"]
 Bundle = dict[str, "bytes | Path"]
 Settle = Callable[[Shard, dict[str, bytes]], Bundle]  # what is kept of a shard's bundle, once it is ready
-SHARD_SIZE = SEARCH_SHARD_SIZE  # pages per shard, on average at most; see shards.shard_count
 CACHE_FOLDER = "search"
 PAGEFIND_BYTES_PER_PAGE = 2_200_000  # peak of a Pagefind process per 6,000-word article (2.1-2.2 MB measured)
 PAGES_IN_FLIGHT = 8  # pages sent ahead of Pagefind's answers, so it never waits for the next one
@@ -66,7 +65,7 @@ def served_path(site_path: str) -> str:
     return site_path[: -len("index.html")] if site_path.endswith("index.html") else site_path
 
 
-def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, shard_size: int = SHARD_SIZE,
+def build_index(pages: list[tuple[str, bytes | Path]], config: SiteConfig, *, shard_size: int = SEARCH_SHARD_SIZE,
                 workers: int | None = None, done: Done | None = None,
                 problems: list[Diagnostic] | None = None, stow: Stow | None = None) -> Bundle:
     """The search bundle for these pages, as {'pagefind/…': bytes}.
