@@ -17,7 +17,7 @@ from archivist.util.digests import settings_digest
 from archivist.util.progress import SILENT, Progress
 from archivist.build.options import BuildOptions
 from archivist.write.spool import Spool
-from archivist.write.commit import StagedCommit, WriteReport, remove_leftovers
+from archivist.write.commit import MARKER, StagedCommit, WriteReport, remove_leftovers
 
 if TYPE_CHECKING:
     from archivist.build.pipeline import SiteBuild
@@ -63,7 +63,7 @@ def build_into(config: SiteConfig, options: BuildOptions, output: Path, strict: 
     sweep_drafts(where)
     writer = _Writer(output, where, fingerprint, progress,
                      failed=lambda found: has_errors(normalise(found + damage), strict=strict))
-    with Spool(config.cache_dir) as spool:
+    with Spool(config.cache_dir, published=output if (output / MARKER).is_file() else None) as spool:
         try:
             result = build_site(config, options, previous=previous, keep_state=True, spool=spool, progress=progress,
                                 before_search=writer.begin)

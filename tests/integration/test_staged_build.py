@@ -17,7 +17,9 @@ from archivist.build import pipeline
 from archivist.build.options import BuildOptions
 from archivist.build.output import build_into
 from archivist.diagnostics import error
+from archivist.util.digests import digest
 from archivist.write.commit import StagedCommit, commit
+from archivist.write.spool import Spool
 
 
 
@@ -85,6 +87,28 @@ def written_at_once(site: Path, twin: Path) -> dict[str, bytes]:
     assert not [d for d in result.diagnostics if d.severity == "error"]
     commit(twin, result.files)
     return tree(twin)
+
+
+def test_after_an_edit_only_changed_files_wait_in_the_spool(site: Path, monkeypatch) -> None:
+    """Exports, search shards and site-wide files a build makes again with the very bytes it published
+    last time are taken from the output folder, not written to the spool, compared and deleted."""
+    output = site / "output"
+    build_into(config_step.load(site), BuildOptions(), output)
+    edit(site)
+    spooled: list[str] = []
+    close = Spool.close
+
+    def close_noting_the_files(self):
+        folder = self.folder / "site"
+        spooled.extend(sorted(os.listdir(folder)) if folder.is_dir() else [])
+        return close(self)
+
+    monkeypatch.setattr(Spool, "close", close_noting_the_files)
+    outcome = build_into(config_step.load(site), BuildOptions(), output)
+    assert outcome.report is not None and 0 < outcome.report.written < outcome.report.unchanged
+    changed = {digest(path.encode("utf-8")) for path in outcome.report.changed_paths}
+    assert spooled and {name.partition(".")[0] for name in spooled} <= changed
+    assert tree(output) == written_at_once(site, site / "twin")
 
 
 def test_a_search_index_that_fails_leaves_the_previous_site(site: Path, monkeypatch) -> None:
