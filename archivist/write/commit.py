@@ -7,13 +7,13 @@ import os
 import shutil
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Collection, Iterable, Mapping
 
 from archivist.util.diskfaults import writing
 from archivist.util.progress import SILENT, Progress, Stage
-from archivist.write.spool import SpooledFile
+from archivist.write.report import CommitMemory, WriteReport  # imported from here by the rest of the build
+from archivist.write.spool import PublishedFile, SpooledFile, file_stamp
 
 MARKER = ".archivist-output"
 MARKER_TEXT = b"This folder is built by Archivist and replaced whole by each build.\n"
@@ -25,43 +25,13 @@ class OutputRefused(Exception):
     """The output folder exists and is not one Archivist made; it is never deleted."""
 
 
-@dataclass(frozen=True)
-class WriteReport:
-    """What a commit changed: files written anew, files kept as they were, files removed."""
+class OutputChanged(OutputRefused):
+    """A published file the build took as current was changed or removed by another program while
+    the build ran: its bytes are no longer known, so nothing is committed."""
 
-    written: int
-    unchanged: int
-    removed: int
-    changed_paths: tuple[str, ...] = ()  # written or removed, sorted: what `build -v` lists
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.written or self.removed)
-
-
-class CommitMemory:
-    """The data of the last commit into a folder that only its owner writes (serve's preview).
-
-    A page whose data is the very object committed last time is known to be on disk already, so
-    a rebuild that changed one page does not read thousands of files to find that out.
-    """
-
-    def __init__(self) -> None:
-        self._last: dict[str, bytes | Path] = {}
-
-    @property
-    def last(self) -> Mapping[str, bytes | Path]:
-        """What the last complete commit wrote (empty when that is not known)."""
-        return self._last
-
-    def same(self, path: str, data: bytes | Path) -> bool:
-        return self._last.get(path) is data
-
-    def remember(self, files: Mapping[str, bytes | Path]) -> None:
-        self._last = dict(files)
-
-    def forget(self) -> None:
-        self._last = {}
+    def __init__(self, output: Path, path: str):
+        super().__init__(f"{output}/{path} was changed or removed while the build ran; the output folder "
+                         "was left as it was: build again, and let no other program write to it")
 
 
 def commit(output: Path, files: Mapping[str, bytes | Path], memory: CommitMemory | None = None,
@@ -225,6 +195,7 @@ class StagedCommit:
         if self.memory is not None:
             self.memory.forget()  # until this commit is complete, nothing on disk is known
         if len(unchanged) == len(files) and not removed:
+            self._check_published(files)
             self._discard_tree()  # and with it any failure to write it: nothing had to be written
             if self.memory is not None:
                 self.memory.remember(files)
@@ -239,6 +210,7 @@ class StagedCommit:
                     if path in begun:
                         os.unlink(os.fspath(self.staging) + "/" + path)
                 self._fill(late, counted=set(begun))
+            self._check_published(files)
             _swap_in(self.staging, self.output)
         self._folders = None
         if self.memory is not None:
@@ -246,6 +218,15 @@ class StagedCommit:
         changed = tuple(sorted((set(files) - unchanged) | removed))
         return WriteReport(written=len(files) - len(unchanged), unchanged=len(unchanged),
                            removed=len(removed), changed_paths=changed)
+
+    def _check_published(self, files: Mapping[str, bytes | Path]) -> None:
+        """Just before the swap, every published file taken as current must still be the one the spool
+        compared: a file of the old tree is linked into the new one, so a write into it while the
+        build ran would show in the new site too."""
+        old = self._old or {}
+        for path, data in files.items():
+            if isinstance(data, PublishedFile) and not _still_published(old.get(path), data):
+                raise OutputChanged(self.output, path)
 
     def _same_among(self, files: Mapping[str, bytes | Path], counted: Collection[str] = ()) -> set[str]:
         """The paths of `files` whose bytes the output folder already holds; each is counted done,
@@ -255,6 +236,8 @@ class StagedCommit:
         for path, data in files.items():
             if self._stop.is_set():
                 raise _Stopped
+            if isinstance(data, PublishedFile) and not _still_published(old.get(path), data):
+                raise OutputChanged(self.output, path)
             if path in old and (known(path, data) or _same(old[path], data)):
                 same.add(path)
                 if path not in counted:
@@ -336,7 +319,16 @@ def _existing_files(output: Path) -> dict[str, str]:
     return found
 
 
+def _still_published(existing: str | None, data: PublishedFile) -> bool:
+    """Whether the output folder's file at this path is still the one the spool compared."""
+    try:
+        return existing is not None and file_stamp(os.lstat(existing)) == data.stamp
+    except OSError:
+        return False
+
+
 def _same(existing: str, data: bytes | Path) -> bool:
+    """Whether the old tree's file holds these bytes (or is this very file); unreadable means no."""
     try:
         if isinstance(data, Path):
             before, source = os.stat(existing), data.stat()
@@ -349,6 +341,7 @@ def _same(existing: str, data: bytes | Path) -> bool:
 
 
 def _read(path: str) -> bytes:
+    """A file's bytes, by a name kept as a string."""
     with open(path, "rb") as handle:
         return handle.read()
 
@@ -365,6 +358,7 @@ def _write(data: bytes | Path, target: str) -> None:
 
 
 def _link_or_copy(source: str | Path, target: str) -> None:
+    """A hard link where the file system allows one (no bytes copied), else a copy."""
     try:
         os.link(source, target)
     except OSError:

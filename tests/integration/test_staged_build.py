@@ -18,7 +18,7 @@ from archivist.build.options import BuildOptions
 from archivist.build.output import build_into
 from archivist.diagnostics import error
 from archivist.util.digests import digest
-from archivist.write.commit import StagedCommit, commit
+from archivist.write.commit import OutputChanged, StagedCommit, commit
 from archivist.write.spool import Spool
 
 
@@ -109,6 +109,38 @@ def test_after_an_edit_only_changed_files_wait_in_the_spool(site: Path, monkeypa
     changed = {digest(path.encode("utf-8")) for path in outcome.report.changed_paths}
     assert spooled and {name.partition(".")[0] for name in spooled} <= changed
     assert tree(output) == written_at_once(site, site / "twin")
+
+
+@pytest.mark.parametrize("change", ["rewritten", "removed"])
+def test_a_published_file_changed_during_the_build_stops_the_commit(site: Path, monkeypatch, change: str) -> None:
+    """A file the spool took from the output folder because it held the very bytes is committed only
+    while it is still that file: changed or removed by another program meanwhile, its bytes are
+    not known any more, and the build stops with the output folder as it was."""
+    output = site / "output"
+    build_into(config_step.load(site), BuildOptions(), output)
+    edit(site)
+    others = sorted(path for path in tree(output) if path.endswith("/cite.bib"))[1:]
+    assert others
+    target = output / others[-1]
+    real = pipeline.search_files
+
+    def search_then_meddle(*args, **kwargs):
+        found = real(*args, **kwargs)
+        if change == "rewritten":
+            target.write_bytes(b"@misc{meddled}\n")
+        else:
+            target.unlink()
+        return found
+
+    monkeypatch.setattr(pipeline, "search_files", search_then_meddle)
+    before = {path: data for path, data in tree(output).items() if path != others[-1]}
+    with pytest.raises(OutputChanged) as caught:
+        build_into(config_step.load(site), BuildOptions(), output)
+    assert others[-1] in str(caught.value)
+    after = tree(output)
+    assert after.get(others[-1]) == (b"@misc{meddled}\n" if change == "rewritten" else None)
+    assert {path: data for path, data in after.items() if path != others[-1]} == before
+    assert not staging_of(output).exists()
 
 
 def test_a_search_index_that_fails_leaves_the_previous_site(site: Path, monkeypatch) -> None:

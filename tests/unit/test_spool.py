@@ -4,11 +4,13 @@ writes its own file otherwise."""
 from __future__ import annotations
 
 import os
+import pickle
+import threading
 from pathlib import Path
 
 import pytest
 
-from archivist.write.spool import Spool, SpooledFile
+from archivist.write.spool import PublishedFile, Spool, SpooledFile, file_stamp
 
 
 @pytest.fixture
@@ -27,9 +29,33 @@ def spooled_names(spool: Spool) -> list[str]:
 def test_the_same_bytes_are_the_published_file_and_nothing_is_written(published: Path, tmp_path: Path) -> None:
     with Spool(tmp_path / "cache", published=published) as spool:
         found = spool.put("articles/one/cite.bib", b"@article{one}\n")
-        assert not isinstance(found, SpooledFile)
+        assert isinstance(found, PublishedFile) and not isinstance(found, SpooledFile)
         assert os.path.samefile(found, published / "articles" / "one" / "cite.bib")
+        assert found.stamp == file_stamp(os.stat(found))
         assert spooled_names(spool) == []
+        back = pickle.loads(pickle.dumps(found))  # as a forked worker hands it back
+        assert isinstance(back, PublishedFile) and back == found and back.stamp == found.stamp
+
+
+def test_a_link_to_a_folder_in_the_published_tree_is_never_followed(published: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere" / "one"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "cite.bib").write_bytes(b"@article{one}\n")
+    (published / "linked").symlink_to(tmp_path / "elsewhere")
+    with Spool(tmp_path / "cache", published=published) as spool:
+        assert isinstance(spool.put("linked/one/cite.bib", b"@article{one}\n"), SpooledFile)
+        assert isinstance(spool.put("articles/one/cite.bib", b"@article{one}\n"), PublishedFile)
+
+
+def test_a_pipe_in_the_published_tree_does_not_stop_the_build(published: Path, tmp_path: Path) -> None:
+    os.mkfifo(published / "articles" / "one" / "cite.ris")
+    found: list[Path] = []
+    with Spool(tmp_path / "cache", published=published) as spool:
+        reader = threading.Thread(target=lambda: found.append(spool.put("articles/one/cite.ris", b"TY  - JOUR\n")),
+                                  daemon=True)
+        reader.start()
+        reader.join(timeout=10)
+        assert found and isinstance(found[0], SpooledFile)
 
 
 @pytest.mark.parametrize("data", [b"@article{two}\n", b"@article{one}\n\n", b""])
