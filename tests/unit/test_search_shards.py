@@ -48,9 +48,9 @@ def indexed(monkeypatch) -> list[list[str]]:
     runs: list[list[str]] = []
     real = search._index_in_memory
 
-    async def counting(pages, config, done=None):
+    async def counting(pages, config, done=None, building=None):
         runs.append([path for path, _ in pages])
-        return await real(pages, config, done)
+        return await real(pages, config, done, building)
 
     monkeypatch.setattr(search, "_index_in_memory", counting)
     return runs
@@ -185,7 +185,7 @@ def test_a_spooling_build_stows_each_shards_pages_words_and_filters_as_the_shard
     sizes = [len(shard.pages) for shard in plan_shards(PAGES, SHARD_SIZE)]
     before = [sum(sizes[:k]) for k in range(len(sizes))]  # pages of the shards indexed before the k-th
 
-    async def counting(pages, config, done=None):
+    async def counting(pages, config, done=None, building=None):
         # One shard at a time (workers=1): the shards indexed before this one go to the stow while
         # it is indexed, not once every shard is done. Wait for them, at most ten seconds.
         for _ in range(1000):
@@ -193,7 +193,7 @@ def test_a_spooling_build_stows_each_shards_pages_words_and_filters_as_the_shard
                 break
             await asyncio.sleep(0.01)
         at_each_run.append(sum(1 for path in stowed if "/fragment/" in path))
-        return await real(pages, config, done)
+        return await real(pages, config, done, building)
 
     monkeypatch.setattr(search, "_index_in_memory", counting)
     for cached in (False, True):  # indexed, then every shard from the cache
@@ -216,6 +216,47 @@ def test_a_spooling_build_stows_each_shards_pages_words_and_filters_as_the_shard
 
 
 # ---------- the cache
+
+
+@pytest.mark.parametrize("workers", [2, 4])
+def test_pagefind_processes_add_pages_together_and_at_most_half_build_at_once(config, monkeypatch, workers):
+    """Building is when a Pagefind process needs most memory, and shards of equal size reach it
+    together. From its request for the files until it has stopped, a process counts as building;
+    at most half of the processes (at least one) do at once, while others add their pages."""
+    from archivist.search.service import PromptService
+
+    live: set[int] = set()
+    building: set[int] = set()
+    most_live, overlaps = [0], []
+    launch, submit, stop = PromptService.launch, PromptService.submit, PromptService.stop
+
+    async def launching(self):
+        started = await launch(self)
+        live.add(id(self))
+        most_live[0] = max(most_live[0], len(live))
+        return started
+
+    def submitting(self, payload):
+        if payload.get("type") == "GetFiles":
+            overlaps.append(sorted(building))
+            building.add(id(self))
+        return submit(self, payload)
+
+    async def stopping(self, *args, **kwargs):
+        try:
+            return await stop(self, *args, **kwargs)
+        finally:
+            live.discard(id(self))
+            building.discard(id(self))
+
+    monkeypatch.setattr(PromptService, "launch", launching)
+    monkeypatch.setattr(PromptService, "submit", submitting)
+    monkeypatch.setattr(PromptService, "stop", stopping)
+    files = build_index(PAGES, config, shard_size=SHARD_SIZE, workers=workers)
+    assert len(overlaps) == 4  # one request for the files per shard
+    assert max(len(others) for others in overlaps) < workers // 2  # each asked with fewer than half building
+    assert most_live[0] >= 2  # yet processes were at work at once
+    assert "pagefind/pagefind-entry.json" in files
 
 
 def test_a_second_build_indexes_nothing_and_gives_the_same_bytes(config, indexed):
