@@ -220,9 +220,9 @@ class StagedCommit:
                            removed=len(removed), changed_paths=changed)
 
     def _check_published(self, files: Mapping[str, bytes | Path]) -> None:
-        """Just before the swap, every published file taken as current must still be the one the spool
-        compared: a file of the old tree is linked into the new one, so a write into it while the
-        build ran would show in the new site too."""
+        """Every published file taken as current must still be the one the spool compared: checked as
+        files are compared, and again just before the swap, since a file of the old tree is linked into
+        the new one and a write into it while the build ran would show in the new site too."""
         old = self._old or {}
         for path, data in files.items():
             if isinstance(data, PublishedFile) and not _still_published(old.get(path), data):
@@ -233,11 +233,10 @@ class StagedCommit:
         unless it was counted before (a file given again in `finish`)."""
         known = self.memory.same if self.memory is not None else (lambda _path, _data: False)
         old, same = self._old or {}, set()
+        self._check_published(files)  # before anything is linked or copied from the old tree
         for path, data in files.items():
             if self._stop.is_set():
                 raise _Stopped
-            if isinstance(data, PublishedFile) and not _still_published(old.get(path), data):
-                raise OutputChanged(self.output, path)
             if path in old and (known(path, data) or _same(old[path], data)):
                 same.add(path)
                 if path not in counted:
